@@ -1,0 +1,70 @@
+// The Nova adapter's entry point: Keystone v3 subset, compute API v2.1 and the
+// image list, mounted on the gateway's one HTTP server. It speaks Nova's wire
+// (NOVA.md) and maps core errors to Nova faults; it knows nothing of Transfer.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/fleet.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace nova {
+
+struct User {
+  std::string name;
+  std::string password;
+  std::string project;
+  std::vector<std::string> roles;  // "admin", "member", "reader"
+};
+
+struct Image {
+  std::string id;  // UUID
+  std::string name;
+};
+
+struct Flavor {
+  std::string id;
+  std::string name;
+  int vcpus = 1;
+  int ram_mb = 512;
+  int disk_gb = 1;
+};
+
+enum class AuthMode { Keystone, NoAuth };
+
+struct Settings {
+  std::vector<User> users;      // empty: GATEWAY.md's default users
+  std::vector<Image> images;    // empty: a small default catalog
+  std::vector<Flavor> flavors;  // empty: a small default catalog
+  AuthMode auth = AuthMode::Keystone;
+  int token_ttl_s = 3600;
+  std::size_t max_body_bytes = 112 * 1024;  // Nova's limit: 413 above it
+};
+
+// GATEWAY.md's default users (demo, alt, viewer, admin).
+std::vector<User> default_users();
+
+class Api {
+ public:
+  Api(core::Fleet& fleet, Settings settings);
+  ~Api();
+  // Registers /identity..., /compute..., /image... handlers.
+  void mount(httplib::Server& server);
+  // For a request the router did not answer (no route, body too large, ...):
+  // when the path is one of Nova's, renders Nova's fault and returns true.
+  bool render_http_error(const httplib::Request& req, httplib::Response& res);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nova

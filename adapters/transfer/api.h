@@ -1,0 +1,53 @@
+// The Transfer adapter's entry point: AWS Transfer Family's awsJson1_1 API on
+// POST / (X-Amz-Target: TransferService.*), mounted on the gateway's one HTTP
+// server. It maps core errors to Transfer errors; it knows nothing of Nova.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/fleet.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace transfer {
+
+struct AccessKey {
+  std::string id;
+  std::string secret;   // used by --sigv4 verify
+  std::string account;  // empty: the default account
+  bool admin = false;   // may stop/start a locked server
+};
+
+enum class SigV4Mode { Scope, Verify };
+
+struct Settings {
+  std::vector<AccessKey> keys;  // in scope mode any other key maps to default_account
+  SigV4Mode sigv4 = SigV4Mode::Scope;
+  std::string default_account = "000000000000";
+  std::size_t max_body_bytes = 1024 * 1024;
+};
+
+class Api {
+ public:
+  Api(core::Fleet& fleet, Settings settings);
+  ~Api();
+  // Registers POST / (and answers other methods on / with a Transfer error).
+  void mount(httplib::Server& server);
+  // For a request the router did not answer (body too large, ...): when it is
+  // a Transfer request (POST / or an X-Amz-Target header), renders a Transfer
+  // error and returns true.
+  bool render_http_error(const httplib::Request& req, httplib::Response& res);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace transfer

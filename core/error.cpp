@@ -1,0 +1,71 @@
+#include "core/error.h"
+
+#include <utility>
+
+namespace core {
+
+Error not_found(std::string id, Action action) {
+  Error e;
+  e.code = ErrorCode::NotFound;
+  e.action = action;
+  e.subject = std::move(id);
+  return e;
+}
+
+Error invalid_state(std::string id, Action action, State state) {
+  Error e;
+  e.code = ErrorCode::InvalidState;
+  e.action = action;
+  e.state = state;
+  e.task = task_under_way(state);
+  e.subject = std::move(id);
+  return e;
+}
+
+Error locked(std::string id, Action action, LockOwner owner) {
+  Error e;
+  e.code = ErrorCode::Locked;
+  e.action = action;
+  e.lock_owner = owner;
+  e.subject = std::move(id);
+  return e;
+}
+
+Error forbidden(std::string id, Action action) {
+  Error e;
+  e.code = ErrorCode::Forbidden;
+  e.action = action;
+  e.subject = std::move(id);
+  return e;
+}
+
+Error invalid_argument(std::string field, std::string detail) {
+  Error e;
+  e.code = ErrorCode::InvalidArgument;
+  e.subject = std::move(field);
+  e.detail = std::move(detail);
+  return e;
+}
+
+Error throttled(int retry_after_s) {
+  Error e;
+  e.code = ErrorCode::Throttled;
+  e.retry_after_s = retry_after_s;
+  return e;
+}
+
+Error unavailable(std::string detail) {
+  Error e;
+  e.code = ErrorCode::Unavailable;
+  e.detail = std::move(detail);
+  return e;
+}
+
+Error internal(std::string detail) {
+  Error e;
+  e.code = ErrorCode::Internal;
+  e.detail = std::move(detail);
+  return e;
+}
+
+}  // namespace core

@@ -1,0 +1,47 @@
+// The closed set of lifecycle errors. Errors carry facts (which action, which
+// state, which id); the adapters turn facts into words and status codes.
+// This header must never know a status code or a wire format.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/state.h"
+
+namespace core {
+
+enum class ErrorCode {
+  NotFound,         // no server with that identity is visible to the caller
+  InvalidState,     // the action is not allowed from the state the server is in
+  Locked,           // the server is locked and the caller may not override it
+  Forbidden,        // the caller is known but its role does not allow the action
+  Unauthenticated,  // the caller could not be identified (bad or missing credential)
+  InvalidArgument,  // the request names something malformed or out of range
+  Throttled,        // the caller must slow down; retry_after_s says for how long
+  Unavailable,      // the service cannot take work now (draining, injected outage)
+  Internal,         // a broken invariant or an injected fault: never the caller's fault
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::Internal;
+  Action action = Action::Create;       // what the caller tried
+  State state = State::Running;         // InvalidState: the state the server was in
+  std::optional<Action> task;           // InvalidState: the transition under way, if any
+  LockOwner lock_owner = LockOwner::Owner;  // Locked / Forbidden on unlock: who holds the lock
+  std::string subject;                  // the id or field the error is about
+  std::string detail;                   // InvalidArgument: what is wrong, in plain words
+  int retry_after_s = 0;                // Throttled: seconds to wait
+};
+
+// One-line constructors, so call sites read as the rule they apply.
+Error not_found(std::string id, Action action);
+Error invalid_state(std::string id, Action action, State state);
+Error locked(std::string id, Action action, LockOwner owner);
+Error forbidden(std::string id, Action action);
+Error invalid_argument(std::string field, std::string detail);
+Error throttled(int retry_after_s);
+Error unavailable(std::string detail);
+Error internal(std::string detail);
+
+}  // namespace core

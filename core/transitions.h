@@ -1,0 +1,26 @@
+// The lifecycle as one table: (action, state) -> the next state, or "not
+// allowed". Every state change in the fleet goes through this table.
+#pragma once
+
+#include <optional>
+
+#include "core/state.h"
+
+namespace core {
+
+struct Transition {
+  bool allowed = false;
+  std::optional<State> via;  // the in-between state while the transition lasts
+  State to = State::Running;      // where it settles (or stays, for lock/unlock/delete)
+  State failed = State::Running;  // where an injected failure of the transition leaves it
+};
+
+// What `action` does to a server in `from`. Create ignores `from`: it starts
+// every new server in Provisioning.
+Transition transition(Action action, State from);
+
+// Whether `from -> to` is a step that the table can produce (an edge of the
+// state machine). Tests use it to check event logs.
+bool legal_step(State from, State to);
+
+}  // namespace core

@@ -1,0 +1,157 @@
+#include "gateway/app.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "gateway/control_plane.h"
+
+namespace gateway {
+namespace {
+
+// cpp-httplib's default pool of 8 threads starves when keep-alive clients
+// hold connections open (each holds a worker); a larger pool keeps the port
+// answering while an event stream or idle SDK connections sit on workers.
+constexpr std::size_t kWorkerThreads = 64;
+
+// The request start, per worker thread, for the access log's duration.
+thread_local std::chrono::steady_clock::time_point request_started;
+
+std::string_view request_id_of(const httplib::Response& res) {
+  for (const char* name : {"x-openstack-request-id", "x-amzn-RequestId"}) {
+    auto it = res.headers.find(name);
+    if (it != res.headers.end()) return it->second;
+  }
+  return "-";
+}
+
+void render_plain_error(const httplib::Request& req, httplib::Response& res) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  w.Int(res.status);
+  w.Key("message");
+  const auto message = res.status == 404   ? fmt::format("no such path: {} {}", req.method, req.path)
+                       : res.status == 413 ? std::string("request body too large")
+                                           : fmt::format("request failed with status {}", res.status);
+  w.String(message.c_str());
+  w.EndObject();
+  w.EndObject();
+  res.set_content(buffer.GetString(), buffer.GetSize(), "application/json");
+}
+
+}  // namespace
+
+App::App(Config config) : config_(std::move(config)) {}
+
+std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
+  std::unique_ptr<App> app(new App(std::move(config)));
+  app->fleet_ = std::make_unique<core::Fleet>(app->clock_, app->ids_, app->tenants_);
+  auto& fleet = *app->fleet_;
+  fleet.set_transition_ms(core::Action::Create, app->config_.transition_ms[0]);
+  fleet.set_transition_ms(core::Action::Stop, app->config_.transition_ms[1]);
+  fleet.set_transition_ms(core::Action::Start, app->config_.transition_ms[2]);
+  for (const auto& m : app->config_.tenants) {
+    if (!app->tenants_.map(m.project, m.account, m.region))
+      return fmt::format("tenants: project '{}' and account {} in {} are already mapped elsewhere", m.project,
+                         m.account, m.region);
+  }
+  if (auto error = app->seed_fleet()) return *error;
+
+  app->nova_ = std::make_unique<nova::Api>(fleet, app->config_.nova);
+  app->transfer_ = std::make_unique<transfer::Api>(fleet, app->config_.transfer);
+  app->server_ = std::make_unique<httplib::Server>();
+  auto& server = *app->server_;
+  auto* self = app.get();
+
+  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  server.set_payload_max_length(std::max(app->config_.nova.max_body_bytes, app->config_.transfer.max_body_bytes));
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_started = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [self](const httplib::Request& req, httplib::Response& res) {
+    if (self->nova_->render_http_error(req, res)) return httplib::Server::HandlerResponse::Handled;
+    if (self->transfer_->render_http_error(req, res)) return httplib::Server::HandlerResponse::Handled;
+    render_plain_error(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  server.set_exception_handler([self](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+    // A handler threw: a broken invariant, never the caller's fault.
+    res.status = 500;
+    if (!self->nova_->render_http_error(req, res) && !self->transfer_->render_http_error(req, res))
+      render_plain_error(req, res);
+  });
+  server.set_logger([self](const httplib::Request& req, const httplib::Response& res) {
+    if (!self->access_log) return;
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - request_started)
+                            .count();
+    // One write per line, so concurrent lines never interleave.
+    const auto line = fmt::format("{} {} {} {}us {}\n", req.method, req.path, res.status, micros, request_id_of(res));
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  });
+
+  mount_control_plane(server, fleet);
+  app->nova_->mount(server);
+  app->transfer_->mount(server);
+  return app;
+}
+
+App::~App() {
+  stop();
+  if (ticker_.joinable()) ticker_.join();
+}
+
+std::optional<std::string> App::seed_fleet() {
+  for (std::size_t i = 0; i < config_.servers.size(); ++i) {
+    const auto& seed = config_.servers[i];
+    const auto tenant = seed.project.empty() ? tenants_.for_account(seed.account, seed.region)
+                                             : tenants_.for_project(seed.project);
+    auto created = fleet_->seed(tenant, seed.spec);
+    if (!created) {
+      const auto& e = created.error();
+      return fmt::format("fleet: servers[{}]: {}", i, e.detail.empty() ? e.subject : e.detail);
+    }
+  }
+  return std::nullopt;
+}
+
+int App::bind(const std::string& host, int port) {
+  if (port == 0) return server_->bind_to_any_port(host);
+  return server_->bind_to_port(host, port) ? port : -1;
+}
+
+void App::tick() {
+  std::unique_lock lock(ticker_mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    fleet_->settle_due();
+    lock.lock();
+    ticker_wake_.wait_for(lock, std::chrono::milliseconds(5));
+  }
+}
+
+void App::run() {
+  ticker_ = std::thread([this] { tick(); });
+  server_->listen_after_bind();
+}
+
+void App::stop() {
+  {
+    std::lock_guard lock(ticker_mutex_);
+    stopping_ = true;
+  }
+  ticker_wake_.notify_all();
+  if (server_) server_->stop();
+}
+
+}  // namespace gateway

@@ -1,0 +1,343 @@
+#include "gateway/config.h"
+
+#include <algorithm>
+#include <initializer_list>
+
+#include <fmt/format.h>
+
+#include "core/ids.h"
+#include "core/state.h"
+#include "gateway/json_file.h"
+
+namespace gateway {
+namespace {
+
+using rapidjson::Value;
+
+// Walks a JSON value with a path for messages ("servers[2].state"); the
+// first problem found is kept and every later read is a no-op.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  bool failed() const { return error_.has_value(); }
+  const std::optional<std::string>& error() const { return error_; }
+
+  void fail(const std::string& path, const std::string& what) {
+    if (!error_) error_ = fmt::format("{}: {}: {}", file_, path, what);
+  }
+
+  // Checks `v` is an object whose keys are all in `known`.
+  bool object(const Value& v, const std::string& path, std::initializer_list<std::string_view> known) {
+    if (failed()) return false;
+    if (!v.IsObject()) {
+      fail(path, "must be a JSON object");
+      return false;
+    }
+    for (const auto& m : v.GetObject()) {
+      const std::string_view key(m.name.GetString(), m.name.GetStringLength());
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        std::string list;
+        for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
+        fail(path, fmt::format("unknown key '{}' (known keys: {})", key, list));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool array(const Value& v, const std::string& path) {
+    if (failed()) return false;
+    if (!v.IsArray()) fail(path, "must be a JSON array");
+    return !failed();
+  }
+
+  std::optional<std::string> string(const Value& obj, const char* key, const std::string& path, bool required) {
+    if (failed()) return std::nullopt;
+    auto it = obj.FindMember(key);
+    if (it == obj.MemberEnd()) {
+      if (required) fail(path, fmt::format("'{}' is required", key));
+      return std::nullopt;
+    }
+    if (!it->value.IsString()) {
+      fail(path + "." + key, "must be a string");
+      return std::nullopt;
+    }
+    return std::string(it->value.GetString(), it->value.GetStringLength());
+  }
+
+  std::optional<long> integer(const Value& obj, const char* key, const std::string& path, long min, long max) {
+    if (failed()) return std::nullopt;
+    auto it = obj.FindMember(key);
+    if (it == obj.MemberEnd()) return std::nullopt;
+    if (!it->value.IsInt64() || it->value.GetInt64() < min || it->value.GetInt64() > max) {
+      fail(path + "." + key, fmt::format("must be a whole number from {} to {}", min, max));
+      return std::nullopt;
+    }
+    return static_cast<long>(it->value.GetInt64());
+  }
+
+  std::optional<bool> boolean(const Value& obj, const char* key, const std::string& path) {
+    if (failed()) return std::nullopt;
+    auto it = obj.FindMember(key);
+    if (it == obj.MemberEnd()) return std::nullopt;
+    if (!it->value.IsBool()) {
+      fail(path + "." + key, "must be true or false");
+      return std::nullopt;
+    }
+    return it->value.GetBool();
+  }
+
+  std::vector<std::string> strings(const Value& obj, const char* key, const std::string& path) {
+    std::vector<std::string> out;
+    if (failed()) return out;
+    auto it = obj.FindMember(key);
+    if (it == obj.MemberEnd()) return out;
+    if (!array(it->value, path + "." + key)) return out;
+    for (const auto& s : it->value.GetArray()) {
+      if (!s.IsString()) {
+        fail(path + "." + key, "must be an array of strings");
+        return out;
+      }
+      out.emplace_back(s.GetString(), s.GetStringLength());
+    }
+    return out;
+  }
+
+  // {"key": "value", ...} into ordered pairs.
+  core::Pairs pairs(const Value& obj, const char* key, const std::string& path) {
+    core::Pairs out;
+    if (failed()) return out;
+    auto it = obj.FindMember(key);
+    if (it == obj.MemberEnd()) return out;
+    if (!it->value.IsObject()) {
+      fail(path + "." + key, "must be an object of strings");
+      return out;
+    }
+    for (const auto& m : it->value.GetObject()) {
+      if (!m.value.IsString()) {
+        fail(fmt::format("{}.{}.{}", path, key, m.name.GetString()), "must be a string");
+        return out;
+      }
+      out.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
+                       std::string(m.value.GetString(), m.value.GetStringLength()));
+    }
+    return out;
+  }
+
+ private:
+  std::string file_;
+  std::optional<std::string> error_;
+};
+
+std::string at(const char* list, std::size_t i) { return fmt::format("{}[{}]", list, i); }
+
+void read_users(Reader& r, const Value& doc, Config& c) {
+  auto it = doc.FindMember("users");
+  if (it == doc.MemberEnd() || !r.array(it->value, "users")) return;
+  for (std::size_t i = 0; i < it->value.Size(); ++i) {
+    const auto& u = it->value[static_cast<rapidjson::SizeType>(i)];
+    const auto path = at("users", i);
+    if (!r.object(u, path, {"name", "password", "project", "roles"})) return;
+    nova::User user;
+    user.name = r.string(u, "name", path, true).value_or("");
+    user.password = r.string(u, "password", path, true).value_or("");
+    user.project = r.string(u, "project", path, true).value_or("");
+    user.roles = r.strings(u, "roles", path);
+    for (const auto& role : user.roles)
+      if (role != "admin" && role != "member" && role != "reader")
+        r.fail(path + ".roles", fmt::format("'{}' is not one of admin, member, reader", role));
+    if (r.failed()) return;
+    // A user of the same name replaces the default one.
+    auto& users = c.nova.users;
+    std::erase_if(users, [&](const nova::User& x) { return x.name == user.name; });
+    users.push_back(std::move(user));
+  }
+}
+
+void read_access_keys(Reader& r, const Value& doc, Config& c) {
+  auto it = doc.FindMember("access_keys");
+  if (it == doc.MemberEnd() || !r.array(it->value, "access_keys")) return;
+  for (std::size_t i = 0; i < it->value.Size(); ++i) {
+    const auto& k = it->value[static_cast<rapidjson::SizeType>(i)];
+    const auto path = at("access_keys", i);
+    if (!r.object(k, path, {"access_key", "secret_key", "account", "admin"})) return;
+    transfer::AccessKey key;
+    key.id = r.string(k, "access_key", path, true).value_or("");
+    key.secret = r.string(k, "secret_key", path, false).value_or("");
+    key.account = r.string(k, "account", path, false).value_or("");
+    key.admin = r.boolean(k, "admin", path).value_or(false);
+    if (!key.account.empty() && (key.account.size() != 12 ||
+                                 !std::all_of(key.account.begin(), key.account.end(), ::isdigit)))
+      r.fail(path + ".account", fmt::format("'{}' is not a 12-digit AWS account id", key.account));
+    if (r.failed()) return;
+    auto& keys = c.transfer.keys;
+    std::erase_if(keys, [&](const transfer::AccessKey& x) { return x.id == key.id; });
+    keys.push_back(std::move(key));
+  }
+}
+
+void read_tenants(Reader& r, const Value& doc, Config& c) {
+  auto it = doc.FindMember("tenants");
+  if (it == doc.MemberEnd() || !r.array(it->value, "tenants")) return;
+  c.tenants.clear();  // a file that lists tenants replaces the default mapping
+  for (std::size_t i = 0; i < it->value.Size(); ++i) {
+    const auto& t = it->value[static_cast<rapidjson::SizeType>(i)];
+    const auto path = at("tenants", i);
+    if (!r.object(t, path, {"project", "account", "region"})) return;
+    TenantMapping m;
+    m.project = r.string(t, "project", path, true).value_or("");
+    m.account = r.string(t, "account", path, true).value_or("");
+    m.region = r.string(t, "region", path, false).value_or("us-east-1");
+    if (r.failed()) return;
+    c.tenants.push_back(std::move(m));
+  }
+}
+
+void read_transition_ms(Reader& r, const Value& doc, Config& c) {
+  auto it = doc.FindMember("transition_ms");
+  if (it == doc.MemberEnd()) return;
+  const auto& v = it->value;
+  if (v.IsInt64()) {
+    if (v.GetInt64() < 0 || v.GetInt64() > 3'600'000)
+      return r.fail("transition_ms", "must be a whole number from 0 to 3600000");
+    c.transition_ms.fill(v.GetInt64());
+    return;
+  }
+  if (!r.object(v, "transition_ms", {"create", "stop", "start"})) return;
+  const char* names[] = {"create", "stop", "start"};
+  for (int i = 0; i < 3; ++i)
+    if (auto n = r.integer(v, names[i], "transition_ms", 0, 3'600'000)) c.transition_ms[i] = *n;
+}
+
+void read_images(Reader& r, const Value& doc, Config& c) {
+  auto it = doc.FindMember("images");
+  if (it == doc.MemberEnd() || !r.array(it->value, "images")) return;
+  c.nova.images.clear();
+  for (std::size_t i = 0; i < it->value.Size(); ++i) {
+    const auto& img = it->value[static_cast<rapidjson::SizeType>(i)];
+    const auto path = at("images", i);
+    if (!r.object(img, path, {"id", "name"})) return;
+    nova::Image image{r.string(img, "id", path, true).value_or(""), r.string(img, "name", path, true).value_or("")};
+    if (!r.failed() && !core::is_uuid(image.id)) r.fail(path + ".id", fmt::format("'{}' is not a UUID", image.id));
+    if (r.failed()) return;
+    c.nova.images.push_back(std::move(image));
+  }
+}
+
+void read_flavors(Reader& r, const Value& doc, Config& c) {
+  auto it = doc.FindMember("flavors");
+  if (it == doc.MemberEnd() || !r.array(it->value, "flavors")) return;
+  c.nova.flavors.clear();
+  for (std::size_t i = 0; i < it->value.Size(); ++i) {
+    const auto& f = it->value[static_cast<rapidjson::SizeType>(i)];
+    const auto path = at("flavors", i);
+    if (!r.object(f, path, {"id", "name", "vcpus", "ram_mb", "disk_gb"})) return;
+    nova::Flavor flavor;
+    flavor.id = r.string(f, "id", path, true).value_or("");
+    flavor.name = r.string(f, "name", path, true).value_or("");
+    flavor.vcpus = static_cast<int>(r.integer(f, "vcpus", path, 1, 1024).value_or(1));
+    flavor.ram_mb = static_cast<int>(r.integer(f, "ram_mb", path, 1, 1 << 24).value_or(512));
+    flavor.disk_gb = static_cast<int>(r.integer(f, "disk_gb", path, 0, 1 << 20).value_or(1));
+    if (r.failed()) return;
+    c.nova.flavors.push_back(std::move(flavor));
+  }
+}
+
+void read_limits(Reader& r, const Value& doc, Config& c) {
+  auto it = doc.FindMember("limits");
+  if (it == doc.MemberEnd()) return;
+  if (!r.object(it->value, "limits", {"nova_max_body_bytes", "transfer_max_body_bytes"})) return;
+  if (auto n = r.integer(it->value, "nova_max_body_bytes", "limits", 1024, 1 << 20)) c.nova.max_body_bytes = *n;
+  if (auto n = r.integer(it->value, "transfer_max_body_bytes", "limits", 1024, 1 << 20))
+    c.transfer.max_body_bytes = *n;
+}
+
+void read_servers(Reader& r, const Value& doc, Config& c) {
+  auto it = doc.FindMember("servers");
+  if (it == doc.MemberEnd() || !r.array(it->value, "servers")) return;
+  for (std::size_t i = 0; i < it->value.Size(); ++i) {
+    const auto& s = it->value[static_cast<rapidjson::SizeType>(i)];
+    const auto path = at("servers", i);
+    if (!r.object(s, path, {"name", "project", "account", "region", "state", "id", "server_id", "locked",
+                            "locked_reason", "tags", "metadata", "attributes"}))
+      return;
+    ServerSeed seed;
+    seed.project = r.string(s, "project", path, false).value_or("");
+    seed.account = r.string(s, "account", path, false).value_or("");
+    seed.region = r.string(s, "region", path, false).value_or("us-east-1");
+    if (!r.failed() && seed.project.empty() == seed.account.empty())
+      r.fail(path, "give either 'project' or 'account' (with 'region')");
+    seed.spec.name = r.string(s, "name", path, false).value_or("");
+    const auto state = r.string(s, "state", path, false).value_or("running");
+    seed.spec.initial_state = core::parse_state(state);
+    if (!r.failed() && !seed.spec.initial_state)
+      r.fail(path + ".state", fmt::format("'{}' is not a core state (provisioning, running, stopping, "
+                                          "stopped, starting, stop_failed, start_failed)", state));
+    seed.spec.uuid = r.string(s, "id", path, false);
+    if (!r.failed() && seed.spec.uuid && !core::is_uuid(*seed.spec.uuid))
+      r.fail(path + ".id", fmt::format("'{}' is not a UUID", *seed.spec.uuid));
+    seed.spec.transfer_id = r.string(s, "server_id", path, false);
+    if (!r.failed() && seed.spec.transfer_id && !core::is_transfer_id(*seed.spec.transfer_id))
+      r.fail(path + ".server_id", fmt::format("'{}' does not match ^s-([0-9a-f]{{17}})$", *seed.spec.transfer_id));
+    if (auto locked = r.string(s, "locked", path, false)) {
+      if (*locked != "owner" && *locked != "admin")
+        r.fail(path + ".locked", fmt::format("'{}' is not owner or admin", *locked));
+      seed.spec.lock = {true, *locked == "admin" ? core::LockOwner::Admin : core::LockOwner::Owner,
+                        r.string(s, "locked_reason", path, false).value_or("")};
+    }
+    seed.spec.tags = r.pairs(s, "tags", path);
+    seed.spec.metadata = r.pairs(s, "metadata", path);
+    seed.spec.attributes = r.pairs(s, "attributes", path);
+    if (r.failed()) return;
+    c.servers.push_back(std::move(seed));
+  }
+}
+
+}  // namespace
+
+Config default_config() {
+  Config c;
+  c.nova.users = nova::default_users();
+  c.tenants = {{"demo", "000000000000", "us-east-1"}, {"alt", "111111111111", "us-east-1"}};
+  c.transfer.keys = {{"admin", "admin", "", true}};
+  return c;
+}
+
+std::optional<std::string> apply_file(const Value& doc, const std::string& file, bool is_fleet, Config& config) {
+  Reader r(file);
+  if (is_fleet) {
+    r.object(doc, "(top level)", {"servers", "users", "tenants", "access_keys", "transition_ms", "token_ttl_s",
+                                  "images", "flavors", "limits"});
+  } else {
+    r.object(doc, "(top level)", {"users", "tenants", "access_keys", "transition_ms", "token_ttl_s", "images",
+                                  "flavors", "limits"});
+  }
+  if (r.failed()) return r.error();
+  read_users(r, doc, config);
+  read_access_keys(r, doc, config);
+  read_tenants(r, doc, config);
+  read_transition_ms(r, doc, config);
+  read_images(r, doc, config);
+  read_flavors(r, doc, config);
+  read_limits(r, doc, config);
+  if (auto ttl = r.integer(doc, "token_ttl_s", "(top level)", 1, 7 * 24 * 3600)) config.nova.token_ttl_s = *ttl;
+  if (is_fleet) read_servers(r, doc, config);
+  return r.error();
+}
+
+std::variant<Config, std::string> load_config(const Options& options) {
+  Config config = default_config();
+  for (const auto& [file, is_fleet] : {std::pair{options.fleet_file, true}, std::pair{options.config_file, false}}) {
+    if (!file) continue;
+    auto doc = read_json_file(*file);
+    if (auto* error = std::get_if<std::string>(&doc)) return *error;
+    if (auto error = apply_file(std::get<rapidjson::Document>(doc), *file, is_fleet, config)) return *error;
+  }
+  if (options.transition_ms) config.transition_ms.fill(*options.transition_ms);
+  config.nova.auth = options.auth == "noauth" ? nova::AuthMode::NoAuth : nova::AuthMode::Keystone;
+  config.transfer.sigv4 = options.sigv4 == "verify" ? transfer::SigV4Mode::Verify : transfer::SigV4Mode::Scope;
+  return config;
+}
+
+}  // namespace gateway

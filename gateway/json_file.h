@@ -1,0 +1,17 @@
+// Reads a JSON file into a RapidJSON document, with errors a person can act
+// on: "FILE:LINE:COLUMN: what is wrong".
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include <rapidjson/document.h>
+
+namespace gateway {
+
+std::variant<rapidjson::Document, std::string> read_json_file(const std::string& path);
+
+// The 1-based line and column of a byte offset in text.
+std::pair<int, int> line_and_column(const std::string& text, std::size_t offset);
+
+}  // namespace gateway

@@ -1,0 +1,67 @@
+// lifecycle-gateway: parse flags, load the configuration, serve until
+// SIGINT/SIGTERM, then drain and exit 0.
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "gateway/app.h"
+#include "gateway/config.h"
+#include "gateway/options.h"
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  auto parsed = gateway::parse_options(args);
+  if (auto* error = std::get_if<gateway::UsageError>(&parsed)) {
+    fmt::print(stderr, "lifecycle-gateway: {}\n\n{}", error->message, gateway::usage_text());
+    return 2;
+  }
+  const auto& options = std::get<gateway::Options>(parsed);
+  if (options.help) {
+    fmt::print("{}", gateway::usage_text());
+    return 0;
+  }
+  if (options.version) {
+    fmt::print("lifecycle-gateway {}\n", GATEWAY_VERSION);
+    return 0;
+  }
+
+  auto config = gateway::load_config(options);
+  if (auto* error = std::get_if<std::string>(&config)) {
+    fmt::print(stderr, "lifecycle-gateway: {}\n", *error);
+    return 1;
+  }
+  auto created = gateway::App::create(std::move(std::get<gateway::Config>(config)));
+  if (auto* error = std::get_if<std::string>(&created)) {
+    fmt::print(stderr, "lifecycle-gateway: {}\n", *error);
+    return 1;
+  }
+  auto& app = *std::get<std::unique_ptr<gateway::App>>(created);
+
+  // Signals are taken by one thread with sigwait; every other thread (the
+  // server's workers included, started later) inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  const int port = app.bind(options.host, options.port);
+  if (port < 0) {
+    fmt::print(stderr, "lifecycle-gateway: cannot listen on {}:{}\n", options.host, options.port);
+    return 1;
+  }
+  std::thread signal_waiter([&app, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    app.stop();
+  });
+  fmt::print("lifecycle-gateway listening on http://{}:{}\n", options.host, port);
+  std::fflush(stdout);
+  app.run();
+  // run() returned: stop() was called by the signal thread.
+  signal_waiter.join();
+  return 0;
+}

@@ -1,0 +1,104 @@
+#include "gateway/options.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace gateway {
+namespace {
+
+std::optional<long> parse_number(const std::string& text) {
+  long value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string usage_text() {
+  return R"(usage: lifecycle-gateway [flags]
+
+One local endpoint for OpenStack Nova server actions and AWS Transfer Family
+server operations, over one lifecycle core.
+
+  --listen HOST:PORT     where to listen (default 127.0.0.1:8780; port 0 picks a free port)
+  --fleet FILE           JSON fleet: servers, users and tenants loaded at start
+  --config FILE          JSON config: users, tenants, access keys, transition times, limits
+  --transition-ms N      how long STOPPING/STARTING/BUILD last (default 0: settle at once)
+  --auth keystone|noauth compute auth: Keystone tokens (default) or "user:project" tokens
+  --sigv4 scope|verify   AWS auth: read the credential scope (default) or verify signatures
+  --control-token T      require "Authorization: Bearer T" on /_gateway
+  --help                 print this and exit
+  --version              print the version and exit
+)";
+}
+
+std::variant<Options, UsageError> parse_options(const std::vector<std::string>& args) {
+  Options o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::optional<std::string> inline_value;
+    if (auto eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      inline_value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    }
+    auto value = [&]() -> std::optional<std::string> {
+      if (inline_value) return inline_value;
+      if (i + 1 < args.size()) return args[++i];
+      return std::nullopt;
+    };
+    auto missing = [&] { return UsageError{fmt::format("{} needs a value", flag)}; };
+
+    if (flag == "--help" || flag == "-h") {
+      o.help = true;
+    } else if (flag == "--version") {
+      o.version = true;
+    } else if (flag == "--listen") {
+      auto v = value();
+      if (!v) return missing();
+      const auto colon = v->rfind(':');
+      if (colon == std::string::npos || colon == 0)
+        return UsageError{fmt::format("--listen wants HOST:PORT, got '{}'", *v)};
+      auto port = parse_number(v->substr(colon + 1));
+      if (!port || *port < 0 || *port > 65535)
+        return UsageError{fmt::format("--listen: '{}' is not a port (0-65535)", v->substr(colon + 1))};
+      o.host = v->substr(0, colon);
+      o.port = static_cast<int>(*port);
+    } else if (flag == "--fleet") {
+      if (!(o.fleet_file = value())) return missing();
+    } else if (flag == "--config") {
+      if (!(o.config_file = value())) return missing();
+    } else if (flag == "--transition-ms") {
+      auto v = value();
+      if (!v) return missing();
+      auto n = parse_number(*v);
+      if (!n || *n < 0 || *n > 3'600'000)
+        return UsageError{fmt::format("--transition-ms: '{}' is not a number of milliseconds (0-3600000)", *v)};
+      o.transition_ms = *n;
+    } else if (flag == "--auth") {
+      auto v = value();
+      if (!v) return missing();
+      if (*v != "keystone" && *v != "noauth")
+        return UsageError{fmt::format("--auth: '{}' is not keystone or noauth", *v)};
+      o.auth = *v;
+    } else if (flag == "--sigv4") {
+      auto v = value();
+      if (!v) return missing();
+      if (*v != "scope" && *v != "verify")
+        return UsageError{fmt::format("--sigv4: '{}' is not scope or verify", *v)};
+      o.sigv4 = *v;
+    } else if (flag == "--control-token") {
+      auto v = value();
+      if (!v) return missing();
+      if (v->empty()) return UsageError{"--control-token must not be empty"};
+      o.control_token = *v;
+    } else {
+      return UsageError{fmt::format("unknown flag '{}'", args[i])};
+    }
+  }
+  return o;
+}
+
+}  // namespace gateway
