@@ -181,6 +181,8 @@ Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, Action cause,
     if (*spec.initial_state == State::Running) info.launched_ms = now;
     by_state_[static_cast<int>(info.state)].fetch_add(1);
     publish(*record, EventKind::Created, std::nullopt, now, cause);
+    // A server loaded mid-transition settles like any other.
+    if (auto task = task_under_way(info.state)) schedule(record, *task, now, false);
     return info;
   }
   info.state = State::Provisioning;
@@ -223,15 +225,20 @@ void Fleet::change_state(Record& r, State to, Millis at, Action cause) {
 void Fleet::begin(const RecordPtr& r, Action action, Millis now, ActOptions options) {
   const auto t = transition(action, r->info.state);
   if (t.via) change_state(*r, *t.via, now, action);
-  const State end = options.fail_transition ? t.failed : t.to;
-  const Millis ms = transition_ms(action);
-  if (ms == 0) {
-    change_state(*r, end, now, action);
+  if (transition_ms(action) == 0) {
+    change_state(*r, options.fail_transition ? t.failed : t.to, now, action);
     return;
   }
-  r->pending = Record::Pending{action, t.to, t.failed, options.fail_transition, now + ms};
+  schedule(r, action, now, options.fail_transition);
+}
+
+void Fleet::schedule(const RecordPtr& r, Action action, Millis now, bool fail) {
+  const auto t = settling(r->info.state);
+  if (!t) return;
+  const Millis at = now + transition_ms(action);
+  r->pending = Record::Pending{action, t->to, t->failed, fail, at};
   std::lock_guard lock(due_mutex_);
-  due_.push(Due{now + ms, r->info.seq, r});
+  due_.push(Due{at, r->info.seq, r});
 }
 
 void Fleet::settle_if_due(Record& r, Millis now) {

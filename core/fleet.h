@@ -131,6 +131,8 @@ class Fleet {
   void settle_if_due(Record& r, Millis now);
   void change_state(Record& r, State to, Millis at, Action cause);
   void begin(const RecordPtr& r, Action action, Millis now, ActOptions options);
+  // Makes the in-between state settle `transition_ms(action)` from now.
+  void schedule(const RecordPtr& r, Action action, Millis now, bool fail);
   void publish(const Record& r, EventKind kind, std::optional<State> old_state, Millis at,
                std::optional<Action> cause);
   LedgerEntry ledger_entry(const Record& r, Millis now) const;

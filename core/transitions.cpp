@@ -32,20 +32,25 @@ Transition transition(Action action, State from) {
   return kNotAllowed;
 }
 
-bool legal_step(State from, State to) {
-  for (int a = 0; a < kActionCount; ++a) {
-    const auto t = transition(static_cast<Action>(a), from);
-    if (!t.allowed || !t.via) continue;
-    if (to == *t.via) return true;
-  }
-  // Settling: an in-between state ends where its transition goes, or fails.
+std::optional<Transition> settling(State in_between) {
   for (int a = 0; a < kActionCount; ++a) {
     for (int s = 0; s < kStateCount; ++s) {
       const auto t = transition(static_cast<Action>(a), static_cast<State>(s));
-      if (t.allowed && t.via == from && (to == t.to || to == t.failed)) return true;
+      if (t.allowed && t.via == in_between) return t;
     }
   }
-  return false;
+  return std::nullopt;
+}
+
+bool legal_step(State from, State to) {
+  // Entering an in-between state: an action allowed from `from` goes through `to`.
+  for (int a = 0; a < kActionCount; ++a) {
+    const auto t = transition(static_cast<Action>(a), from);
+    if (t.allowed && t.via == to) return true;
+  }
+  // Settling: an in-between state ends where its transition goes, or fails.
+  const auto t = settling(from);
+  return t && (to == t->to || to == t->failed);
 }
 
 }  // namespace core

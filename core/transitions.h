@@ -19,6 +19,10 @@ struct Transition {
 // every new server in Provisioning.
 Transition transition(Action action, State from);
 
+// For an in-between state (Provisioning, Stopping, Starting): the transition
+// it belongs to, i.e. where it settles and where it fails. Nothing otherwise.
+std::optional<Transition> settling(State in_between);
+
 // Whether `from -> to` is a step that the table can produce (an edge of the
 // state machine). Tests use it to check event logs.
 bool legal_step(State from, State to);

@@ -73,12 +73,23 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
 
   server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   server.set_payload_max_length(std::max(app->config_.nova.max_body_bytes, app->config_.transfer.max_body_bytes));
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  server.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
+    if (self->config_.control_token && req.path.rfind("/_gateway", 0) == 0 &&
+        req.get_header_value("Authorization") != "Bearer " + *self->config_.control_token) {
+      res.status = 401;
+      res.set_header("WWW-Authenticate", "Bearer");
+      res.set_content(R"({"error":{"code":401,"message":"the control plane needs Authorization: Bearer <control token>"}})",
+                      "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [self](const httplib::Request& req, httplib::Response& res) {
+    // cpp-httplib calls this for every status >= 400, including answers a
+    // handler already wrote: those stand as they are.
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (self->nova_->render_http_error(req, res)) return httplib::Server::HandlerResponse::Handled;
     if (self->transfer_->render_http_error(req, res)) return httplib::Server::HandlerResponse::Handled;
     render_plain_error(req, res);

@@ -335,6 +335,7 @@ std::variant<Config, std::string> load_config(const Options& options) {
     if (auto error = apply_file(std::get<rapidjson::Document>(doc), *file, is_fleet, config)) return *error;
   }
   if (options.transition_ms) config.transition_ms.fill(*options.transition_ms);
+  config.control_token = options.control_token;
   config.nova.auth = options.auth == "noauth" ? nova::AuthMode::NoAuth : nova::AuthMode::Keystone;
   config.transfer.sigv4 = options.sigv4 == "verify" ? transfer::SigV4Mode::Verify : transfer::SigV4Mode::Scope;
   return config;

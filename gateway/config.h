@@ -39,6 +39,7 @@ struct Config {
   // Transition time per action (create, stop, start), in milliseconds.
   std::array<core::Millis, 3> transition_ms{0, 0, 0};
   std::vector<ServerSeed> servers;
+  std::optional<std::string> control_token;  // required as "Bearer T" on /_gateway when set
 };
 
 // GATEWAY.md's defaults: the four users, demo <-> 000000000000/us-east-1,

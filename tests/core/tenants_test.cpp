@@ -1,0 +1,46 @@
+#include <doctest/doctest.h>
+
+#include "core/ids.h"
+#include "core/tenants.h"
+
+TEST_CASE("a mapped project and (account, region) are one tenant") {
+  core::Tenants t;
+  REQUIRE(t.map("demo", "000000000000", "us-east-1"));
+  CHECK(t.for_project("demo") == t.for_account("000000000000", "us-east-1"));
+  CHECK(t.for_account("000000000000", "eu-west-1") != t.for_project("demo"));  // regions isolate
+  const auto info = t.info(t.for_project("demo"));
+  CHECK(info.project == "demo");
+  CHECK(info.account == "000000000000");
+  CHECK(info.region == "us-east-1");
+}
+
+TEST_CASE("unmapped sides are tenants of their own, made once") {
+  core::Tenants t;
+  const auto a = t.for_account("222222222222", "us-east-1");
+  CHECK(t.for_account("222222222222", "us-east-1") == a);
+  CHECK(t.info(a).project.empty());
+  CHECK(t.for_project("solo") != a);
+  CHECK(t.size() == 2);
+}
+
+TEST_CASE("conflicting mappings are refused") {
+  core::Tenants t;
+  REQUIRE(t.map("demo", "000000000000", "us-east-1"));
+  CHECK(t.map("demo", "000000000000", "us-east-1"));  // the same again is fine
+  CHECK_FALSE(t.map("demo", "111111111111", "us-east-1"));
+  CHECK_FALSE(t.map("other", "000000000000", "us-east-1"));
+}
+
+TEST_CASE("identities have the shapes both APIs require") {
+  core::RandomIds ids(42);
+  for (int i = 0; i < 100; ++i) {
+    const auto u = ids.next_uuid();
+    CHECK(core::is_uuid(u));
+    CHECK(u[14] == '4');
+    CHECK(core::is_transfer_id(ids.next_transfer_id()));
+  }
+  CHECK_FALSE(core::is_uuid("6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e0"));
+  CHECK_FALSE(core::is_uuid("6f1c2a3e_0b4d-4c5e-8f60-7a8b9c0d1e01"));
+  CHECK_FALSE(core::is_transfer_id("s-0123456789abcdef"));
+  CHECK_FALSE(core::is_transfer_id("s-0123456789abcdefg"));
+}

@@ -1,0 +1,63 @@
+#include <doctest/doctest.h>
+
+#include "gateway/options.h"
+
+using gateway::Options;
+using gateway::UsageError;
+
+namespace {
+
+std::variant<Options, UsageError> parse(std::vector<std::string> args) { return gateway::parse_options(args); }
+
+std::string error_of(std::vector<std::string> args) {
+  auto r = parse(std::move(args));
+  REQUIRE(std::holds_alternative<UsageError>(r));
+  return std::get<UsageError>(r).message;
+}
+
+}  // namespace
+
+TEST_CASE("defaults are GATEWAY.md's") {
+  auto o = std::get<Options>(parse({}));
+  CHECK(o.host == "127.0.0.1");
+  CHECK(o.port == 8780);
+  CHECK(o.auth == "keystone");
+  CHECK(o.sigv4 == "scope");
+  CHECK_FALSE(o.transition_ms.has_value());
+  CHECK_FALSE(o.control_token.has_value());
+}
+
+TEST_CASE("every flag, in both spellings") {
+  auto o = std::get<Options>(parse({"--listen", "0.0.0.0:0", "--fleet", "f.json", "--config=c.json",
+                                    "--transition-ms", "250", "--auth", "noauth", "--sigv4=verify",
+                                    "--control-token", "t0k"}));
+  CHECK(o.host == "0.0.0.0");
+  CHECK(o.port == 0);
+  CHECK(o.fleet_file == "f.json");
+  CHECK(o.config_file == "c.json");
+  CHECK(o.transition_ms == 250);
+  CHECK(o.auth == "noauth");
+  CHECK(o.sigv4 == "verify");
+  CHECK(o.control_token == "t0k");
+  CHECK(std::get<Options>(parse({"--help"})).help);
+  CHECK(std::get<Options>(parse({"--version"})).version);
+}
+
+TEST_CASE("bad flags are named") {
+  CHECK(error_of({"--bogus"}) == "unknown flag '--bogus'");
+  CHECK(error_of({"--listen"}) == "--listen needs a value");
+  CHECK(error_of({"--listen", "8780"}) == "--listen wants HOST:PORT, got '8780'");
+  CHECK(error_of({"--listen", "h:70000"}) == "--listen: '70000' is not a port (0-65535)");
+  CHECK(error_of({"--transition-ms", "-1"}).find("is not a number of milliseconds") != std::string::npos);
+  CHECK(error_of({"--transition-ms", "5s"}).find("'5s'") != std::string::npos);
+  CHECK(error_of({"--auth", "basic"}) == "--auth: 'basic' is not keystone or noauth");
+  CHECK(error_of({"--sigv4", "none"}) == "--sigv4: 'none' is not scope or verify");
+  CHECK(error_of({"--control-token", ""}) == "--control-token must not be empty");
+}
+
+TEST_CASE("usage lists every flag") {
+  const auto text = gateway::usage_text();
+  for (auto flag : {"--listen", "--fleet", "--config", "--transition-ms", "--auth", "--sigv4", "--control-token",
+                    "--help", "--version"})
+    CHECK(text.find(flag) != std::string::npos);
+}
