@@ -34,4 +34,20 @@ class ManualClock final : public Clock {
   std::atomic<Millis> now_;
 };
 
+// The gateway's clock: the wall clock until switched to virtual time, which
+// then starts where the wall clock was and moves only when advanced.
+class SwitchableClock final : public Clock {
+ public:
+  Millis now_ms() const override;
+  void use_virtual();        // freeze at the current time (no-op when already virtual)
+  void advance(Millis ms);   // virtual time only: switches to it first
+  void use_real();
+  bool is_virtual() const { return virtual_.load(std::memory_order_acquire); }
+
+ private:
+  SystemClock real_;
+  std::atomic<bool> virtual_{false};
+  std::atomic<Millis> virtual_now_{0};
+};
+
 }  // namespace core

@@ -25,6 +25,7 @@
 
 #include "core/clock.h"
 #include "core/events.h"
+#include "core/faults.h"
 #include "core/ids.h"
 #include "core/result.h"
 #include "core/server.h"
@@ -104,6 +105,8 @@ class Fleet {
   void clear();
 
   EventBus& events() { return events_; }
+  // The fault rules adapters consult before each operation.
+  Faults& faults() { return faults_; }
   Tenants& tenants() { return tenants_; }
   const Clock& clock() const { return clock_; }
 
@@ -143,6 +146,7 @@ class Fleet {
   IdSource& ids_;
   Tenants& tenants_;
   EventBus events_;
+  Faults faults_;
   std::array<std::atomic<Millis>, kActionCount> transition_ms_{};
   std::atomic<std::uint64_t> next_seq_{1};
   std::array<std::atomic<std::int64_t>, kStateCount> by_state_{};

@@ -40,6 +40,7 @@ void render_plain_error(const httplib::Request& req, httplib::Response& res) {
   w.Key("message");
   const auto message = res.status == 404   ? fmt::format("no such path: {} {}", req.method, req.path)
                        : res.status == 413 ? std::string("request body too large")
+                       : res.status == 411 ? std::string("a request body needs a Content-Length header")
                                            : fmt::format("request failed with status {}", res.status);
   w.String(message.c_str());
   w.EndObject();
@@ -75,12 +76,22 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   server.set_payload_max_length(std::max(app->config_.nova.max_body_bytes, app->config_.transfer.max_body_bytes));
   server.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
+    self->in_flight_.begin(req.remote_addr, req.remote_port);
     if (self->config_.control_token && req.path.rfind("/_gateway", 0) == 0 &&
         req.get_header_value("Authorization") != "Bearer " + *self->config_.control_token) {
       res.status = 401;
       res.set_header("WWW-Authenticate", "Bearer");
       res.set_content(R"({"error":{"code":401,"message":"the control plane needs Authorization: Bearer <control token>"}})",
                       "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // Without a length cpp-httplib would read the body until the client
+    // closes the connection: a hang. Refuse it at once instead (the error
+    // handler renders 411 in the protocol's own format).
+    const bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+    if (has_body_method && !req.has_header("Content-Length") &&
+        req.get_header_value("Transfer-Encoding").find("chunked") == std::string::npos) {
+      res.status = 411;
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -102,16 +113,19 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
       render_plain_error(req, res);
   });
   server.set_logger([self](const httplib::Request& req, const httplib::Response& res) {
-    if (!self->access_log) return;
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - request_started)
                             .count();
+    self->in_flight_.end();
+    self->metrics_.record(classify(req), res.status, static_cast<double>(micros) / 1e6);
+    if (!self->access_log) return;
     // One write per line, so concurrent lines never interleave.
     const auto line = fmt::format("{} {} {} {}us {}\n", req.method, req.path, res.status, micros, request_id_of(res));
     std::fwrite(line.data(), 1, line.size(), stderr);
   });
 
-  mount_control_plane(server, fleet);
+  mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->stopping_,
+                                           [self] { return self->reset(); }});
   app->nova_->mount(server);
   app->transfer_->mount(server);
   return app;
@@ -136,9 +150,17 @@ std::optional<std::string> App::seed_fleet() {
   return std::nullopt;
 }
 
+std::string App::reset() {
+  fleet_->clear();
+  fleet_->faults().clear();
+  clock_.use_real();
+  auto error = seed_fleet();
+  return error.value_or("");
+}
+
 int App::bind(const std::string& host, int port) {
-  if (port == 0) return server_->bind_to_any_port(host);
-  return server_->bind_to_port(host, port) ? port : -1;
+  if (port == 0) return port_ = server_->bind_to_any_port(host);
+  return port_ = server_->bind_to_port(host, port) ? port : -1;
 }
 
 void App::tick() {
@@ -162,7 +184,9 @@ void App::stop() {
     stopping_ = true;
   }
   ticker_wake_.notify_all();
-  if (server_) server_->stop();
+  if (!server_) return;
+  server_->stop();
+  if (port_ > 0) close_idle_connections(port_, in_flight_);
 }
 
 }  // namespace gateway

@@ -16,6 +16,8 @@
 #include "core/ids.h"
 #include "core/tenants.h"
 #include "gateway/config.h"
+#include "gateway/drain.h"
+#include "gateway/metrics.h"
 
 namespace httplib {
 class Server;
@@ -42,22 +44,27 @@ class App {
  private:
   explicit App(Config config);
   std::optional<std::string> seed_fleet();
+  // The control plane's reset: the fleet as loaded at start, no fault rules, real time.
+  std::string reset();
   void tick();
 
   Config config_;
-  core::SystemClock clock_;
+  core::SwitchableClock clock_;
   core::RandomIds ids_;
   core::Tenants tenants_;
   std::unique_ptr<core::Fleet> fleet_;
   std::unique_ptr<nova::Api> nova_;
   std::unique_ptr<transfer::Api> transfer_;
   std::unique_ptr<httplib::Server> server_;
+  Metrics metrics_;
+  InFlight in_flight_;
+  int port_ = -1;
 
   // Settles transitions as their time comes, so events flow without polling.
   std::thread ticker_;
   std::mutex ticker_mutex_;
   std::condition_variable ticker_wake_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};  // the ticker and long-lived event streams end when set
 };
 
 }  // namespace gateway

@@ -8,127 +8,12 @@
 #include "core/ids.h"
 #include "core/state.h"
 #include "gateway/json_file.h"
+#include "gateway/json_reader.h"
 
 namespace gateway {
 namespace {
 
 using rapidjson::Value;
-
-// Walks a JSON value with a path for messages ("servers[2].state"); the
-// first problem found is kept and every later read is a no-op.
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  bool failed() const { return error_.has_value(); }
-  const std::optional<std::string>& error() const { return error_; }
-
-  void fail(const std::string& path, const std::string& what) {
-    if (!error_) error_ = fmt::format("{}: {}: {}", file_, path, what);
-  }
-
-  // Checks `v` is an object whose keys are all in `known`.
-  bool object(const Value& v, const std::string& path, std::initializer_list<std::string_view> known) {
-    if (failed()) return false;
-    if (!v.IsObject()) {
-      fail(path, "must be a JSON object");
-      return false;
-    }
-    for (const auto& m : v.GetObject()) {
-      const std::string_view key(m.name.GetString(), m.name.GetStringLength());
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        std::string list;
-        for (auto k : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
-        fail(path, fmt::format("unknown key '{}' (known keys: {})", key, list));
-        return false;
-      }
-    }
-    return true;
-  }
-
-  bool array(const Value& v, const std::string& path) {
-    if (failed()) return false;
-    if (!v.IsArray()) fail(path, "must be a JSON array");
-    return !failed();
-  }
-
-  std::optional<std::string> string(const Value& obj, const char* key, const std::string& path, bool required) {
-    if (failed()) return std::nullopt;
-    auto it = obj.FindMember(key);
-    if (it == obj.MemberEnd()) {
-      if (required) fail(path, fmt::format("'{}' is required", key));
-      return std::nullopt;
-    }
-    if (!it->value.IsString()) {
-      fail(path + "." + key, "must be a string");
-      return std::nullopt;
-    }
-    return std::string(it->value.GetString(), it->value.GetStringLength());
-  }
-
-  std::optional<long> integer(const Value& obj, const char* key, const std::string& path, long min, long max) {
-    if (failed()) return std::nullopt;
-    auto it = obj.FindMember(key);
-    if (it == obj.MemberEnd()) return std::nullopt;
-    if (!it->value.IsInt64() || it->value.GetInt64() < min || it->value.GetInt64() > max) {
-      fail(path + "." + key, fmt::format("must be a whole number from {} to {}", min, max));
-      return std::nullopt;
-    }
-    return static_cast<long>(it->value.GetInt64());
-  }
-
-  std::optional<bool> boolean(const Value& obj, const char* key, const std::string& path) {
-    if (failed()) return std::nullopt;
-    auto it = obj.FindMember(key);
-    if (it == obj.MemberEnd()) return std::nullopt;
-    if (!it->value.IsBool()) {
-      fail(path + "." + key, "must be true or false");
-      return std::nullopt;
-    }
-    return it->value.GetBool();
-  }
-
-  std::vector<std::string> strings(const Value& obj, const char* key, const std::string& path) {
-    std::vector<std::string> out;
-    if (failed()) return out;
-    auto it = obj.FindMember(key);
-    if (it == obj.MemberEnd()) return out;
-    if (!array(it->value, path + "." + key)) return out;
-    for (const auto& s : it->value.GetArray()) {
-      if (!s.IsString()) {
-        fail(path + "." + key, "must be an array of strings");
-        return out;
-      }
-      out.emplace_back(s.GetString(), s.GetStringLength());
-    }
-    return out;
-  }
-
-  // {"key": "value", ...} into ordered pairs.
-  core::Pairs pairs(const Value& obj, const char* key, const std::string& path) {
-    core::Pairs out;
-    if (failed()) return out;
-    auto it = obj.FindMember(key);
-    if (it == obj.MemberEnd()) return out;
-    if (!it->value.IsObject()) {
-      fail(path + "." + key, "must be an object of strings");
-      return out;
-    }
-    for (const auto& m : it->value.GetObject()) {
-      if (!m.value.IsString()) {
-        fail(fmt::format("{}.{}.{}", path, key, m.name.GetString()), "must be a string");
-        return out;
-      }
-      out.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
-                       std::string(m.value.GetString(), m.value.GetStringLength()));
-    }
-    return out;
-  }
-
- private:
-  std::string file_;
-  std::optional<std::string> error_;
-};
 
 std::string at(const char* list, std::size_t i) { return fmt::format("{}[{}]", list, i); }
 

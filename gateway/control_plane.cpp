@@ -1,37 +1,71 @@
 #include "gateway/control_plane.h"
 
 #include <httplib.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "gateway/event_stream.h"
+#include "gateway/fault_rules.h"
+#include "gateway/json_reader.h"
+#include "gateway/json_writer.h"
 
 namespace gateway {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void write_string(Writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+void send(httplib::Response& res, const rapidjson::StringBuffer& buffer, int status = 200) {
+  res.status = status;
+  res.set_content(buffer.GetString(), buffer.GetSize(), "application/json");
 }
 
-void write_server(Writer& w, const core::ServerInfo& s, const core::TenantInfo& tenant) {
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
   w.StartObject();
-  write_string(w, "id", s.uuid);
-  write_string(w, "server_id", s.transfer_id);
-  write_string(w, "name", s.name);
-  write_string(w, "state", core::name(s.state));
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  w.Int(status);
+  write_field(w, "message", message);
+  w.EndObject();
+  w.EndObject();
+  send(res, buffer, status);
+}
+
+// Parses a control-plane body; on failure answers 400 and returns false.
+bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::Document& doc) {
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(req.body.data(),
+                                                                                    req.body.size());
+  if (doc.HasParseError()) {
+    send_error(res, 400,
+               fmt::format("body is not JSON: {} (at byte {})", rapidjson::GetParseError_En(doc.GetParseError()),
+                           doc.GetErrorOffset()));
+    return false;
+  }
+  return true;
+}
+
+void write_tenant(JsonWriter& w, const core::TenantInfo& t) {
+  w.Key("tenant");
+  w.StartObject();
+  write_field(w, "project", t.project);
+  write_field(w, "account", t.account);
+  write_field(w, "region", t.region);
+  w.EndObject();
+}
+
+void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantInfo& tenant) {
+  w.StartObject();
+  write_field(w, "id", s.uuid);
+  write_field(w, "server_id", s.transfer_id);
+  write_field(w, "name", s.name);
+  write_field(w, "state", core::name(s.state));
   w.Key("locked");
   w.Bool(s.lock.locked);
   if (s.lock.locked) {
-    write_string(w, "locked_by", core::name(s.lock.by));
-    write_string(w, "locked_reason", s.lock.reason);
+    write_field(w, "locked_by", core::name(s.lock.by));
+    write_field(w, "locked_reason", s.lock.reason);
   }
-  w.Key("tenant");
-  w.StartObject();
-  write_string(w, "project", tenant.project);
-  write_string(w, "account", tenant.account);
-  write_string(w, "region", tenant.region);
-  w.EndObject();
+  write_tenant(w, tenant);
   w.Key("created_ms");
   w.Int64(s.created_ms);
   w.Key("updated_ms");
@@ -39,20 +73,32 @@ void write_server(Writer& w, const core::ServerInfo& s, const core::TenantInfo& 
   w.EndObject();
 }
 
-void send_json(httplib::Response& res, const rapidjson::StringBuffer& buffer) {
-  res.set_content(buffer.GetString(), buffer.GetSize(), "application/json");
+double seconds(core::Millis ms) { return static_cast<double>(ms) / 1000.0; }
+
+void write_clock(httplib::Response& res, const core::SwitchableClock& clock) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  write_field(w, "mode", clock.is_virtual() ? "virtual" : "real");
+  w.Key("now_ms");
+  w.Int64(clock.now_ms());
+  w.EndObject();
+  send(res, buffer);
 }
 
 }  // namespace
 
-void mount_control_plane(httplib::Server& server, core::Fleet& fleet) {
+void mount_control_plane(httplib::Server& server, ControlPlane plane) {
+  auto& fleet = plane.fleet;
+  auto& clock = plane.clock;
+
   server.Get("/_gateway/health", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
 
   server.Get("/_gateway/servers", [&fleet](const httplib::Request&, httplib::Response& res) {
     rapidjson::StringBuffer buffer;
-    Writer w(buffer);
+    JsonWriter w(buffer);
     w.StartObject();
     w.Key("servers");
     w.StartArray();
@@ -65,8 +111,119 @@ void mount_control_plane(httplib::Server& server, core::Fleet& fleet) {
     }
     w.EndArray();
     w.EndObject();
-    send_json(res, buffer);
+    send(res, buffer);
   });
+
+  server.Get("/_gateway/billing", [&fleet](const httplib::Request&, httplib::Response& res) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    w.StartObject();
+    write_field(w, "billing_note", core::kBillingNote);
+    w.Key("servers");
+    w.StartArray();
+    for (const auto& e : fleet.ledger()) {
+      w.StartObject();
+      write_field(w, "id", e.uuid);
+      write_field(w, "server_id", e.transfer_id);
+      write_field(w, "name", e.name);
+      write_field(w, "state", core::name(e.state));
+      write_tenant(w, fleet.tenants().info(e.tenant));
+      w.Key("created_ms");
+      w.Int64(e.created_ms);
+      w.Key("deleted");
+      w.Bool(e.deleted_ms.has_value());
+      w.Key("deleted_ms");
+      if (e.deleted_ms) w.Int64(*e.deleted_ms);
+      else w.Null();
+      w.Key("billed_seconds");
+      w.Double(seconds(e.billed_ms));
+      w.Key("running_seconds");
+      w.Double(seconds(e.running_ms));
+      w.Key("stopped_seconds");
+      w.Double(seconds(e.stopped_ms));
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    send(res, buffer);
+  });
+
+  server.Get("/_gateway/faults", [&fleet](const httplib::Request&, httplib::Response& res) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    w.StartObject();
+    w.Key("rules");
+    w.StartArray();
+    for (const auto& rule : fleet.faults().list()) write_fault_rule(w, rule, fleet.tenants());
+    w.EndArray();
+    w.EndObject();
+    send(res, buffer);
+  });
+
+  server.Post("/_gateway/faults", [&fleet](const httplib::Request& req, httplib::Response& res) {
+    rapidjson::Document doc;
+    if (!parse_body(req, res, doc)) return;
+    auto parsed = parse_fault_rule(doc, fleet);
+    if (auto* error = std::get_if<std::string>(&parsed)) return send_error(res, 400, *error);
+    auto rule = std::get<core::FaultRule>(parsed);
+    rule.id = fleet.faults().add(rule);
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    w.StartObject();
+    w.Key("rule");
+    write_fault_rule(w, rule, fleet.tenants());
+    w.EndObject();
+    send(res, buffer, 201);
+  });
+
+  server.Delete("/_gateway/faults", [&fleet](const httplib::Request&, httplib::Response& res) {
+    fleet.faults().clear();
+    res.status = 204;
+  });
+
+  server.Delete(R"(/_gateway/faults/(\d{1,18}))", [&fleet](const httplib::Request& req, httplib::Response& res) {
+    const auto id = std::stoull(req.matches[1].str());
+    if (!fleet.faults().remove(id)) return send_error(res, 404, fmt::format("no fault rule {}", id));
+    res.status = 204;
+  });
+
+  server.Get("/_gateway/clock", [&clock](const httplib::Request&, httplib::Response& res) { write_clock(res, clock); });
+
+  server.Post("/_gateway/clock", [&fleet, &clock](const httplib::Request& req, httplib::Response& res) {
+    rapidjson::Document doc;
+    if (!parse_body(req, res, doc)) return;
+    Reader r;
+    if (!r.object(doc, "(body)", {"mode", "advance_ms"})) return send_error(res, 400, *r.error());
+    const auto mode = r.string(doc, "mode", "(body)", false);
+    const auto advance = r.integer(doc, "advance_ms", "(body)", 0, 365L * 24 * 3600 * 1000);
+    if (!r.failed() && mode && *mode != "virtual" && *mode != "real")
+      r.fail("mode", fmt::format("'{}' is not virtual or real", *mode));
+    if (!r.failed() && !mode && !advance) r.fail("(body)", "give 'mode' or 'advance_ms'");
+    if (!r.failed() && advance && mode == "real") r.fail("advance_ms", "only virtual time can be advanced");
+    if (r.failed()) return send_error(res, 400, *r.error());
+    if (mode == "real") clock.use_real();
+    if (mode == "virtual") clock.use_virtual();
+    if (advance) clock.advance(*advance);
+    fleet.settle_due();  // whatever came due now settles, and its events go out
+    write_clock(res, clock);
+  });
+
+  server.Post("/_gateway/reset", [plane](const httplib::Request&, httplib::Response& res) {
+    if (auto error = plane.reset(); !error.empty()) return send_error(res, 500, error);
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    w.StartObject();
+    w.Key("servers");
+    w.Uint64(plane.fleet.size());
+    w.EndObject();
+    send(res, buffer);
+  });
+
+  server.Get("/metrics", [&fleet, &metrics = plane.metrics](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics.render(fleet), "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  mount_event_stream(server, fleet, plane.stopping);
 }
 
 }  // namespace gateway

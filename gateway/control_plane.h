@@ -1,8 +1,15 @@
-// The control plane on /_gateway: health and the fleet as the core sees it
-// (both identities, core state, lock, tenant). Wiring only; it reads the core.
+// The control plane on /_gateway (and /metrics): health, the fleet as the
+// core sees it, billing, fault rules, the clock, reset and metrics. Wiring
+// only: it reads and steers the core, never a wire protocol.
 #pragma once
 
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "core/clock.h"
 #include "core/fleet.h"
+#include "gateway/metrics.h"
 
 namespace httplib {
 class Server;
@@ -10,6 +17,14 @@ class Server;
 
 namespace gateway {
 
-void mount_control_plane(httplib::Server& server, core::Fleet& fleet);
+struct ControlPlane {
+  core::Fleet& fleet;
+  core::SwitchableClock& clock;
+  Metrics& metrics;
+  const std::atomic<bool>& stopping;
+  std::function<std::string()> reset;  // back to the fleet loaded at start; "" or what failed
+};
+
+void mount_control_plane(httplib::Server& server, ControlPlane plane);
 
 }  // namespace gateway

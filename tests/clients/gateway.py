@@ -21,8 +21,9 @@ EXAMPLE_FLEET = os.path.join(REPO_ROOT, "examples", "fleet.json")
 
 
 class Gateway:
-    def __init__(self, args=None, env=None):
+    def __init__(self, args=None, env=None, control_token=None):
         self.args = list(args or [])
+        self.control_headers = {"Authorization": f"Bearer {control_token}"} if control_token else {}
         self.env = env
         self.proc = None
         self.url = None
@@ -43,7 +44,8 @@ class Gateway:
         deadline = time.time() + 10
         while True:
             try:
-                with urllib.request.urlopen(self.url + "/_gateway/health", timeout=2) as r:
+                health = urllib.request.Request(self.url + "/_gateway/health", headers=self.control_headers)
+                with urllib.request.urlopen(health, timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
@@ -76,7 +78,8 @@ class Gateway:
         """Calls the control plane; returns (status, parsed JSON or text)."""
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers=dict(headers or {}, **({"Content-Type": "application/json"} if data else {})))
+                                     headers=dict(self.control_headers, **(headers or {}),
+                                                  **({"Content-Type": "application/json"} if data else {})))
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
                 raw = r.read().decode()

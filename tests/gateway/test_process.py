@@ -85,6 +85,18 @@ class Process(unittest.TestCase):
             conn.close()
             self.assertEqual(gw.proc.wait(timeout=20), 0)
 
+    def test_idle_keep_alive_connection_does_not_hold_the_exit(self):
+        with Gateway([]) as gw:
+            conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+            conn.request("GET", "/_gateway/health")
+            self.assertEqual(conn.getresponse().read(), b'{"status":"ok"}')
+            t0 = time.time()
+            gw.proc.send_signal(signal.SIGTERM)
+            self.assertEqual(gw.proc.wait(timeout=20), 0)
+            # cpp-httplib alone would wait out the 5 s keep-alive timeout here.
+            self.assertLess(time.time() - t0, 2.0)
+            conn.close()
+
     def test_sigint_exits_0(self):
         with Gateway([]) as gw:
             gw.proc.send_signal(signal.SIGINT)

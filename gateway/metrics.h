@@ -1,0 +1,48 @@
+// GET /metrics in Prometheus text format: requests by api, operation and
+// status; a latency histogram per api; servers by core state; billed seconds.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include "core/fleet.h"
+
+namespace httplib {
+class Server;
+struct Request;
+}  // namespace httplib
+
+namespace gateway {
+
+// Which API and operation a request was for, read off the request itself
+// (X-Amz-Target, the Nova action key, the route), with bounded label values.
+struct RequestKind {
+  std::string api;        // transfer, nova, keystone, image, control, other
+  std::string operation;  // StopServer, os-stop, "GET /servers/{id}", ...
+};
+RequestKind classify(const httplib::Request& req);
+
+class Metrics {
+ public:
+  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                      0.01,   0.025,   0.05,   0.1,   0.5,    2.5};
+  void record(const RequestKind& kind, int status, double seconds);
+  std::string render(core::Fleet& fleet) const;
+
+ private:
+  struct Histogram {
+    std::array<std::uint64_t, kBuckets.size() + 1> counts{};  // the last is +Inf
+    double sum = 0;
+    std::uint64_t count = 0;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+  std::map<std::string, Histogram> latency_;
+};
+
+}  // namespace gateway
