@@ -77,8 +77,12 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   server.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
     self->in_flight_.begin(req.remote_addr, req.remote_port);
-    if (self->config_.control_token && req.path.rfind("/_gateway", 0) == 0 &&
-        req.get_header_value("Authorization") != "Bearer " + *self->config_.control_token) {
+    // The token also comes as ?token=: a browser's EventSource and a link
+    // to the page cannot send an Authorization header.
+    const auto& control_token = self->config_.control_token;
+    if (control_token && (req.path.rfind("/_gateway", 0) == 0 || req.path == "/metrics") &&
+        req.get_header_value("Authorization") != "Bearer " + *control_token &&
+        req.get_param_value("token") != *control_token) {
       res.status = 401;
       res.set_header("WWW-Authenticate", "Bearer");
       res.set_content(R"({"error":{"code":401,"message":"the control plane needs Authorization: Bearer <control token>"}})",

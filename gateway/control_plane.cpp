@@ -8,6 +8,8 @@
 #include "gateway/fault_rules.h"
 #include "gateway/json_reader.h"
 #include "gateway/json_writer.h"
+#include "gateway/state_views.h"
+#include "gateway/ui_assets.h"
 
 namespace gateway {
 namespace {
@@ -59,6 +61,7 @@ void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantIn
   write_field(w, "server_id", s.transfer_id);
   write_field(w, "name", s.name);
   write_field(w, "state", core::name(s.state));
+  write_state_views(w, s.state);
   w.Key("locked");
   w.Bool(s.lock.locked);
   if (s.lock.locked) {
@@ -224,6 +227,22 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
   });
 
   mount_event_stream(server, fleet, plane.stopping);
+
+  // The dashboard, from the files embedded at build time.
+  server.Get("/_gateway/ui", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_redirect(req.params.count("token") ? "/_gateway/ui/?token=" + req.get_param_value("token")
+                                               : "/_gateway/ui/");
+  });
+  server.Get(R"(/_gateway/ui/([a-z.]*))", [](const httplib::Request& req, httplib::Response& res) {
+    const std::string name = req.matches[1].str().empty() ? "index.html" : req.matches[1].str();
+    for (const auto& asset : ui_assets()) {
+      if (asset.name != name) continue;
+      res.set_header("Cache-Control", "no-cache");
+      res.set_content(asset.data, asset.size, std::string(asset.content_type).c_str());
+      return;
+    }
+    send_error(res, 404, fmt::format("no such page file: {}", name));
+  });
 }
 
 }  // namespace gateway

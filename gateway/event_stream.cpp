@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "gateway/json_writer.h"
+#include "gateway/state_views.h"
 
 namespace gateway {
 namespace {
@@ -56,6 +57,7 @@ std::string event_json(const core::Event& e, core::Tenants& tenants) {
     if (e.old_state) write_string(w, core::name(*e.old_state));
     else w.Null();
     write_field(w, "new_state", core::name(e.new_state));
+    write_state_views(w, e.new_state);
     w.Key("cause");
     if (e.cause) write_string(w, core::name(*e.cause));
     else w.Null();
@@ -63,6 +65,10 @@ std::string event_json(const core::Event& e, core::Tenants& tenants) {
     w.Bool(e.clean_shutdown);
     w.Key("locked");
     w.Bool(e.lock.locked);
+    if (e.lock.locked) {
+      write_field(w, "locked_by", core::name(e.lock.by));
+      write_field(w, "locked_reason", e.lock.reason);
+    }
   }
   w.Key("at_ms");
   w.Int64(e.at_ms);

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/fleet.h"
@@ -48,6 +49,16 @@ struct Settings {
   int token_ttl_s = 3600;
   std::size_t max_body_bytes = 112 * 1024;  // Nova's limit: 413 above it
 };
+
+// How Nova shows a core state (GATEWAY.md's table): status, OS-EXT-STS
+// vm_state / task_state (empty: null) / power_state.
+struct StatusView {
+  std::string_view status;
+  std::string_view vm_state;
+  std::string_view task_state;
+  int power_state = 0;
+};
+StatusView status_view(core::State state);
 
 // GATEWAY.md's default users (demo, alt, viewer, admin).
 std::vector<User> default_users();

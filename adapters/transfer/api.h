@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/fleet.h"
@@ -24,6 +25,10 @@ struct AccessKey {
   std::string account;  // empty: the default account
   bool admin = false;   // may stop/start a locked server
 };
+
+// How Transfer shows a core state: ONLINE, OFFLINE, STARTING, STOPPING,
+// START_FAILED, STOP_FAILED (GATEWAY.md's table).
+std::string_view state_name(core::State state);
 
 enum class SigV4Mode { Scope, Verify };
 

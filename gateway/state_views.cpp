@@ -1,0 +1,26 @@
+#include "gateway/state_views.h"
+
+#include "adapters/nova/api.h"
+#include "adapters/transfer/api.h"
+
+namespace gateway {
+
+void write_state_views(JsonWriter& w, core::State state) {
+  const auto nova = nova::status_view(state);
+  w.Key("nova");
+  w.StartObject();
+  write_field(w, "status", nova.status);
+  write_field(w, "vm_state", nova.vm_state);
+  w.Key("task_state");
+  if (nova.task_state.empty()) w.Null();
+  else write_string(w, nova.task_state);
+  w.Key("power_state");
+  w.Int(nova.power_state);
+  w.EndObject();
+  w.Key("transfer");
+  w.StartObject();
+  write_field(w, "state", transfer::state_name(state));
+  w.EndObject();
+}
+
+}  // namespace gateway
