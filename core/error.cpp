@@ -39,6 +39,13 @@ Error forbidden(std::string id, Action action) {
   return e;
 }
 
+Error unauthenticated(std::string detail) {
+  Error e;
+  e.code = ErrorCode::Unauthenticated;
+  e.detail = std::move(detail);
+  return e;
+}
+
 Error invalid_argument(std::string field, std::string detail) {
   Error e;
   e.code = ErrorCode::InvalidArgument;

@@ -39,6 +39,7 @@ Error not_found(std::string id, Action action);
 Error invalid_state(std::string id, Action action, State state);
 Error locked(std::string id, Action action, LockOwner owner);
 Error forbidden(std::string id, Action action);
+Error unauthenticated(std::string detail);
 Error invalid_argument(std::string field, std::string detail);
 Error throttled(int retry_after_s);
 Error unavailable(std::string detail);
