@@ -262,17 +262,25 @@ Result<ServerInfo> Fleet::get(const Caller& caller, std::string_view id) {
   return r.info;
 }
 
-Result<ServerInfo> Fleet::act(const Caller& caller, std::string_view id, Action action,
-                              ActOptions options) {
+Result<Fleet::Opened> Fleet::open_for_change(const Caller& caller, std::string_view id, Action action) {
   auto found = find_visible(caller, id, action);
   if (!found) return found.error();
-  const auto& record = found.value();
-  auto& r = *record;
-  std::lock_guard lock(r.mutex);
-  const Millis now = clock_.now_ms();
-  settle_if_due(r, now);
+  Opened opened{std::move(found).value(), {}, 0};
+  opened.lock = std::unique_lock(opened.record->mutex);
+  opened.now = clock_.now_ms();
+  auto& r = *opened.record;
+  settle_if_due(r, opened.now);
   if (r.deleted) return not_found(std::string(id), action);
   if (!caller.may_act) return forbidden(std::string(id), action);
+  return opened;
+}
+
+Result<ServerInfo> Fleet::act(const Caller& caller, std::string_view id, Action action,
+                              ActOptions options) {
+  auto opened = open_for_change(caller, id, action);
+  if (!opened) return opened.error();
+  const auto& [record, lock, now] = opened.value();
+  auto& r = *record;
   if (r.info.lock.locked && !caller.admin) return locked(std::string(id), action, r.info.lock.by);
   const auto t = transition(action, r.info.state);
   if (!t.allowed) return invalid_state(std::string(id), action, r.info.state);
@@ -292,17 +300,14 @@ Result<ServerInfo> Fleet::start(const Caller& caller, std::string_view id, ActOp
 }
 
 Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id) {
-  auto found = find_visible(caller, id, Action::Delete);
-  if (!found) return found.error();
-  const auto record = found.value();
-  auto& r = *record;
+  RecordPtr record;
   ServerInfo final_info;
   {
-    std::lock_guard lock(r.mutex);
-    const Millis now = clock_.now_ms();
-    settle_if_due(r, now);
-    if (r.deleted) return not_found(std::string(id), Action::Delete);
-    if (!caller.may_act) return forbidden(std::string(id), Action::Delete);
+    auto opened = open_for_change(caller, id, Action::Delete);
+    if (!opened) return opened.error();
+    record = opened.value().record;
+    const Millis now = opened.value().now;
+    auto& r = *record;
     if (r.info.lock.locked && !caller.admin) return locked(std::string(id), Action::Delete, r.info.lock.by);
     // Close the books at `now`: billing ends with the deletion.
     (powered_on(r.info.state) ? r.running_ms : r.stopped_ms) += std::max<Millis>(now - r.billed_since, 0);
@@ -319,6 +324,8 @@ Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id) {
     publish(r, EventKind::Deleted, r.info.state, now, Action::Delete);
     final_info = r.info;
   }
+  // The record's lock is released: index locks are never taken under it.
+  const auto& r = *record;
   {
     std::unique_lock lock(order_mutex_);
     ordered_.erase(r.info.seq);
@@ -334,14 +341,10 @@ Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id) {
 }
 
 Result<ServerInfo> Fleet::lock(const Caller& caller, std::string_view id, std::string reason) {
-  auto found = find_visible(caller, id, Action::Lock);
-  if (!found) return found.error();
-  auto& r = *found.value();
-  std::lock_guard lock(r.mutex);
-  const Millis now = clock_.now_ms();
-  settle_if_due(r, now);
-  if (r.deleted) return not_found(std::string(id), Action::Lock);
-  if (!caller.may_act) return forbidden(std::string(id), Action::Lock);
+  auto opened = open_for_change(caller, id, Action::Lock);
+  if (!opened) return opened.error();
+  auto& r = *opened.value().record;
+  const Millis now = opened.value().now;
   if (r.info.lock.locked) return r.info;  // locking a locked server changes nothing
   // As Nova: the lock belongs to the owner when the owner's tenant set it.
   r.info.lock = LockInfo{true, caller.tenant == r.info.tenant ? LockOwner::Owner : LockOwner::Admin,
@@ -352,14 +355,10 @@ Result<ServerInfo> Fleet::lock(const Caller& caller, std::string_view id, std::s
 }
 
 Result<ServerInfo> Fleet::unlock(const Caller& caller, std::string_view id) {
-  auto found = find_visible(caller, id, Action::Unlock);
-  if (!found) return found.error();
-  auto& r = *found.value();
-  std::lock_guard lock(r.mutex);
-  const Millis now = clock_.now_ms();
-  settle_if_due(r, now);
-  if (r.deleted) return not_found(std::string(id), Action::Unlock);
-  if (!caller.may_act) return forbidden(std::string(id), Action::Unlock);
+  auto opened = open_for_change(caller, id, Action::Unlock);
+  if (!opened) return opened.error();
+  auto& r = *opened.value().record;
+  const Millis now = opened.value().now;
   if (!r.info.lock.locked) return r.info;
   if (r.info.lock.by == LockOwner::Admin && !caller.admin) {
     auto e = forbidden(std::string(id), Action::Unlock);
@@ -374,14 +373,10 @@ Result<ServerInfo> Fleet::unlock(const Caller& caller, std::string_view id) {
 
 Result<ServerInfo> Fleet::update(const Caller& caller, std::string_view id,
                                  const std::function<void(Editable&)>& edit) {
-  auto found = find_visible(caller, id, Action::Create);
-  if (!found) return found.error();
-  auto& r = *found.value();
-  std::lock_guard lock(r.mutex);
-  const Millis now = clock_.now_ms();
-  settle_if_due(r, now);
-  if (r.deleted) return not_found(std::string(id), Action::Create);
-  if (!caller.may_act) return forbidden(std::string(id), Action::Create);
+  auto opened = open_for_change(caller, id, Action::Create);
+  if (!opened) return opened.error();
+  auto& r = *opened.value().record;
+  const Millis now = opened.value().now;
   Editable editable{r.info.name, r.info.tags, r.info.metadata, r.info.attributes};
   edit(editable);
   r.info.updated_ms = now;

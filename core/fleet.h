@@ -125,6 +125,15 @@ class Fleet {
   };
   static constexpr std::size_t kShards = 64;
 
+  // A server opened for a change: found, visible, locked, settled, not
+  // deleted, and the caller allowed to change things (in that order).
+  struct Opened {
+    RecordPtr record;
+    std::unique_lock<std::mutex> lock;
+    Millis now;
+  };
+  Result<Opened> open_for_change(const Caller& caller, std::string_view id, Action action);
+
   RecordPtr find(std::string_view id) const;
   Result<RecordPtr> find_visible(const Caller& caller, std::string_view id, Action action) const;
   Result<ServerInfo> insert(TenantId tenant, CreateSpec spec, Action cause, ActOptions options);

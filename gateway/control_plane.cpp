@@ -46,15 +46,6 @@ bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::
   return true;
 }
 
-void write_tenant(JsonWriter& w, const core::TenantInfo& t) {
-  w.Key("tenant");
-  w.StartObject();
-  write_field(w, "project", t.project);
-  write_field(w, "account", t.account);
-  write_field(w, "region", t.region);
-  w.EndObject();
-}
-
 void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantInfo& tenant) {
   w.StartObject();
   write_field(w, "id", s.uuid);

@@ -46,13 +46,7 @@ std::string event_json(const core::Event& e, core::Tenants& tenants) {
   if (e.kind != core::EventKind::Reset) {
     write_field(w, "id", e.uuid);
     write_field(w, "server_id", e.transfer_id);
-    const auto t = tenants.info(e.tenant);
-    w.Key("tenant");
-    w.StartObject();
-    write_field(w, "project", t.project);
-    write_field(w, "account", t.account);
-    write_field(w, "region", t.region);
-    w.EndObject();
+    write_tenant(w, tenants.info(e.tenant));
     w.Key("old_state");
     if (e.old_state) write_string(w, core::name(*e.old_state));
     else w.Null();

@@ -1,6 +1,7 @@
 #include "gateway/fault_rules.h"
 
 #include "gateway/json_reader.h"
+#include "gateway/state_views.h"
 
 namespace gateway {
 namespace {
@@ -95,15 +96,7 @@ void write_fault_rule(JsonWriter& w, const core::FaultRule& rule, core::Tenants&
     write_field(w, "server", rule.server_uuid);
     write_field(w, "server_id", rule.server_transfer_id);
   }
-  if (rule.tenant) {
-    const auto t = tenants.info(*rule.tenant);
-    w.Key("tenant");
-    w.StartObject();
-    write_field(w, "project", t.project);
-    write_field(w, "account", t.account);
-    write_field(w, "region", t.region);
-    w.EndObject();
-  }
+  if (rule.tenant) write_tenant(w, tenants.info(*rule.tenant));
   w.EndObject();
   w.Key("effect");
   w.StartObject();

@@ -23,4 +23,13 @@ void write_state_views(JsonWriter& w, core::State state) {
   w.EndObject();
 }
 
+void write_tenant(JsonWriter& w, const core::TenantInfo& tenant) {
+  w.Key("tenant");
+  w.StartObject();
+  write_field(w, "project", tenant.project);
+  write_field(w, "account", tenant.account);
+  write_field(w, "region", tenant.region);
+  w.EndObject();
+}
+
 }  // namespace gateway

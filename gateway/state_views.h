@@ -1,12 +1,15 @@
-// A core state in both vocabularies, for the control plane and the page:
-//   "nova": {"status", "vm_state", "task_state", "power_state"}, "transfer": {"state"}
+// Core values as the control plane and the page show them: a state in both
+// vocabularies ("nova": {status, vm_state, task_state, power_state},
+// "transfer": {state}) and a tenant ("tenant": {project, account, region}).
 #pragma once
 
 #include "core/state.h"
+#include "core/tenants.h"
 #include "gateway/json_writer.h"
 
 namespace gateway {
 
 void write_state_views(JsonWriter& w, core::State state);
+void write_tenant(JsonWriter& w, const core::TenantInfo& tenant);
 
 }  // namespace gateway
