@@ -50,6 +50,13 @@ std::string SequentialIds::next_transfer_id() {
   return fmt::format("s-{:017x}", next_transfer_++);
 }
 
+std::string request_uuid() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const auto hi = rng();
+  const auto lo = rng();
+  return format_uuid(hi, lo);
+}
+
 bool is_uuid(std::string_view text) {
   if (text.size() != 36) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {

@@ -48,6 +48,10 @@ class SequentialIds final : public IdSource {
   std::uint64_t next_transfer_ = 1;
 };
 
+// A random version-4 UUID from a per-thread generator: for request ids,
+// where speed matters and determinism does not.
+std::string request_uuid();
+
 bool is_uuid(std::string_view text);          // 8-4-4-4-12 hex digits, any case
 bool is_transfer_id(std::string_view text);   // ^s-[0-9a-f]{17}$
 

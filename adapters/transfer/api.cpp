@@ -1,0 +1,144 @@
+// POST / with X-Amz-Target: TransferService.<Operation>. The order of checks
+// is the service's: the target, the credentials, the body, then the
+// operation (fault rules apply just before it).
+#include "adapters/transfer/api.h"
+
+#include <chrono>
+#include <thread>
+#include <unordered_map>
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "adapters/transfer/errors.h"
+#include "adapters/transfer/operations.h"
+#include "adapters/transfer/sigv4.h"
+#include "core/ids.h"
+
+namespace transfer {
+namespace {
+
+constexpr std::string_view kTargetPrefix = "TransferService.";
+constexpr const char* kJsonType = "application/x-amz-json-1.1";
+constexpr long long kClockSkewS = 15 * 60;
+
+void send_error(httplib::Response& res, const WireError& e) {
+  res.status = e.status;
+  res.set_header("x-amzn-ErrorType", std::string(e.type));
+  if (e.retry_after_s >= 0) res.set_header("Retry-After", std::to_string(e.retry_after_s));
+  res.set_content(error_body(e), kJsonType);
+}
+
+long long wall_seconds() {
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+struct Api::Impl {
+  core::Fleet& fleet;
+  Settings settings;
+  std::unordered_map<std::string, AccessKey> keys;
+
+  Impl(core::Fleet& f, Settings s) : fleet(f), settings(std::move(s)) {
+    for (const auto& k : settings.keys) keys[k.id] = k;
+  }
+
+  // Who signed the request, or why not.
+  std::variant<Context, WireError> authenticate(const httplib::Request& req) {
+    const auto header = req.get_header_value("Authorization");
+    if (header.empty()) return missing_authentication();
+    const auto auth = sigv4::parse_authorization(header);
+    if (!auth) return access_denied("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' "
+                                    "in the AWS4-HMAC-SHA256 format");
+    const auto key = keys.find(auth->access_key);
+    if (settings.sigv4 == SigV4Mode::Verify) {
+      if (key == keys.end() || key->second.secret.empty())
+        return access_denied("The security token included in the request is invalid.");
+      const auto amz_date = req.get_header_value("X-Amz-Date");
+      if (!sigv4::within_skew(amz_date, wall_seconds(), kClockSkewS))
+        return access_denied("Signature expired or not yet valid: X-Amz-Date is more than 15 minutes from now");
+      sigv4::Request r{req.method, req.path, {}, {}, {}};
+      for (const auto& [k, v] : req.params) r.query.emplace_back(k, v);
+      for (const auto& [k, v] : req.headers) r.headers.emplace_back(k, v);
+      const auto declared = req.get_header_value("x-amz-content-sha256");
+      r.payload_hash = declared.empty() || declared == "UNSIGNED-PAYLOAD" ? sigv4::sha256_hex(req.body) : declared;
+      if (!declared.empty() && declared != "UNSIGNED-PAYLOAD" && declared != sigv4::sha256_hex(req.body))
+        return access_denied("The provided x-amz-content-sha256 header does not match what was computed.");
+      const auto to_sign = sigv4::string_to_sign(amz_date, *auth, sigv4::canonical_request(r, auth->signed_headers));
+      if (sigv4::signature(key->second.secret, *auth, to_sign) != auth->signature)
+        return access_denied("The request signature we calculated does not match the signature you provided.");
+    }
+    const bool known = key != keys.end();
+    const std::string account =
+        known && !key->second.account.empty() ? key->second.account : settings.default_account;
+    core::Caller caller{fleet.tenants().for_account(account, auth->region), known && key->second.admin, true, false};
+    return Context{fleet, caller, account, auth->region, {}};
+  }
+
+  void handle(const httplib::Request& req, httplib::Response& res) {
+    res.set_header("x-amzn-RequestId", core::request_uuid());
+    const auto target = req.get_header_value("X-Amz-Target");
+    const auto name = target.rfind(kTargetPrefix, 0) == 0 ? std::string_view(target).substr(kTargetPrefix.size())
+                                                          : std::string_view{};
+    const auto operation = find_operation(name);
+    if (!operation) return send_error(res, unknown_operation(target));
+
+    auto authenticated = authenticate(req);
+    if (auto* e = std::get_if<WireError>(&authenticated)) return send_error(res, *e);
+    auto& context = std::get<Context>(authenticated);
+
+    if (req.body.size() > settings.max_body_bytes)
+      return send_error(res, invalid_request(fmt::format("Request body is larger than {} bytes", settings.max_body_bytes)));
+    rapidjson::Document body;
+    // An empty body is an empty input; deep nesting parses without recursion.
+    const std::string_view text = req.body.empty() ? std::string_view("{}") : std::string_view(req.body);
+    body.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    if (body.HasParseError())
+      return send_error(res, serialization_error(fmt::format("Could not parse the request body as JSON: {} (at byte {})",
+                                                             rapidjson::GetParseError_En(body.GetParseError()),
+                                                             body.GetErrorOffset())));
+    if (!body.IsObject()) return send_error(res, invalid_request("The request body must be a JSON object"));
+
+    const auto server = body.FindMember("ServerId");
+    const std::string_view server_id =
+        server != body.MemberEnd() && server->value.IsString() ? server->value.GetString() : "";
+    const auto plan = fleet.faults().decide("transfer", name, server_id, context.caller.tenant);
+    if (plan.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(plan.latency_ms));
+    if (plan.error) return send_error(res, from_core(*plan.error, name));
+    context.options.fail_transition = plan.fail_transition;
+
+    const auto reply = operation(context, body);
+    if (reply.error) return send_error(res, *reply.error);
+    if (reply.billing_note) res.set_header("Billing-Note", std::string(core::kBillingNote));
+    res.status = 200;
+    res.set_content(reply.body, kJsonType);
+  }
+};
+
+Api::Api(core::Fleet& fleet, Settings settings) : impl_(std::make_unique<Impl>(fleet, std::move(settings))) {}
+Api::~Api() = default;
+
+void Api::mount(httplib::Server& server) {
+  server.Post("/", [this](const httplib::Request& req, httplib::Response& res) { impl_->handle(req, res); });
+}
+
+bool Api::render_http_error(const httplib::Request& req, httplib::Response& res) {
+  if (req.path != "/" && !req.has_header("X-Amz-Target")) return false;
+  res.set_header("x-amzn-RequestId", core::request_uuid());
+  const auto status = res.status;
+  WireError e;
+  if (status == 413) e = invalid_request(fmt::format("Request body is larger than {} bytes", impl_->settings.max_body_bytes));
+  else if (status == 411) e = invalid_request("A request body needs a Content-Length header");
+  else if (status >= 500) e = from_core(core::internal("handler failed"), "");
+  else if (req.method != "POST") e = unknown_operation(fmt::format("{} / (only POST is served)", req.method));
+  else e = invalid_request(fmt::format("Request could not be read (HTTP {})", status));
+  send_error(res, e);
+  if (status == 413 || status == 411) res.status = status;
+  return true;
+}
+
+}  // namespace transfer

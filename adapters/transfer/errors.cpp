@@ -1,0 +1,104 @@
+#include "adapters/transfer/errors.h"
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "adapters/transfer/api.h"
+
+namespace transfer {
+namespace {
+
+WireError make(std::string_view type, int status, std::string message) {
+  WireError e;
+  e.type = type;
+  e.status = status;
+  e.message = std::move(message);
+  return e;
+}
+
+// "StopServer" -> "stop", for messages.
+std::string_view verb(std::string_view operation) {
+  if (operation == "StopServer") return "stop";
+  if (operation == "StartServer") return "start";
+  if (operation == "DeleteServer") return "delete";
+  return "change";
+}
+
+}  // namespace
+
+WireError serialization_error(std::string message) { return make("SerializationException", 400, std::move(message)); }
+
+WireError unknown_operation(std::string_view target) {
+  return make("UnknownOperationException", 400,
+              target.empty() ? "Missing X-Amz-Target header" : fmt::format("Unknown operation {}", target));
+}
+
+WireError missing_authentication() {
+  return make("MissingAuthenticationTokenException", 400, "Missing Authentication Token");
+}
+
+WireError access_denied(std::string message) { return make("AccessDeniedException", 400, std::move(message)); }
+
+WireError invalid_request(std::string message) { return make("InvalidRequestException", 400, std::move(message)); }
+
+WireError invalid_next_token() {
+  return make("InvalidNextTokenException", 400, "The NextToken was not issued for this listing");
+}
+
+WireError from_core(const core::Error& e, std::string_view operation) {
+  switch (e.code) {
+    case core::ErrorCode::NotFound: {
+      auto w = make("ResourceNotFoundException", 400, "Unknown server");
+      w.resource = e.subject;
+      return w;
+    }
+    case core::ErrorCode::InvalidState:
+      return invalid_request(fmt::format("Cannot {} server {} while it is {}", verb(operation), e.subject,
+                                         state_name(e.state)));
+    case core::ErrorCode::Locked:
+      return invalid_request(fmt::format("Server {} is locked by its {}; only an admin may {} it", e.subject,
+                                         core::name(e.lock_owner), verb(operation)));
+    case core::ErrorCode::Forbidden:
+      return access_denied(fmt::format("You are not allowed to {} server {}", verb(operation), e.subject));
+    case core::ErrorCode::Unauthenticated: return access_denied(e.detail);
+    case core::ErrorCode::InvalidArgument:
+      if (e.subject == "cursor") return invalid_next_token();
+      return invalid_request(e.detail.empty() ? e.subject : e.detail);
+    case core::ErrorCode::Throttled: {
+      auto w = make("ThrottlingException", 400, "Rate exceeded");
+      w.retry_after_s = e.retry_after_s;
+      return w;
+    }
+    case core::ErrorCode::Unavailable:
+      return make("ServiceUnavailableException", 500, "The service is unavailable. Try again later.");
+    case core::ErrorCode::Internal:
+      return make("InternalServiceError", 500, "An internal error occurred in the service.");
+  }
+  return make("InternalServiceError", 500, "An internal error occurred in the service.");
+}
+
+std::string error_body(const WireError& e) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("__type");
+  w.String(e.type.data(), static_cast<rapidjson::SizeType>(e.type.size()));
+  w.Key("Message");
+  w.String(e.message.c_str(), static_cast<rapidjson::SizeType>(e.message.size()));
+  if (e.type == "ResourceNotFoundException") {
+    w.Key("Resource");
+    w.String(e.resource.c_str(), static_cast<rapidjson::SizeType>(e.resource.size()));
+    w.Key("ResourceType");
+    w.String("Server");
+  }
+  if (e.retry_after_s >= 0) {
+    const auto s = std::to_string(e.retry_after_s);
+    w.Key("RetryAfterSeconds");
+    w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace transfer

@@ -1,0 +1,35 @@
+// The Transfer operations over the core: each takes the caller's context and
+// the parsed body, and answers with a body or a wire error.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+
+#include "adapters/transfer/errors.h"
+#include "core/fleet.h"
+
+namespace transfer {
+
+struct Context {
+  core::Fleet& fleet;
+  core::Caller caller;
+  std::string account;
+  std::string region;
+  core::ActOptions options;  // faults for this call
+};
+
+struct Reply {
+  std::string body;  // empty: no body (operations with no output shape)
+  bool billing_note = false;
+  std::optional<WireError> error;
+};
+
+using Operation = Reply (*)(Context&, const rapidjson::Value& body);
+
+// The operation of an X-Amz-Target suffix ("StopServer"), if we serve it.
+Operation find_operation(std::string_view name);
+
+}  // namespace transfer
