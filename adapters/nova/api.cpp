@@ -1,0 +1,315 @@
+// The Nova adapter's wiring: every compute request gets its request ids and
+// version headers, its microversion and its caller checked, then a handler.
+#include "adapters/nova/api.h"
+
+#include <functional>
+#include <regex>
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "adapters/nova/keystone.h"
+#include "adapters/nova/service.h"
+#include "adapters/nova/views.h"
+#include "core/ids.h"
+
+namespace nova {
+namespace {
+
+constexpr const char* kJsonType = "application/json; charset=UTF-8";
+constexpr const char* kServerPath = R"(/compute/v2\.1/servers/([^/]+))";
+
+// Paths of the compute API and the methods they take: a known path with
+// another method is a 405 (the seed lists it), an unknown one a 404.
+struct Route {
+  std::regex path;
+  const char* allow;
+};
+const std::vector<Route>& routes() {
+  static const std::vector<Route> table = {
+      {std::regex(R"(/compute/v2\.1/servers/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/servers/detail)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/action)"), "POST"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+)"), "GET, DELETE"},
+      {std::regex(R"(/compute/v2\.1/flavors(/detail|/[^/]+|/[^/]+/os-extra_specs)?)"), "GET"},
+      {std::regex(R"(/compute(/v2\.1)?/?)"), "GET"},
+  };
+  return table;
+}
+
+void version_headers(httplib::Response& res, const Version& v) {
+  res.set_header("OpenStack-API-Version", "compute " + v.text());
+  res.set_header("X-OpenStack-Nova-API-Version", v.text());
+  res.set_header("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
+}
+
+void request_ids(httplib::Response& res) {
+  const auto id = "req-" + core::request_uuid();
+  res.set_header("x-openstack-request-id", id);
+  res.set_header("x-compute-request-id", id);
+}
+
+void write_version_doc(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::string& base) {
+  w.StartObject();
+  field(w, "id", "v2.1");
+  field(w, "status", "CURRENT");
+  field(w, "version", kMaxVersion.text());
+  field(w, "min_version", kMinVersion.text());
+  field(w, "updated", "2013-07-23T11:33:21Z");
+  w.Key("links");
+  w.StartArray();
+  w.StartObject();
+  field(w, "rel", "self");
+  field(w, "href", base + "/compute/v2.1/");
+  w.EndObject();
+  w.EndArray();
+  w.Key("media-types");
+  w.StartArray();
+  w.StartObject();
+  field(w, "base", "application/json");
+  field(w, "type", "application/vnd.openstack.compute+json;version=2.1");
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+}
+
+std::vector<Flavor> default_flavors() {
+  return {{"1", "m1.tiny", 1, 512, 1}, {"2", "m1.small", 1, 2048, 20}, {"3", "m1.medium", 2, 4096, 40},
+          {"4", "m1.large", 4, 8192, 80}};
+}
+
+std::vector<Image> default_images() {
+  return {{"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "cirros-0.6.2-x86_64-disk"},
+          {"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a62", "debian-12-genericcloud-amd64"}};
+}
+
+}  // namespace
+
+std::vector<User> default_users() {
+  return {{"demo", "demo", "demo", {"member", "reader"}},
+          {"alt", "alt", "alt", {"member", "reader"}},
+          {"viewer", "viewer", "demo", {"reader"}},
+          {"admin", "admin", "admin", {"admin", "member", "reader"}}};
+}
+
+void send_json(httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.set_content(std::move(body), kJsonType);
+}
+
+void send_fault(httplib::Response& res, const Fault& fault) {
+  if (fault.retry_after_s >= 0) res.set_header("Retry-After", std::to_string(fault.retry_after_s));
+  send_json(res, fault.status, fault_body(fault));
+}
+
+struct Api::Impl {
+  core::Fleet& fleet;
+  Settings settings;
+  Keystone keystone;
+  Service service;
+
+  Impl(core::Fleet& f, Settings s)
+      : fleet(f), settings(std::move(s)), keystone(settings), service{fleet, settings} {
+    if (settings.users.empty()) settings.users = default_users();
+    if (settings.flavors.empty()) settings.flavors = default_flavors();
+    if (settings.images.empty()) settings.images = default_images();
+  }
+
+  // Request ids, version negotiation, the body checks and the token, in
+  // Nova's order; then the handler gets the checked call.
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Call&)>;
+  httplib::Server::Handler compute(Handler handler, bool takes_body) {
+    return [this, handler = std::move(handler), takes_body](const httplib::Request& req, httplib::Response& res) {
+      request_ids(res);
+      auto negotiated = negotiate(req.get_header_value("OpenStack-API-Version"),
+                                  req.get_header_value("X-OpenStack-Nova-API-Version"));
+      if (auto* fault = std::get_if<Fault>(&negotiated)) {
+        version_headers(res, kMinVersion);
+        return send_fault(res, *fault);
+      }
+      Call call;
+      call.version = std::get<Version>(negotiated);
+      call.base = base_url(req);
+      version_headers(res, call.version);
+      auto identity = keystone.check(req.get_header_value("X-Auth-Token"));
+      if (!identity) {
+        res.set_header("WWW-Authenticate", "Keystone uri=\"" + call.base + "/identity\"");
+        return send_json(res, 401, fault_body(unauthorized()));
+      }
+      if (takes_body) {
+        if (req.body.size() > settings.max_body_bytes)
+          return send_fault(res, Fault{413, "overLimit", "Request is too large.", -1});
+        const auto type = req.get_header_value("Content-Type");
+        if (!type.empty() && type.rfind("application/json", 0) != 0)
+          return send_fault(res, Fault{415, "badMediaType",
+                                       fmt::format("The request media type {} is not supported by this server.", type),
+                                       -1});
+      }
+      call.identity = std::move(*identity);
+      const bool admin = call.identity.has_role("admin");
+      call.caller = core::Caller{fleet.tenants().for_project(call.identity.project), admin,
+                                 admin || call.identity.has_role("member"), admin};
+      handler(req, res, call);
+    };
+  }
+};
+
+Api::Api(core::Fleet& fleet, Settings settings) : impl_(std::make_unique<Impl>(fleet, std::move(settings))) {}
+Api::~Api() = default;
+
+void Api::mount(httplib::Server& server) {
+  auto& i = *impl_;
+  auto& s = i.service;
+  i.keystone.mount(server);
+
+  // Discovery needs no token.
+  server.Get(R"(/compute/?)", [](const httplib::Request& req, httplib::Response& res) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("versions");
+    w.StartArray();
+    write_version_doc(w, base_url(req));
+    w.EndArray();
+    w.EndObject();
+    request_ids(res);
+    send_json(res, 200, buffer.GetString());
+  });
+  server.Get(R"(/compute/v2\.1/?)", [](const httplib::Request& req, httplib::Response& res) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("version");
+    write_version_doc(w, base_url(req));
+    w.EndObject();
+    request_ids(res);
+    version_headers(res, kMinVersion);
+    send_json(res, 200, buffer.GetString());
+  });
+
+  using namespace std::placeholders;
+  server.Get(R"(/compute/v2\.1/servers/?)", i.compute([&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, false); }, false));
+  server.Get(R"(/compute/v2\.1/servers/detail)", i.compute([&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, true); }, false));
+  server.Post(R"(/compute/v2\.1/servers/?)", i.compute([&s](auto& q, auto& r, auto& c) { s.create_server(q, r, c); }, true));
+  server.Get(kServerPath, i.compute([&s](auto& q, auto& r, auto& c) { s.show_server(q, r, c); }, false));
+  server.Delete(kServerPath, i.compute([&s](auto& q, auto& r, auto& c) { s.delete_server(q, r, c); }, false));
+  server.Post(R"(/compute/v2\.1/servers/([^/]+)/action)",
+              i.compute([&s](auto& q, auto& r, auto& c) { s.server_action(q, r, c); }, true));
+  server.Get(R"(/compute/v2\.1/flavors/?)", i.compute([&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, false); }, false));
+  server.Get(R"(/compute/v2\.1/flavors/detail)", i.compute([&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, true); }, false));
+  server.Get(R"(/compute/v2\.1/flavors/([^/]+))", i.compute([&s](auto& q, auto& r, auto& c) { s.show_flavor(q, r, c); }, false));
+
+  server.Get(R"(/compute/v2\.1/flavors/([^/]+)/os-extra_specs)",
+             i.compute([&s](auto& q, auto& r, auto& c) { s.show_flavor_extra_specs(q, r, c); }, false));
+
+  // Glance's version discovery, which keystoneauth reads before the image list.
+  server.Get(R"(/image/?)", [](const httplib::Request& req, httplib::Response& res) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("versions");
+    w.StartArray();
+    w.StartObject();
+    field(w, "id", "v2.9");
+    field(w, "status", "CURRENT");
+    w.Key("links");
+    w.StartArray();
+    w.StartObject();
+    field(w, "rel", "self");
+    field(w, "href", base_url(req) + "/image/v2/");
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+    send_json(res, 300, buffer.GetString());
+  });
+
+  // The image list `openstack server create --image` looks up (Glance v2 shape).
+  auto image_json = [](rapidjson::Writer<rapidjson::StringBuffer>& w, const Image& img) {
+    w.StartObject();
+    field(w, "id", img.id);
+    field(w, "name", img.name);
+    field(w, "status", "active");
+    field(w, "visibility", "public");
+    field(w, "disk_format", "qcow2");
+    field(w, "container_format", "bare");
+    w.Key("size");
+    w.Int64(21430272);
+    w.Key("min_disk");
+    w.Int(0);
+    w.Key("min_ram");
+    w.Int(0);
+    w.Key("protected");
+    w.Bool(false);
+    w.Key("tags");
+    w.StartArray();
+    w.EndArray();
+    field(w, "created_at", "2024-01-01T00:00:00Z");
+    field(w, "updated_at", "2024-01-01T00:00:00Z");
+    field(w, "self", "/v2/images/" + img.id);
+    field(w, "file", "/v2/images/" + img.id + "/file");
+    field(w, "schema", "/v2/schemas/image");
+    w.EndObject();
+  };
+  server.Get(R"(/image/v2/images/?)", [this, image_json](const httplib::Request& req, httplib::Response& res) {
+    if (!impl_->keystone.check(req.get_header_value("X-Auth-Token"))) return send_json(res, 401, fault_body(unauthorized()));
+    const auto name = req.get_param_value("name");
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("images");
+    w.StartArray();
+    // A marker means the client is paging on: every image fit the first page.
+    if (!req.has_param("marker"))
+      for (const auto& img : impl_->settings.images)
+        if (name.empty() || img.name == name || img.id == name) image_json(w, img);
+    w.EndArray();
+    field(w, "first", "/v2/images");
+    field(w, "schema", "/v2/schemas/images");
+    w.EndObject();
+    send_json(res, 200, buffer.GetString());
+  });
+  server.Get(R"(/image/v2/images/([^/]+))", [this, image_json](const httplib::Request& req, httplib::Response& res) {
+    if (!impl_->keystone.check(req.get_header_value("X-Auth-Token"))) return send_json(res, 401, fault_body(unauthorized()));
+    const auto id = req.matches[1].str();
+    const auto* img = find_image(impl_->settings, id);
+    if (!img) return send_json(res, 404, R"({"code": 404, "title": "Not Found", "message": "No image found with ID )" + id + "\"}");
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    image_json(w, *img);
+    send_json(res, 200, buffer.GetString());
+  });
+}
+
+bool Api::render_http_error(const httplib::Request& req, httplib::Response& res) {
+  const bool compute = req.path.rfind("/compute", 0) == 0;
+  const bool identity = req.path.rfind("/identity", 0) == 0 || req.path.rfind("/image", 0) == 0;
+  if (!compute && !identity) return false;
+  request_ids(res);
+  if (compute) version_headers(res, kMinVersion);
+  Fault fault{res.status, "computeFault", "Unexpected API Error.", -1};
+  if (res.status == 413) {
+    fault = Fault{413, "overLimit", "Request is too large.", -1};
+  } else if (res.status == 411) {
+    fault = bad_request("A request body needs a Content-Length header");
+    fault.status = 411;
+  } else if (res.status == 404 || res.status == 400) {
+    fault = not_found("The resource could not be found.");
+    for (const auto& route : routes()) {
+      if (std::regex_match(req.path, route.path)) {
+        fault = Fault{405, "badMethod", "The method specified is not allowed for this resource.", -1};
+        res.set_header("Allow", route.allow);
+        break;
+      }
+    }
+  } else if (res.status >= 500) {
+    fault = from_core(core::internal("handler failed"));
+  }
+  send_fault(res, fault);
+  return true;
+}
+
+}  // namespace nova

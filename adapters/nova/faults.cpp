@@ -1,0 +1,105 @@
+#include "adapters/nova/faults.h"
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "adapters/nova/api.h"
+
+namespace nova {
+namespace {
+
+Fault make(int status, std::string_view name, std::string message) { return {status, name, std::move(message), -1}; }
+
+}  // namespace
+
+Fault bad_request(std::string message) { return make(400, "badRequest", std::move(message)); }
+Fault not_found(std::string message) { return make(404, "itemNotFound", std::move(message)); }
+Fault unauthorized() {
+  return make(401, "unauthorized", "The request you have made requires authentication.");
+}
+
+std::string policy_name(core::Action action, bool unlock_override) {
+  switch (action) {
+    case core::Action::Stop: return "os_compute_api:servers:stop";
+    case core::Action::Start: return "os_compute_api:servers:start";
+    case core::Action::Delete: return "os_compute_api:servers:delete";
+    case core::Action::Create: return "os_compute_api:servers:create";
+    case core::Action::Lock: return "os_compute_api:os-lock-server:lock";
+    case core::Action::Unlock:
+      return unlock_override ? "os_compute_api:os-lock-server:unlock:unlock_override"
+                             : "os_compute_api:os-lock-server:unlock";
+  }
+  return "os_compute_api:servers:update";
+}
+
+Fault from_core(const core::Error& e) {
+  switch (e.code) {
+    case core::ErrorCode::NotFound:
+      return not_found(fmt::format("Instance {} could not be found.", e.subject));
+    case core::ErrorCode::InvalidState: {
+      // As Nova: the task under way if there is one, else the vm_state.
+      const auto view = status_view(e.state);
+      const bool task = !view.task_state.empty();
+      return make(409, "conflictingRequest",
+                  fmt::format("Cannot '{}' instance {} while it is in {} {}", core::name(e.action), e.subject,
+                              task ? "task_state" : "vm_state", task ? view.task_state : view.vm_state));
+    }
+    case core::ErrorCode::Locked:
+      return make(409, "conflictingRequest", fmt::format("Instance {} is locked", e.subject));
+    case core::ErrorCode::Forbidden:
+      return make(403, "forbidden",
+                  fmt::format("Policy doesn't allow {} to be performed.",
+                              policy_name(e.action, e.lock_owner == core::LockOwner::Admin)));
+    case core::ErrorCode::Unauthenticated: return unauthorized();
+    case core::ErrorCode::InvalidArgument:
+      return bad_request(e.detail.empty() ? fmt::format("Invalid input for field/attribute {}.", e.subject)
+                                          : e.detail);
+    case core::ErrorCode::Throttled: {
+      auto f = make(413, "overLimit", "This request was rate-limited.");
+      f.retry_after_s = e.retry_after_s;
+      return f;
+    }
+    case core::ErrorCode::Unavailable:
+      return make(503, "serviceUnavailable", "The service is unavailable at this time.");
+    case core::ErrorCode::Internal:
+      return make(500, "computeFault",
+                  "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova "
+                  "API log if possible.");
+  }
+  return make(500, "computeFault", "Unexpected API Error.");
+}
+
+std::string fault_body(const Fault& f) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  if (f.status == 401) {
+    w.Key("error");
+    w.StartObject();
+    w.Key("code");
+    w.Int(401);
+    w.Key("title");
+    w.String("Unauthorized");
+    w.Key("message");
+    w.String(f.message.c_str());
+    w.EndObject();
+  } else {
+    w.Key(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
+    w.StartObject();
+    w.Key("code");
+    w.Int(f.status);
+    w.Key("message");
+    w.String(f.message.c_str(), static_cast<rapidjson::SizeType>(f.message.size()));
+    if (f.retry_after_s >= 0) {
+      const auto s = std::to_string(f.retry_after_s);
+      w.Key("retryAfter");
+      w.String(s.c_str());
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace nova

@@ -1,0 +1,32 @@
+// Nova's fault bodies, and the one table that maps core errors to them:
+// {"<name>": {"code": N, "message": "..."}} with Nova's exact messages.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace nova {
+
+struct Fault {
+  int status = 500;
+  std::string_view name;  // itemNotFound, conflictingRequest, ...
+  std::string message;
+  int retry_after_s = -1;  // overLimit: retryAfter and Retry-After
+};
+
+Fault bad_request(std::string message);
+Fault not_found(std::string message);
+Fault unauthorized();  // keystonemiddleware's 401 (its own body shape)
+
+// The table: a core error met by `action` ("stop", "start", "lock", ...).
+Fault from_core(const core::Error& e);
+
+// The JSON body of a fault; the 401 has keystonemiddleware's shape.
+std::string fault_body(const Fault& f);
+
+// The policy name Nova checks for an action (os_compute_api:servers:stop, ...).
+std::string policy_name(core::Action action, bool unlock_override);
+
+}  // namespace nova

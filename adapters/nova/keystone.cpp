@@ -1,0 +1,302 @@
+#include "adapters/nova/keystone.h"
+
+#include <algorithm>
+#include <mutex>
+#include <random>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace nova {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+constexpr const char* kJson = "application/json";
+
+std::string random_hex(std::size_t bytes) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string out;
+  while (out.size() < bytes * 2) out += fmt::format("{:016x}", rng());
+  return out.substr(0, bytes * 2);
+}
+
+std::string iso(std::chrono::system_clock::time_point t) {
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)), micros);
+}
+
+void field(Writer& w, const char* key, std::string_view value) {
+  w.Key(key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void send_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  w.Int(status);
+  field(w, "title", title);
+  field(w, "message", message);
+  w.EndObject();
+  w.EndObject();
+  res.status = status;
+  res.set_content(buffer.GetString(), kJson);
+}
+
+void unauthorized(httplib::Response& res) {
+  send_error(res, 401, "Unauthorized", "The request you have made requires authentication.");
+}
+
+void write_version(Writer& w, const std::string& base) {
+  w.StartObject();
+  field(w, "id", "v3.14");
+  field(w, "status", "stable");
+  field(w, "updated", "2020-04-07T00:00:00Z");
+  w.Key("links");
+  w.StartArray();
+  w.StartObject();
+  field(w, "rel", "self");
+  field(w, "href", base + "/identity/v3/");
+  w.EndObject();
+  w.EndArray();
+  w.Key("media-types");
+  w.StartArray();
+  w.StartObject();
+  field(w, "base", "application/json");
+  field(w, "type", "application/vnd.openstack.identity-v3+json");
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+}
+
+void write_domain(Writer& w) {
+  w.Key("domain");
+  w.StartObject();
+  field(w, "id", "default");
+  field(w, "name", "Default");
+  w.EndObject();
+}
+
+void write_endpoint_entry(Writer& w, std::string_view type, std::string_view name, const std::string& url) {
+  w.StartObject();
+  field(w, "type", type);
+  field(w, "name", name);
+  field(w, "id", std::string(type) + "-service");
+  w.Key("endpoints");
+  w.StartArray();
+  w.StartObject();
+  field(w, "id", std::string(type) + "-public");
+  field(w, "interface", "public");
+  field(w, "region", "RegionOne");
+  field(w, "region_id", "RegionOne");
+  field(w, "url", url);
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+}
+
+std::string token_body(const Identity& id, const std::string& base, std::string_view method) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("token");
+  w.StartObject();
+  w.Key("methods");
+  w.StartArray();
+  w.String(method.data(), static_cast<rapidjson::SizeType>(method.size()));
+  w.EndArray();
+  w.Key("user");
+  w.StartObject();
+  write_domain(w);
+  field(w, "id", id.user);
+  field(w, "name", id.user);
+  w.Key("password_expires_at");
+  w.Null();
+  w.EndObject();
+  w.Key("audit_ids");
+  w.StartArray();
+  w.String(id.audit_id.c_str());
+  w.EndArray();
+  field(w, "expires_at", iso(id.expires));
+  field(w, "issued_at", iso(id.issued));
+  w.Key("project");
+  w.StartObject();
+  write_domain(w);
+  field(w, "id", id.project);
+  field(w, "name", id.project);
+  w.EndObject();
+  w.Key("is_domain");
+  w.Bool(false);
+  w.Key("roles");
+  w.StartArray();
+  for (const auto& role : id.roles) {
+    w.StartObject();
+    field(w, "id", role);
+    field(w, "name", role);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("catalog");
+  w.StartArray();
+  write_endpoint_entry(w, "compute", "nova", base + "/compute/v2.1");
+  write_endpoint_entry(w, "image", "glance", base + "/image");
+  write_endpoint_entry(w, "identity", "keystone", base + "/identity");
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+const rapidjson::Value* member(const rapidjson::Value& v, const char* name) {
+  if (!v.IsObject()) return nullptr;
+  auto it = v.FindMember(name);
+  return it == v.MemberEnd() ? nullptr : &it->value;
+}
+
+std::string string_of(const rapidjson::Value* v) {
+  return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
+}
+
+}  // namespace
+
+bool Identity::has_role(std::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+std::string base_url(const httplib::Request& req) {
+  const auto host = req.get_header_value("Host");
+  return "http://" + (host.empty() ? std::string("127.0.0.1") : host);
+}
+
+Keystone::Keystone(const Settings& settings) : settings_(settings) {}
+
+std::optional<Identity> Keystone::check(const std::string& token) const {
+  if (token.empty()) return std::nullopt;
+  if (settings_.auth == AuthMode::NoAuth) {
+    const auto colon = token.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == token.size()) return std::nullopt;
+    Identity id;
+    id.user = token.substr(0, colon);
+    id.project = token.substr(colon + 1);
+    id.roles = id.user == "admin" ? std::vector<std::string>{"admin", "member", "reader"}
+                                  : std::vector<std::string>{"member", "reader"};
+    return id;
+  }
+  std::shared_lock lock(mutex_);
+  auto it = tokens_.find(token);
+  if (it == tokens_.end() || it->second.expires <= std::chrono::system_clock::now()) return std::nullopt;
+  return it->second;
+}
+
+void Keystone::mount(httplib::Server& server) {
+  server.Get(R"(/identity/?)", [](const httplib::Request& req, httplib::Response& res) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    w.Key("versions");
+    w.StartObject();
+    w.Key("values");
+    w.StartArray();
+    write_version(w, base_url(req));
+    w.EndArray();
+    w.EndObject();
+    w.EndObject();
+    res.status = 300;
+    res.set_content(buffer.GetString(), kJson);
+  });
+
+  server.Get(R"(/identity/v3/?)", [](const httplib::Request& req, httplib::Response& res) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    w.Key("version");
+    write_version(w, base_url(req));
+    w.EndObject();
+    res.set_content(buffer.GetString(), kJson);
+  });
+
+  server.Post("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(req.body.data(),
+                                                                                      req.body.size());
+    if (doc.HasParseError() || !doc.IsObject())
+      return send_error(res, 400, "Bad Request", "The request body is not a valid JSON object.");
+    const auto* auth = member(doc, "auth");
+    const auto* identity = auth ? member(*auth, "identity") : nullptr;
+    if (!identity) return send_error(res, 400, "Bad Request", "'identity' is a required property");
+    const auto* methods = member(*identity, "methods");
+    if (!methods || !methods->IsArray() || methods->Empty() || !(*methods)[0].IsString())
+      return send_error(res, 400, "Bad Request", "'methods' is a required property");
+    const std::string method = (*methods)[0].GetString();
+
+    Identity id;
+    if (method == "password") {
+      const auto* user = member(*identity, "password") ? member(*member(*identity, "password"), "user") : nullptr;
+      if (!user) return send_error(res, 400, "Bad Request", "'user' is a required property");
+      auto name = string_of(member(*user, "name"));
+      if (name.empty()) name = string_of(member(*user, "id"));
+      const auto password = string_of(member(*user, "password"));
+      const auto& users = settings_.users;
+      const auto found = std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == name; });
+      if (found == users.end() || found->password != password) return unauthorized(res);
+      id.user = found->name;
+      id.project = found->project;
+      id.roles = found->roles;
+    } else if (method == "token") {
+      const auto* token = member(*identity, "token");
+      auto existing = check(string_of(token ? member(*token, "id") : nullptr));
+      if (!existing) return unauthorized(res);
+      id = *existing;
+    } else {
+      return unauthorized(res);
+    }
+    // A project scope must name the user's own project: roles are granted there only.
+    if (const auto* scope = member(*auth, "scope")) {
+      const auto* project = member(*scope, "project");
+      if (!project) return unauthorized(res);
+      auto name = string_of(member(*project, "name"));
+      if (name.empty()) name = string_of(member(*project, "id"));
+      if (name != id.project) return unauthorized(res);
+    }
+
+    id.issued = std::chrono::system_clock::now();
+    id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
+    id.audit_id = random_hex(11);
+    const auto token = random_hex(16);
+    {
+      std::unique_lock lock(mutex_);
+      // Expired tokens go as new ones come, so the table stays small.
+      std::erase_if(tokens_, [&](const auto& t) { return t.second.expires <= id.issued; });
+      tokens_[token] = id;
+    }
+    res.status = 201;
+    res.set_header("X-Subject-Token", token);
+    res.set_content(token_body(id, base_url(req), method), kJson);
+  });
+
+  server.Get("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!check(req.get_header_value("X-Auth-Token"))) return unauthorized(res);
+    const auto subject = req.get_header_value("X-Subject-Token");
+    auto id = check(subject);
+    if (!id) return send_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
+    res.set_header("X-Subject-Token", subject);
+    res.set_content(token_body(*id, base_url(req), "password"), kJson);
+  });
+
+  server.Delete("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!check(req.get_header_value("X-Auth-Token"))) return unauthorized(res);
+    const auto subject = req.get_header_value("X-Subject-Token");
+    std::unique_lock lock(mutex_);
+    if (!tokens_.erase(subject)) return send_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
+    res.status = 204;
+  });
+}
+
+}  // namespace nova

@@ -1,0 +1,44 @@
+// The Nova adapter's handlers over the core, and what every compute request
+// carries once it is checked: its microversion, who is calling, the base URL.
+#pragma once
+
+#include <string>
+
+#include "adapters/nova/api.h"
+#include "adapters/nova/faults.h"
+#include "adapters/nova/keystone.h"
+#include "adapters/nova/microversion.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace nova {
+
+struct Call {
+  Version version;
+  Identity identity;
+  core::Caller caller;
+  std::string base;
+};
+
+struct Service {
+  core::Fleet& fleet;
+  const Settings& settings;
+
+  void list_servers(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
+  void show_server(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_server(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_server(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void server_action(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  void list_flavors(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
+  void show_flavor(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_flavor_extra_specs(const httplib::Request& req, httplib::Response& res, const Call& call);
+};
+
+void send_json(httplib::Response& res, int status, std::string body);
+void send_fault(httplib::Response& res, const Fault& fault);
+
+}  // namespace nova

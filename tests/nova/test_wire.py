@@ -1,0 +1,198 @@
+"""Nova's wire by hand, for what no client sends on purpose: every status
+code of the seed's table (and 404, 415), exact fault bodies, the headers on
+every answer, and bad input that must never crash the gateway."""
+import http.client
+import json
+import unittest
+
+from gateway import EXAMPLE_FLEET, Gateway
+
+WEB1 = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01"
+WEB3 = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e03"
+
+
+class Wire(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.gw = Gateway(["--fleet", EXAMPLE_FLEET]).__enter__()
+        cls.token = cls.login("demo")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.gw.__exit__(None, None, None)
+
+    @classmethod
+    def login(cls, user, password=None, project=None):
+        body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+            "name": user, "domain": {"name": "Default"}, "password": password or user}}},
+            "scope": {"project": {"name": project or {"viewer": "demo"}.get(user, user), "domain": {"name": "Default"}}}}}
+        status, headers, doc = cls.call("POST", "/identity/v3/auth/tokens", json.dumps(body), token=None)
+        return headers.get("x-subject-token") if status == 201 else (status, doc)
+
+    @classmethod
+    def call(cls, method, path, body=None, token="", headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", cls.gw.port, timeout=10)
+        h = {"Content-Type": "application/json"} if body is not None else {}
+        if token == "":
+            token = cls.token
+        if token:
+            h["X-Auth-Token"] = token
+        h.update(headers or {})
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        data = r.read()
+        hdrs = {k.lower(): v for k, v in r.getheaders()}
+        conn.close()
+        try:
+            doc = json.loads(data) if data else None
+        except ValueError:
+            doc = data
+        return r.status, hdrs, doc
+
+    def action(self, server, body, **kw):
+        return self.call("POST", f"/compute/v2.1/servers/{server}/action", body, **kw)
+
+    def assertFault(self, result, status, name, message):
+        got_status, headers, doc = result
+        self.assertEqual(got_status, status, doc)
+        self.assertEqual(doc, {name: {"code": status, "message": message}})
+        self.assertTrue(headers["content-type"].startswith("application/json"))
+        self.assertTrue(headers["x-openstack-request-id"].startswith("req-"))
+        self.assertEqual(headers["x-openstack-request-id"], headers["x-compute-request-id"])
+        self.assertIn("openstack-api-version", headers)
+
+    def test_202_with_billing_note_and_every_value_of_os_stop(self):
+        for value in ["null", "{}", '"null"']:
+            status, headers, doc = self.action(WEB1, '{"os-stop": %s}' % value)
+            self.assertEqual((status, doc), (202, None))
+            self.assertEqual(headers["billing-note"],
+                             "server remains billable while stopped; delete it to stop billing")
+            self.assertEqual(headers["openstack-api-version"], "compute 2.1")
+            self.assertEqual(headers["x-openstack-nova-api-version"], "2.1")
+            self.assertEqual(headers["vary"], "OpenStack-API-Version, X-OpenStack-Nova-API-Version")
+            self.assertEqual(self.action(WEB1, '{"os-start": null}')[0], 202)
+
+    def test_400s(self):
+        bad = "Malformed request body"
+        self.assertFault(self.action(WEB1, "{not json"), 400, "badRequest", bad)
+        self.assertFault(self.action(WEB1, "[1]"), 400, "badRequest", bad)
+        self.assertFault(self.action(WEB1, '{"os-stop": null, "os-start": null}'), 400, "badRequest", bad)
+        self.assertFault(self.action(WEB1, "{}"), 400, "badRequest", bad)
+        self.assertFault(self.action(WEB1, '{"reboot": null}'), 400, "badRequest", "There is no such action: reboot")
+        self.assertFault(self.action(WEB1, b'{"os-stop": "\xff"}'), 400, "badRequest", bad)
+        self.assertFault(self.action(WEB1, "[" * 50000 + "]" * 50000), 400, "badRequest", bad)
+        status, _, doc = self.action(WEB1, '{"lock": 5}', headers={"OpenStack-API-Version": "compute 2.73"})
+        self.assertEqual(status, 400)
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?marker=nope")
+        self.assertEqual((status, doc["badRequest"]["message"]), (400, "marker [nope] not found"))
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?limit=abc")
+        self.assertEqual(status, 400)
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?frobnicate=1",
+                                   headers={"OpenStack-API-Version": "compute 2.79"})
+        self.assertEqual(status, 400)
+        self.assertEqual(self.call("GET", "/compute/v2.1/servers?frobnicate=1")[0], 200)  # ignored before 2.75
+        self.assertFault(self.call("GET", "/compute/v2.1/servers", headers={"OpenStack-API-Version": "compute 2.x"}),
+                         400, "badRequest",
+                         "API Version String 2.x is of invalid format. Must be of format MajorNum.MinorNum.")
+
+    def test_401_403_404_405_406_409_413_415(self):
+        status, headers, doc = self.action(WEB1, '{"os-stop": null}', token="not-a-token")
+        self.assertEqual(status, 401)
+        self.assertEqual(doc, {"error": {"code": 401, "title": "Unauthorized",
+                                         "message": "The request you have made requires authentication."}})
+        self.assertEqual(headers["www-authenticate"], f'Keystone uri="{self.gw.url}/identity"')
+        self.assertEqual(self.action(WEB1, '{"os-stop": null}', token=None)[0], 401)
+        self.assertEqual(self.login("demo", password="wrong")[0], 401)
+        self.assertEqual(self.login("nobody")[0], 401)
+        self.assertEqual(self.login("demo", project="alt")[0], 401)  # no role there
+
+        viewer = self.login("viewer")
+        self.assertFault(self.action(WEB1, '{"os-stop": null}', token=viewer), 403, "forbidden",
+                         "Policy doesn't allow os_compute_api:servers:stop to be performed.")
+        missing = "00000000-0000-4000-8000-00000000dead"
+        self.assertFault(self.action(missing, '{"os-stop": null}'), 404, "itemNotFound",
+                         f"Instance {missing} could not be found.")
+        alt = self.login("alt")
+        self.assertFault(self.action(WEB1, '{"os-stop": null}', token=alt), 404, "itemNotFound",
+                         f"Instance {WEB1} could not be found.")
+        self.assertFault(self.call("GET", "/compute/v2.1/nowhere"), 404, "itemNotFound",
+                         "The resource could not be found.")
+        status, headers, doc = self.call("GET", f"/compute/v2.1/servers/{WEB1}/action")
+        self.assertFault((status, headers, doc), 405, "badMethod", "The method specified is not allowed for this resource.")
+        self.assertEqual(headers["allow"], "POST")
+        self.assertFault(self.call("GET", "/compute/v2.1/servers", headers={"OpenStack-API-Version": "compute 2.999"}),
+                         406, "computeFault", "Version 2.999 is not supported by the API. Minimum is 2.1 and maximum is 2.79.")
+        self.assertFault(self.action(WEB3, '{"os-stop": null}'), 409, "conflictingRequest",
+                         f"Cannot 'stop' instance {WEB3} while it is in vm_state stopped")
+        db = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e04"
+        self.assertFault(self.action(db, '{"os-stop": null}'), 409, "conflictingRequest", f"Instance {db} is locked")
+        self.assertFault(self.action(WEB1, '{"os-stop": "%s"}' % ("x" * 120000)), 413, "overLimit",
+                         "Request is too large.")
+        self.assertFault(self.action(WEB1, '{"os-stop": null}', headers={"Content-Type": "text/plain"}), 415,
+                         "badMediaType", "The request media type text/plain is not supported by this server.")
+        status, _, _ = self.call("GET", "/compute/v2.1/servers")
+        self.assertEqual(status, 200)  # still answering
+
+    def test_injected_500_503_and_413(self):
+        for error, status, name in [("internal", 500, "computeFault"), ("unavailable", 503, "serviceUnavailable"),
+                                    ("throttled", 413, "overLimit")]:
+            self.gw.control("POST", "/_gateway/faults", {"match": {"api": "nova", "operation": "os-stop"},
+                                                         "effect": {"error": error, "retry_after_s": 3}, "count": 1})
+            got, headers, doc = self.action(WEB1, '{"os-stop": null}')
+            self.assertEqual(got, status)
+            self.assertEqual(doc[name]["code"], status)
+            if error == "throttled":
+                self.assertEqual(doc[name]["retryAfter"], "3")
+                self.assertEqual(headers["retry-after"], "3")
+        self.assertEqual(self.action(WEB1, '{"os-start": null}')[0], 409)  # the stop never happened: ACTIVE
+
+    def test_microversions_and_discovery(self):
+        status, headers, doc = self.call("GET", "/compute/", token=None)
+        self.assertEqual(status, 200)
+        self.assertEqual(doc["versions"][0]["version"], "2.79")
+        self.assertEqual(doc["versions"][0]["min_version"], "2.1")
+        self.assertEqual(self.call("GET", "/compute/v2.1", token=None)[2]["version"]["id"], "v2.1")
+        for header in [{"OpenStack-API-Version": "compute 2.47"}, {"X-OpenStack-Nova-API-Version": "2.47"}]:
+            status, headers, doc = self.call("GET", f"/compute/v2.1/servers/{WEB1}", headers=header)
+            self.assertEqual(headers["openstack-api-version"], "compute 2.47")
+            self.assertEqual(doc["server"]["flavor"]["original_name"], "m1.tiny")
+        status, headers, doc = self.call("GET", f"/compute/v2.1/servers/{WEB1}",
+                                         headers={"OpenStack-API-Version": "compute latest"})
+        self.assertEqual(headers["openstack-api-version"], "compute 2.79")
+        self.assertIn("locked_reason", doc["server"])
+        status, _, doc = self.call("GET", "/identity", token=None)
+        self.assertEqual(status, 300)
+        self.assertEqual(doc["versions"]["values"][0]["id"], "v3.14")
+
+    def test_paging_and_filters(self):
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?limit=3")
+        self.assertEqual(len(doc["servers"]), 3)
+        next_link = doc["servers_links"][0]["href"]
+        self.assertIn(f"marker={doc['servers'][2]['id']}", next_link)
+        status, _, page2 = self.call("GET", next_link[len(self.gw.url):])
+        self.assertEqual(len(page2["servers"]), 3)
+        self.assertNotIn(doc["servers"][0]["id"], [s["id"] for s in page2["servers"]])
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?name=^web-[12]$")
+        self.assertEqual(sorted(s["name"] for s in doc["servers"]), ["web-1", "web-2"])
+        status, _, doc = self.call("GET", "/compute/v2.1/servers/detail?status=SHUTOFF")
+        self.assertTrue(doc["servers"])
+        self.assertTrue(all(s["status"] == "SHUTOFF" for s in doc["servers"]))
+        admin = self.login("admin")
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?all_tenants=1", token=admin)
+        self.assertEqual(len(doc["servers"]), 12)
+        self.assertEqual(self.call("GET", "/compute/v2.1/servers?all_tenants=1")[0], 403)
+
+    def test_tokens_validate_and_revoke(self):
+        token = self.login("alt")
+        status, headers, doc = self.call("GET", "/identity/v3/auth/tokens", token=self.token,
+                                         headers={"X-Subject-Token": token})
+        self.assertEqual(status, 200)
+        self.assertEqual(doc["token"]["user"]["name"], "alt")
+        self.assertEqual([c["type"] for c in doc["token"]["catalog"]][:2], ["compute", "image"])
+        self.assertEqual(self.call("DELETE", "/identity/v3/auth/tokens", token=self.token,
+                                   headers={"X-Subject-Token": token})[0], 204)
+        self.assertEqual(self.call("GET", "/compute/v2.1/servers", token=token)[0], 401)
+
+
+if __name__ == "__main__":
+    unittest.main()
