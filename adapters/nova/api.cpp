@@ -51,28 +51,10 @@ void request_ids(httplib::Response& res) {
   res.set_header("x-compute-request-id", id);
 }
 
-void write_version_doc(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::string& base) {
-  w.StartObject();
-  field(w, "id", "v2.1");
-  field(w, "status", "CURRENT");
-  field(w, "version", kMaxVersion.text());
-  field(w, "min_version", kMinVersion.text());
-  field(w, "updated", "2013-07-23T11:33:21Z");
-  w.Key("links");
-  w.StartArray();
-  w.StartObject();
-  field(w, "rel", "self");
-  field(w, "href", base + "/compute/v2.1/");
-  w.EndObject();
-  w.EndArray();
-  w.Key("media-types");
-  w.StartArray();
-  w.StartObject();
-  field(w, "base", "application/json");
-  field(w, "type", "application/vnd.openstack.compute+json;version=2.1");
-  w.EndObject();
-  w.EndArray();
-  w.EndObject();
+VersionDoc compute_version(const std::string& base) {
+  static const std::string max = kMaxVersion.text(), min = kMinVersion.text();
+  return {"v2.1", "CURRENT", "2013-07-23T11:33:21Z", base + "/compute/v2.1/",
+          "application/vnd.openstack.compute+json;version=2.1", max, min};
 }
 
 std::vector<Flavor> default_flavors() {
@@ -171,7 +153,7 @@ void Api::mount(httplib::Server& server) {
     w.StartObject();
     w.Key("versions");
     w.StartArray();
-    write_version_doc(w, base_url(req));
+    write_version_doc(w, compute_version(base_url(req)));
     w.EndArray();
     w.EndObject();
     request_ids(res);
@@ -182,7 +164,7 @@ void Api::mount(httplib::Server& server) {
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     w.StartObject();
     w.Key("version");
-    write_version_doc(w, base_url(req));
+    write_version_doc(w, compute_version(base_url(req)));
     w.EndObject();
     request_ids(res);
     version_headers(res, kMinVersion);

@@ -1,5 +1,7 @@
 #include "adapters/nova/keystone.h"
 
+#include "adapters/nova/views.h"
+
 #include <algorithm>
 #include <mutex>
 #include <random>
@@ -14,7 +16,6 @@
 namespace nova {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 constexpr const char* kJson = "application/json";
 
 std::string random_hex(std::size_t bytes) {
@@ -27,11 +28,6 @@ std::string random_hex(std::size_t bytes) {
 std::string iso(std::chrono::system_clock::time_point t) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)), micros);
-}
-
-void field(Writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
 void send_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
@@ -55,25 +51,8 @@ void unauthorized(httplib::Response& res) {
 }
 
 void write_version(Writer& w, const std::string& base) {
-  w.StartObject();
-  field(w, "id", "v3.14");
-  field(w, "status", "stable");
-  field(w, "updated", "2020-04-07T00:00:00Z");
-  w.Key("links");
-  w.StartArray();
-  w.StartObject();
-  field(w, "rel", "self");
-  field(w, "href", base + "/identity/v3/");
-  w.EndObject();
-  w.EndArray();
-  w.Key("media-types");
-  w.StartArray();
-  w.StartObject();
-  field(w, "base", "application/json");
-  field(w, "type", "application/vnd.openstack.identity-v3+json");
-  w.EndObject();
-  w.EndArray();
-  w.EndObject();
+  write_version_doc(w, {"v3.14", "stable", "2020-04-07T00:00:00Z", base + "/identity/v3/",
+                        "application/vnd.openstack.identity-v3+json", "", ""});
 }
 
 void write_domain(Writer& w) {

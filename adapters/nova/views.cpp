@@ -8,23 +8,6 @@
 namespace nova {
 namespace {
 
-void links(Writer& w, const std::string& base, const std::string& project_path, std::string_view kind,
-           std::string_view id, bool self) {
-  w.Key("links");
-  w.StartArray();
-  if (self) {
-    w.StartObject();
-    field(w, "rel", "self");
-    field(w, "href", fmt::format("{}/compute/v2.1/{}{}/{}", base, project_path, kind, id));
-    w.EndObject();
-  }
-  w.StartObject();
-  field(w, "rel", "bookmark");
-  field(w, "href", fmt::format("{}/compute/{}{}/{}", base, project_path, kind, id));
-  w.EndObject();
-  w.EndArray();
-}
-
 void null_or(Writer& w, const char* key, std::optional<std::string_view> value) {
   w.Key(key);
   if (value) w.String(value->data(), static_cast<rapidjson::SizeType>(value->size()));
@@ -32,6 +15,57 @@ void null_or(Writer& w, const char* key, std::optional<std::string_view> value) 
 }
 
 }  // namespace
+
+void write_links(Writer& w, const std::string& base, std::string_view kind, std::string_view id, bool self) {
+  w.Key("links");
+  w.StartArray();
+  if (self) {
+    w.StartObject();
+    field(w, "rel", "self");
+    field(w, "href", fmt::format("{}/compute/v2.1/{}/{}", base, kind, id));
+    w.EndObject();
+  }
+  w.StartObject();
+  field(w, "rel", "bookmark");
+  field(w, "href", fmt::format("{}/compute/{}/{}", base, kind, id));
+  w.EndObject();
+  w.EndArray();
+}
+
+void write_security_groups(Writer& w) {
+  w.Key("security_groups");
+  w.StartArray();
+  w.StartObject();
+  field(w, "name", "default");
+  w.EndObject();
+  w.EndArray();
+}
+
+void write_version_doc(Writer& w, const VersionDoc& doc) {
+  w.StartObject();
+  field(w, "id", doc.id);
+  field(w, "status", doc.status);
+  if (!doc.version.empty()) {
+    field(w, "version", doc.version);
+    field(w, "min_version", doc.min_version);
+  }
+  field(w, "updated", doc.updated);
+  w.Key("links");
+  w.StartArray();
+  w.StartObject();
+  field(w, "rel", "self");
+  field(w, "href", doc.self_href);
+  w.EndObject();
+  w.EndArray();
+  w.Key("media-types");
+  w.StartArray();
+  w.StartObject();
+  field(w, "base", "application/json");
+  field(w, "type", doc.media_type);
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+}
 
 void field(Writer& w, const char* key, std::string_view value) {
   w.Key(key);
@@ -60,7 +94,7 @@ void write_server_brief(Writer& w, const core::ServerInfo& s, const ViewContext&
   w.StartObject();
   field(w, "id", s.uuid);
   field(w, "name", s.name);
-  links(w, c.base, "", "servers", s.uuid, true);
+  write_links(w, c.base, "servers", s.uuid, true);
   w.EndObject();
 }
 
@@ -68,7 +102,7 @@ void write_flavor(Writer& w, const Flavor& f, const std::string& base, const Ver
   w.StartObject();
   field(w, "id", f.id);
   field(w, "name", f.name);
-  links(w, base, "", "flavors", f.id, true);
+  write_links(w, base, "flavors", f.id, true);
   if (v.at_least(55)) {
     w.Key("description");
     w.Null();
@@ -123,7 +157,7 @@ void write_server_detail(Writer& w, const core::ServerInfo& s, const ViewContext
   } else {
     w.StartObject();
     field(w, "id", image_id);
-    links(w, c.base, "", "images", image_id, false);
+    write_links(w, c.base, "images", image_id, false);
     w.EndObject();
   }
 
@@ -149,7 +183,7 @@ void write_server_detail(Writer& w, const core::ServerInfo& s, const ViewContext
     w.EndObject();
   } else {
     field(w, "id", flavor->id);
-    links(w, c.base, "", "flavors", flavor->id, false);
+    write_links(w, c.base, "flavors", flavor->id, false);
   }
   w.EndObject();
 
@@ -160,7 +194,7 @@ void write_server_detail(Writer& w, const core::ServerInfo& s, const ViewContext
   w.EndObject();
   field(w, "accessIPv4", "");
   field(w, "accessIPv6", "");
-  links(w, c.base, "", "servers", s.uuid, true);
+  write_links(w, c.base, "servers", s.uuid, true);
   field(w, "OS-DCF:diskConfig", "MANUAL");
   if (view.status == "ACTIVE" || view.status == "BUILD") {
     w.Key("progress");
@@ -174,12 +208,7 @@ void write_server_detail(Writer& w, const core::ServerInfo& s, const ViewContext
           s.launched_ms ? std::optional<std::string_view>(iso8601(*s.launched_ms, true)) : std::nullopt);
   w.Key("OS-SRV-USG:terminated_at");
   w.Null();
-  w.Key("security_groups");
-  w.StartArray();
-  w.StartObject();
-  field(w, "name", "default");
-  w.EndObject();
-  w.EndArray();
+  write_security_groups(w);
   null_or(w, "OS-EXT-STS:task_state",
           view.task_state.empty() ? std::nullopt : std::optional<std::string_view>(view.task_state));
   field(w, "OS-EXT-STS:vm_state", view.vm_state);

@@ -32,6 +32,23 @@ struct ViewContext {
 void field(Writer& w, const char* key, std::string_view value);
 std::string iso8601(core::Millis ms, bool fraction = false);
 
+// The "links" member: self (when asked) and bookmark, as Nova writes them.
+void write_links(Writer& w, const std::string& base, std::string_view kind, std::string_view id, bool self);
+// "security_groups": [{"name": "default"}]: no networking exists to add others.
+void write_security_groups(Writer& w);
+
+// A version document, as Keystone and Nova both describe themselves.
+struct VersionDoc {
+  std::string_view id;
+  std::string_view status;
+  std::string_view updated;
+  std::string self_href;
+  std::string_view media_type;
+  std::string_view version;      // Nova only: the maximum microversion
+  std::string_view min_version;  // Nova only
+};
+void write_version_doc(Writer& w, const VersionDoc& doc);
+
 void write_server_brief(Writer& w, const core::ServerInfo& s, const ViewContext& c);  // id, name, links
 // `show` adds what only GET /servers/{id} has (server_groups from 2.71).
 void write_server_detail(Writer& w, const core::ServerInfo& s, const ViewContext& c, bool show);
