@@ -196,3 +196,49 @@ class Wire(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class AuthModes(unittest.TestCase):
+    def request(self, gw, method, path, body=None, token=None):
+        conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["X-Auth-Token"] = token
+        conn.request(method, path, body=body, headers=headers)
+        r = conn.getresponse()
+        return r.status, r.read()
+
+    def test_noauth_takes_user_and_project_from_the_token(self):
+        with Gateway(["--fleet", EXAMPLE_FLEET, "--auth", "noauth"]) as gw:
+            self.assertEqual(self.request(gw, "POST", f"/compute/v2.1/servers/{WEB1}/action", '{"os-stop": null}',
+                                          token="demo:demo")[0], 202)
+            self.assertEqual(self.request(gw, "POST", f"/compute/v2.1/servers/{WEB1}/action", '{"os-start": null}',
+                                          token="alt:alt")[0], 404)  # another project's server
+            status, body = self.request(gw, "GET", "/compute/v2.1/servers?all_tenants=1", token="admin:admin")
+            self.assertEqual((status, len(json.loads(body)["servers"])), (200, 12))
+            self.assertEqual(self.request(gw, "GET", "/compute/v2.1/servers")[0], 401)
+            self.assertEqual(self.request(gw, "GET", "/compute/v2.1/servers", token="no-colon")[0], 401)
+
+    def test_tokens_expire(self):
+        import os
+        import tempfile
+        import time
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump({"token_ttl_s": 1}, f)
+        try:
+            with Gateway(["--fleet", EXAMPLE_FLEET, "--config", f.name]) as gw:
+                body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+                    "name": "demo", "domain": {"name": "Default"}, "password": "demo"}}},
+                    "scope": {"project": {"name": "demo", "domain": {"name": "Default"}}}}}
+                conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+                conn.request("POST", "/identity/v3/auth/tokens", body=json.dumps(body),
+                             headers={"Content-Type": "application/json"})
+                r = conn.getresponse()
+                token = r.getheader("X-Subject-Token")
+                self.assertEqual(r.status, 201)
+                r.read()
+                self.assertEqual(self.request(gw, "GET", "/compute/v2.1/servers", token=token)[0], 200)
+                time.sleep(1.2)
+                self.assertEqual(self.request(gw, "GET", "/compute/v2.1/servers", token=token)[0], 401)
+        finally:
+            os.unlink(f.name)
