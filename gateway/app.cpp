@@ -17,6 +17,7 @@ namespace {
 // hold connections open (each holds a worker); a larger pool keeps the port
 // answering while an event stream or idle SDK connections sit on workers.
 constexpr std::size_t kWorkerThreads = 64;
+constexpr std::size_t kKeepAliveRequests = 1000;
 
 // The request start, per worker thread, for the access log's duration.
 thread_local std::chrono::steady_clock::time_point request_started;
@@ -73,6 +74,12 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   auto* self = app.get();
 
   server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  // cpp-httplib writes headers and body in separate sends; with Nagle on, the
+  // body waits for the client's delayed ACK (~40 ms a response).
+  server.set_tcp_nodelay(true);
+  // cpp-httplib closes a keep-alive connection after 5 requests by default,
+  // making busy clients reconnect over and over.
+  server.set_keep_alive_max_count(kKeepAliveRequests);
   server.set_payload_max_length(std::max(app->config_.nova.max_body_bytes, app->config_.transfer.max_body_bytes));
   server.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
