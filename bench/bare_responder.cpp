@@ -6,7 +6,7 @@
 
 int main() {
   httplib::Server server;
-  server.new_task_queue = [] { return new httplib::ThreadPool(64); };  // as gateway/app.cpp
+  server.new_task_queue = [] { return new httplib::ThreadPool(64); };  // plenty for wrk's 32 connections
   server.set_tcp_nodelay(true);                                          // as gateway/app.cpp
   server.set_keep_alive_max_count(1000);                                 // as gateway/app.cpp
   auto ok = [](const httplib::Request&, httplib::Response& res) { res.status = 200; };

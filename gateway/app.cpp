@@ -1,5 +1,7 @@
 #include "gateway/app.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstdio>
 
@@ -9,14 +11,15 @@
 #include <rapidjson/writer.h>
 
 #include "gateway/control_plane.h"
+#include "gateway/worker_pool.h"
 
 namespace gateway {
 namespace {
 
-// cpp-httplib's default pool of 8 threads starves when keep-alive clients
-// hold connections open (each holds a worker); a larger pool keeps the port
-// answering while an event stream or idle SDK connections sit on workers.
-constexpr std::size_t kWorkerThreads = 64;
+// Workers: cpp-httplib holds one per open connection (see worker_pool.h).
+constexpr std::size_t kInitialWorkers = 16;
+constexpr std::size_t kMaxWorkers = 4096;
+constexpr int kListenBacklog = 4096;
 constexpr std::size_t kKeepAliveRequests = 1000;
 
 // The request start, per worker thread, for the access log's duration.
@@ -73,7 +76,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   auto& server = *app->server_;
   auto* self = app.get();
 
-  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  server.new_task_queue = [] { return new WorkerPool(kInitialWorkers, kMaxWorkers); };
   // cpp-httplib writes headers and body in separate sends; with Nagle on, the
   // body waits for the client's delayed ACK (~40 ms a response).
   server.set_tcp_nodelay(true);
@@ -170,8 +173,19 @@ std::string App::reset() {
 }
 
 int App::bind(const std::string& host, int port) {
-  if (port == 0) return port_ = server_->bind_to_any_port(host);
-  return port_ = server_->bind_to_port(host, port) ? port : -1;
+  // cpp-httplib 0.11 listens with a backlog of 5, compiled in: a burst of
+  // clients overflows it and their connections are dropped. We keep the
+  // listening socket (set_socket_options replaces the default, so SO_REUSEADDR
+  // is set here again) and listen on it once more with a deeper backlog.
+  int listening = -1;
+  server_->set_socket_options([&listening](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listening = sock;
+  });
+  port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (port_ > 0 && listening >= 0) ::listen(listening, kListenBacklog);
+  return port_;
 }
 
 void App::tick() {

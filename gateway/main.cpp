@@ -1,5 +1,7 @@
 // lifecycle-gateway: parse flags, load the configuration, serve until
 // SIGINT/SIGTERM, then drain and exit 0.
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -47,6 +49,13 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+
+  // Each client connection is a descriptor: allow as many as the system does.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   const int port = app.bind(options.host, options.port);
   if (port < 0) {
