@@ -2,6 +2,8 @@
 // version headers, its microversion and its caller checked, then a handler.
 #include "adapters/nova/api.h"
 
+#include <algorithm>
+#include <cctype>
 #include <functional>
 #include <regex>
 
@@ -21,7 +23,7 @@ namespace {
 constexpr const char* kJsonType = "application/json; charset=UTF-8";
 constexpr const char* kServerPath = R"(/compute/v2\.1/servers/([^/]+))";
 
-// Paths of the compute API and the methods they take: a known path with
+// Paths of the APIs this adapter serves and the methods they take: a known path with
 // another method is a 405 (the seed lists it), an unknown one a 404.
 struct Route {
   std::regex path;
@@ -35,13 +37,43 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/servers/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/flavors(/detail|/[^/]+|/[^/]+/os-extra_specs)?)"), "GET"},
       {std::regex(R"(/compute(/v2\.1)?/?)"), "GET"},
+      {std::regex(R"(/identity(/v3)?/?)"), "GET"},
+      {std::regex(R"(/identity/v3/auth/tokens)"), "GET, POST, DELETE"},
+      {std::regex(R"(/image(/v2/images(/[^/]+)?)?/?)"), "GET"},
   };
   return table;
 }
 
+// Nova reads a body as JSON when Content-Type is absent or one of its two
+// JSON types (parameters such as charset aside).
+bool json_media_type(std::string_view type) {
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (type.empty()) return true;
+  const auto same = [&](std::string_view want) {
+    return type.size() == want.size() && std::equal(type.begin(), type.end(), want.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  return same("application/json") || same("application/vnd.openstack.compute+json");
+}
+
 void version_headers(httplib::Response& res, const Version& v) {
-  res.set_header("OpenStack-API-Version", "compute " + v.text());
-  res.set_header("X-OpenStack-Nova-API-Version", v.text());
+  // The header values of every version we serve, made once.
+  struct Texts {
+    std::string compute, plain;
+  };
+  static const std::vector<Texts> texts = [] {
+    std::vector<Texts> t;
+    for (int minor = 0; minor <= kMaxVersion.minor; ++minor) {
+      const Version version{2, minor};
+      t.push_back({"compute " + version.text(), version.text()});
+    }
+    return t;
+  }();
+  const auto& t = texts[static_cast<std::size_t>(std::clamp(v.minor, 0, kMaxVersion.minor))];
+  res.set_header("OpenStack-API-Version", t.compute);
+  res.set_header("X-OpenStack-Nova-API-Version", t.plain);
   res.set_header("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
 }
 
@@ -99,40 +131,39 @@ struct Api::Impl {
     if (settings.images.empty()) settings.images = default_images();
   }
 
-  // Request ids, version negotiation, the body checks and the token, in
-  // Nova's order; then the handler gets the checked call.
+  // Nova's pipeline order: the size limit and the token (middleware) come
+  // before the microversion and the media type (the API itself); then the
+  // handler gets the checked call.
   using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Call&)>;
   httplib::Server::Handler compute(Handler handler, bool takes_body) {
     return [this, handler = std::move(handler), takes_body](const httplib::Request& req, httplib::Response& res) {
       request_ids(res);
+      Call call;
+      call.base = base_url(req);
+      if (req.body.size() > settings.max_body_bytes) {
+        version_headers(res, kMinVersion);
+        return send_fault(res, Fault{413, "overLimit", "Request is too large.", -1});
+      }
+      call.identity = keystone.check(req.get_header_value("X-Auth-Token"));
+      if (!call.identity) {
+        version_headers(res, kMinVersion);
+        res.set_header("WWW-Authenticate", "Keystone uri=\"" + call.base + "/identity\"");
+        return send_fault(res, unauthorized());
+      }
       auto negotiated = negotiate(req.get_header_value("OpenStack-API-Version"),
                                   req.get_header_value("X-OpenStack-Nova-API-Version"));
       if (auto* fault = std::get_if<Fault>(&negotiated)) {
         version_headers(res, kMinVersion);
         return send_fault(res, *fault);
       }
-      Call call;
       call.version = std::get<Version>(negotiated);
-      call.base = base_url(req);
       version_headers(res, call.version);
-      auto identity = keystone.check(req.get_header_value("X-Auth-Token"));
-      if (!identity) {
-        res.set_header("WWW-Authenticate", "Keystone uri=\"" + call.base + "/identity\"");
-        return send_json(res, 401, fault_body(unauthorized()));
-      }
-      if (takes_body) {
-        if (req.body.size() > settings.max_body_bytes)
-          return send_fault(res, Fault{413, "overLimit", "Request is too large.", -1});
-        const auto type = req.get_header_value("Content-Type");
-        if (!type.empty() && type.rfind("application/json", 0) != 0)
-          return send_fault(res, Fault{415, "badMediaType",
-                                       fmt::format("The request media type {} is not supported by this server.", type),
-                                       -1});
-      }
-      call.identity = std::move(*identity);
-      const bool admin = call.identity.has_role("admin");
-      call.caller = core::Caller{fleet.tenants().for_project(call.identity.project), admin,
-                                 admin || call.identity.has_role("member"), admin};
+      if (takes_body && !json_media_type(req.get_header_value("Content-Type")))
+        return send_fault(res, Fault{415, "badMediaType", "Unsupported Content-Type", -1});
+      const auto& identity = *call.identity;
+      const bool admin = identity.has_role("admin");
+      call.caller = core::Caller{fleet.tenants().for_project(identity.project), admin,
+                                 admin || identity.has_role("member"), admin};
       handler(req, res, call);
     };
   }
@@ -267,28 +298,53 @@ void Api::mount(httplib::Server& server) {
 }
 
 bool Api::render_http_error(const httplib::Request& req, httplib::Response& res) {
-  const bool compute = req.path.rfind("/compute", 0) == 0;
-  const bool identity = req.path.rfind("/identity", 0) == 0 || req.path.rfind("/image", 0) == 0;
-  if (!compute && !identity) return false;
+  const auto starts = [&](std::string_view prefix) { return req.path.rfind(prefix, 0) == 0; };
+  const auto under = [&](std::string_view root) {
+    return starts(root) && (req.path.size() == root.size() || req.path[root.size()] == '/');
+  };
+  const bool compute = under("/compute");
+  if (!compute && !under("/identity") && !under("/image")) return false;
+
+  // A known path with a method it does not take: cpp-httplib answers 404.
+  // (A method it does not know at all is a 400 before the path is read.)
+  const Route* known = nullptr;
+  if (res.status == 404)
+    for (const auto& route : routes())
+      if (!known && std::regex_match(req.path, route.path)) known = &route;
+  if (known) res.set_header("Allow", known->allow);
+
+  if (!compute) {  // Keystone's and Glance's paths answer in Keystone's shape
+    if (res.status == 413)
+      send_keystone_error(res, 413, "Request Entity Too Large", "Request is too large.");
+    else if (res.status >= 500)
+      send_keystone_error(res, res.status, "Internal Server Error",
+                          "An unexpected error prevented the server from fulfilling your request.");
+    else if (known)
+      send_keystone_error(res, 405, "Method Not Allowed", "The method is not allowed for the requested URL.");
+    else if (res.status == 404)
+      send_keystone_error(res, 404, "Not Found", "The resource could not be found.");
+    else
+      send_keystone_error(res, res.status, "Bad Request", "The request could not be understood.");
+    return true;
+  }
+
   request_ids(res);
-  if (compute) version_headers(res, kMinVersion);
-  Fault fault{res.status, "computeFault", "Unexpected API Error.", -1};
-  if (res.status == 413) {
-    fault = Fault{413, "overLimit", "Request is too large.", -1};
-  } else if (res.status == 411) {
-    fault = bad_request("A request body needs a Content-Length header");
-    fault.status = 411;
-  } else if (res.status == 404 || res.status == 400) {
-    fault = not_found("The resource could not be found.");
-    for (const auto& route : routes()) {
-      if (std::regex_match(req.path, route.path)) {
-        fault = Fault{405, "badMethod", "The method specified is not allowed for this resource.", -1};
-        res.set_header("Allow", route.allow);
-        break;
-      }
+  version_headers(res, kMinVersion);
+  Fault fault;
+  if (known) {
+    fault = Fault{405, "badMethod", "The method specified is not allowed for this resource.", -1};
+  } else {
+    switch (res.status) {
+      case 404: fault = not_found("The resource could not be found."); break;
+      case 413: fault = Fault{413, "overLimit", "Request is too large.", -1}; break;
+      case 411: fault = Fault{411, "computeFault", "A request body needs a Content-Length header.", -1}; break;
+      case 414: fault = Fault{414, "computeFault", "The request URI is too long.", -1}; break;
+      case 503: fault = from_core(core::unavailable("router")); break;
+      default:
+        if (res.status >= 500) fault = from_core(core::internal("handler failed"));
+        else fault = bad_request("The server could not comply with the request since it is either malformed or "
+                                 "otherwise incorrect.");
     }
-  } else if (res.status >= 500) {
-    fault = from_core(core::internal("handler failed"));
   }
   send_fault(res, fault);
   return true;

@@ -30,24 +30,8 @@ std::string iso(std::chrono::system_clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)), micros);
 }
 
-void send_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("error");
-  w.StartObject();
-  w.Key("code");
-  w.Int(status);
-  field(w, "title", title);
-  field(w, "message", message);
-  w.EndObject();
-  w.EndObject();
-  res.status = status;
-  res.set_content(buffer.GetString(), kJson);
-}
-
 void unauthorized(httplib::Response& res) {
-  send_error(res, 401, "Unauthorized", "The request you have made requires authentication.");
+  send_keystone_error(res, 401, "Unauthorized", "The request you have made requires authentication.");
 }
 
 void write_version(Writer& w, const std::string& base) {
@@ -145,6 +129,22 @@ std::string string_of(const rapidjson::Value* v) {
 
 }  // namespace
 
+void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  w.Int(status);
+  field(w, "title", title);
+  field(w, "message", message);
+  w.EndObject();
+  w.EndObject();
+  res.status = status;
+  res.set_content(buffer.GetString(), kJson);
+}
+
 bool Identity::has_role(std::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
@@ -156,21 +156,22 @@ std::string base_url(const httplib::Request& req) {
 
 Keystone::Keystone(const Settings& settings) : settings_(settings) {}
 
-std::optional<Identity> Keystone::check(const std::string& token) const {
-  if (token.empty()) return std::nullopt;
+std::shared_ptr<const Identity> Keystone::check(const std::string& token) const {
+  if (token.empty()) return nullptr;
   if (settings_.auth == AuthMode::NoAuth) {
     const auto colon = token.find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == token.size()) return std::nullopt;
-    Identity id;
-    id.user = token.substr(0, colon);
-    id.project = token.substr(colon + 1);
-    id.roles = id.user == "admin" ? std::vector<std::string>{"admin", "member", "reader"}
-                                  : std::vector<std::string>{"member", "reader"};
+    if (colon == std::string::npos || colon == 0 || colon + 1 == token.size()) return nullptr;
+    auto id = std::make_shared<Identity>();
+    id->user = token.substr(0, colon);
+    id->project = token.substr(colon + 1);
+    id->roles = id->user == "admin" ? std::vector<std::string>{"admin", "member", "reader"}
+                                    : std::vector<std::string>{"member", "reader"};
+    id->expires = std::chrono::system_clock::time_point::max();
     return id;
   }
   std::shared_lock lock(mutex_);
   auto it = tokens_.find(token);
-  if (it == tokens_.end() || it->second.expires <= std::chrono::system_clock::now()) return std::nullopt;
+  if (it == tokens_.end() || it->second->expires <= std::chrono::system_clock::now()) return nullptr;
   return it->second;
 }
 
@@ -206,19 +207,19 @@ void Keystone::mount(httplib::Server& server) {
     doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(req.body.data(),
                                                                                       req.body.size());
     if (doc.HasParseError() || !doc.IsObject())
-      return send_error(res, 400, "Bad Request", "The request body is not a valid JSON object.");
+      return send_keystone_error(res, 400, "Bad Request", "The request body is not a valid JSON object.");
     const auto* auth = member(doc, "auth");
     const auto* identity = auth ? member(*auth, "identity") : nullptr;
-    if (!identity) return send_error(res, 400, "Bad Request", "'identity' is a required property");
+    if (!identity) return send_keystone_error(res, 400, "Bad Request", "'identity' is a required property");
     const auto* methods = member(*identity, "methods");
     if (!methods || !methods->IsArray() || methods->Empty() || !(*methods)[0].IsString())
-      return send_error(res, 400, "Bad Request", "'methods' is a required property");
+      return send_keystone_error(res, 400, "Bad Request", "'methods' is a required property");
     const std::string method = (*methods)[0].GetString();
 
     Identity id;
     if (method == "password") {
       const auto* user = member(*identity, "password") ? member(*member(*identity, "password"), "user") : nullptr;
-      if (!user) return send_error(res, 400, "Bad Request", "'user' is a required property");
+      if (!user) return send_keystone_error(res, 400, "Bad Request", "'user' is a required property");
       auto name = string_of(member(*user, "name"));
       if (name.empty()) name = string_of(member(*user, "id"));
       const auto password = string_of(member(*user, "password"));
@@ -251,9 +252,14 @@ void Keystone::mount(httplib::Server& server) {
     const auto token = random_hex(16);
     {
       std::unique_lock lock(mutex_);
-      // Expired tokens go as new ones come, so the table stays small.
-      std::erase_if(tokens_, [&](const auto& t) { return t.second.expires <= id.issued; });
-      tokens_[token] = id;
+      // Expired tokens are swept when the table has doubled since the last
+      // sweep: amortised O(1) per token, and the table stays bounded by twice
+      // the live tokens.
+      if (tokens_.size() >= sweep_at_) {
+        std::erase_if(tokens_, [&](const auto& t) { return t.second->expires <= id.issued; });
+        sweep_at_ = std::max<std::size_t>(1024, 2 * tokens_.size());
+      }
+      tokens_[token] = std::make_shared<const Identity>(id);
     }
     res.status = 201;
     res.set_header("X-Subject-Token", token);
@@ -264,7 +270,7 @@ void Keystone::mount(httplib::Server& server) {
     if (!check(req.get_header_value("X-Auth-Token"))) return unauthorized(res);
     const auto subject = req.get_header_value("X-Subject-Token");
     auto id = check(subject);
-    if (!id) return send_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
+    if (!id) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
     res.set_header("X-Subject-Token", subject);
     res.set_content(token_body(*id, base_url(req), "password"), kJson);
   });
@@ -273,7 +279,7 @@ void Keystone::mount(httplib::Server& server) {
     if (!check(req.get_header_value("X-Auth-Token"))) return unauthorized(res);
     const auto subject = req.get_header_value("X-Subject-Token");
     std::unique_lock lock(mutex_);
-    if (!tokens_.erase(subject)) return send_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
+    if (!tokens_.erase(subject)) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
     res.status = 204;
   });
 }

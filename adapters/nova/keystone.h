@@ -4,7 +4,7 @@
 #pragma once
 
 #include <chrono>
-#include <optional>
+#include <memory>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -15,6 +15,7 @@
 namespace httplib {
 class Server;
 struct Request;
+struct Response;
 }  // namespace httplib
 
 namespace nova {
@@ -29,6 +30,9 @@ struct Identity {
   bool has_role(std::string_view role) const;
 };
 
+// Keystone's (and Glance's) error body: {"error": {"code", "title", "message"}}.
+void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message);
+
 // The scheme and host the client used, for URLs in answers: "http://127.0.0.1:8780".
 std::string base_url(const httplib::Request& req);
 
@@ -36,14 +40,16 @@ class Keystone {
  public:
   explicit Keystone(const Settings& settings);
   void mount(httplib::Server& server);
-  // The identity behind a token, if it is valid now. With --auth noauth a
-  // token "user:project" is taken at its word, as Nova's noauth2 does.
-  std::optional<Identity> check(const std::string& token) const;
+  // The identity behind a token, if it is valid now (null otherwise): one
+  // hash lookup under a shared lock, no copy. With --auth noauth a token
+  // "user:project" is taken at its word, as Nova's noauth2 does.
+  std::shared_ptr<const Identity> check(const std::string& token) const;
 
  private:
   const Settings& settings_;
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, Identity> tokens_;
+  std::unordered_map<std::string, std::shared_ptr<const Identity>> tokens_;
+  std::size_t sweep_at_ = 1024;  // guarded by mutex_
 };
 
 }  // namespace nova

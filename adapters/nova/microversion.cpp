@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <charconv>
+#include <string_view>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -12,12 +14,17 @@ std::variant<Version, Fault> parse(std::string text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(text.begin());
   if (text == "latest") return kMaxVersion;
+  // Nova's format: ^([1-9]\d*)\.([1-9]\d*|0)$ (no signs, no leading zeros).
+  const auto number = [](std::string_view digits, int& out) {
+    if (digits.empty() || digits.size() > 6 || (digits.size() > 1 && digits.front() == '0')) return false;
+    if (digits.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return r.ec == std::errc() && r.ptr == digits.data() + digits.size();
+  };
   const auto dot = text.find('.');
   Version v;
-  const bool ok = dot != std::string::npos && dot > 0 && dot + 1 < text.size() &&
-                  std::from_chars(text.data(), text.data() + dot, v.major).ptr == text.data() + dot &&
-                  std::from_chars(text.data() + dot + 1, text.data() + text.size(), v.minor).ptr ==
-                      text.data() + text.size();
+  const bool ok = dot != std::string::npos && number(std::string_view(text).substr(0, dot), v.major) &&
+                  number(std::string_view(text).substr(dot + 1), v.minor);
   if (!ok)
     return bad_request(
         fmt::format("API Version String {} is of invalid format. Must be of format MajorNum.MinorNum.", text));

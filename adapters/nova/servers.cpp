@@ -1,14 +1,17 @@
 // Servers: list, show, create, delete and the actions (os-stop, os-start,
 // lock, unlock), with Nova's validation and Nova's order of checks.
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
 
 #include <fmt/format.h>
 #include <httplib.h>
-#include <rapidjson/document.h>
 
+#include "adapters/nova/json_body.h"
 #include "adapters/nova/service.h"
 #include "adapters/nova/views.h"
 #include "core/ids.h"
@@ -27,16 +30,56 @@ const std::set<std::string, std::less<>> kListParams = {
     "access_ip_v4", "access_ip_v6", "kernel_id", "ramdisk_id", "progress", "launch_index", "root_device_name",
     "image_ref", "flavor_id", "soft_deleted", "instance_type_id", "sort_by"};
 
+constexpr int kMaxRegexDepth = 64;
+
 std::string server_id(const httplib::Request& req) { return req.matches[1].str(); }
 
-bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::Document& doc) {
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(req.body.data(),
-                                                                                    req.body.size());
-  if (doc.HasParseError()) {
-    send_fault(res, bad_request("Malformed request body"));
-    return false;
+// Nova's query schema checks name as a Python regex. Ours is ECMAScript,
+// compiled in libstdc++'s polynomial mode (no back-references) so no pattern
+// can make a listing backtrack exponentially, and with bounded nesting so no
+// pattern can exhaust the stack while compiling.
+std::variant<std::regex, Fault> name_filter(const std::string& pattern) {
+  const auto not_regex = [&] {
+    return bad_request(fmt::format("Invalid input for query parameters name. Value: {}. '{}' is not a 'regex'",
+                                   pattern, pattern));
+  };
+  if (pattern.empty()) return not_regex();
+  int depth = 0, deepest = 0;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') ++i;
+    else if (pattern[i] == '(') deepest = std::max(deepest, ++depth);
+    else if (pattern[i] == ')') --depth;
   }
-  return true;
+  if (deepest > kMaxRegexDepth) return not_regex();
+  try {
+    return std::regex(pattern, std::regex::ECMAScript | std::regex_constants::__polynomial);
+  } catch (const std::regex_error&) {
+    return not_regex();
+  }
+}
+
+// Nova's server statuses; a status filter with any other is invalid.
+bool known_status(std::string_view status) {
+  static constexpr std::array<std::string_view, 20> kStatuses = {
+      "ACTIVE", "BUILD", "DELETED", "ERROR", "HARD_REBOOT", "MIGRATING", "PASSWORD", "PAUSED", "REBOOT", "REBUILD",
+      "RESCUE", "RESIZE", "REVERT_RESIZE", "SHELVED", "SHELVED_OFFLOADED", "SHUTOFF", "SOFT_DELETED", "SUSPENDED",
+      "UNKNOWN", "VERIFY_RESIZE"};
+  return std::find(kStatuses.begin(), kStatuses.end(), status) != kStatuses.end();
+}
+
+// all_tenants as Nova reads it (oslo's strict bool_from_string); present
+// but empty means true.
+std::variant<bool, Fault> all_tenants_flag(const httplib::Request& req) {
+  if (!req.has_param("all_tenants")) return false;
+  auto value = req.get_param_value("all_tenants");
+  for (auto& ch : value) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (std::string_view yes : {"", "1", "t", "true", "on", "y", "yes"})
+    if (value == yes) return true;
+  for (std::string_view no : {"0", "f", "false", "off", "n", "no"})
+    if (value == no) return false;
+  return bad_request(fmt::format("Unrecognized value '{}', acceptable values are: '0', '1', 'f', 'false', 'n', "
+                                 "'no', 'off', 'on', 't', 'true', 'y', 'yes'",
+                                 req.get_param_value("all_tenants")));
 }
 
 // A fault rule's verdict on this call: an injected error, latency, or a failed transition.
@@ -70,7 +113,9 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   }
   core::ListQuery query;
   query.tenant = call.caller.tenant;
-  if (req.has_param("all_tenants")) {
+  auto all_tenants = all_tenants_flag(req);
+  if (auto* fault = std::get_if<Fault>(&all_tenants)) return send_fault(res, *fault);
+  if (std::get<bool>(all_tenants)) {
     if (!call.caller.admin)
       return send_fault(res, Fault{403, "forbidden",
                                    "Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.",
@@ -95,20 +140,24 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   }
   std::optional<std::regex> name;
   if (req.has_param("name")) {
-    try {
-      name.emplace(req.get_param_value("name"), std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error&) {
-      return send_fault(res, bad_request(fmt::format("Invalid regular expression for name: {}",
-                                                     req.get_param_value("name"))));
-    }
+    auto filter = name_filter(req.get_param_value("name"));
+    if (auto* fault = std::get_if<Fault>(&filter)) return send_fault(res, *fault);
+    name.emplace(std::move(std::get<std::regex>(filter)));
   }
   std::string status;
+  bool no_status_matches = false;
   if (req.has_param("status")) {
     status = req.get_param_value("status");
     for (auto& ch : status) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    // An unknown status matches nothing; from 2.38 Nova refuses it.
+    if (!known_status(status)) {
+      if (call.version.at_least(38)) return send_fault(res, bad_request("Invalid status value"));
+      no_status_matches = true;
+    }
   }
   if (name || !status.empty()) {
     query.filter = [&](const core::ServerInfo& s) {
+      if (no_status_matches) return false;
       if (name && !std::regex_search(s.name, *name)) return false;
       return status.empty() || status_view(s.state).status == status;
     };
@@ -157,71 +206,42 @@ void Service::show_server(const httplib::Request& req, httplib::Response& res, c
 }
 
 void Service::create_server(const httplib::Request& req, httplib::Response& res, const Call& call) {
-  rapidjson::Document doc;
-  if (!parse_body(req, res, doc)) return;
-  const auto invalid = [&](const std::string& detail) {
-    send_fault(res, bad_request(fmt::format("Invalid input for field/attribute server. {}", detail)));
-  };
-  if (!doc.IsObject() || !doc.HasMember("server") || !doc["server"].IsObject())
-    return invalid("'server' is a required property");
-  const auto& s = doc["server"];
-  if (!s.HasMember("name") || !s["name"].IsString()) return invalid("'name' is a required property");
-  const std::string name = s["name"].GetString();
-  if (name.empty() || name.size() > 255 || name.find_first_not_of(' ') == std::string::npos)
-    return invalid(fmt::format("Value: {}. '{}' is too short or too long (1 to 255 characters)", name, name));
-  if (!s.HasMember("flavorRef") || !(s["flavorRef"].IsString() || s["flavorRef"].IsInt()))
-    return invalid("'flavorRef' is a required property");
-  std::string flavor_ref = s["flavorRef"].IsString() ? s["flavorRef"].GetString() : std::to_string(s["flavorRef"].GetInt());
-  if (auto slash = flavor_ref.rfind('/'); slash != std::string::npos) flavor_ref = flavor_ref.substr(slash + 1);
-  if (!find_flavor(settings, flavor_ref)) return send_fault(res, bad_request("Invalid flavorRef provided."));
-  std::string image_ref;
-  if (s.HasMember("imageRef")) {
-    if (!s["imageRef"].IsString()) return invalid("'imageRef' must be a string");
-    image_ref = s["imageRef"].GetString();
-    if (auto slash = image_ref.rfind('/'); slash != std::string::npos) image_ref = image_ref.substr(slash + 1);
-    if (!image_ref.empty() && !find_image(settings, image_ref))
-      return send_fault(res, bad_request(fmt::format("Image {} could not be found.", image_ref)));
-  }
-  if (s.HasMember("networks")) {
-    const auto& n = s["networks"];
-    const bool word = n.IsString() && (std::string_view(n.GetString()) == "auto" || std::string_view(n.GetString()) == "none");
-    if (!word && !n.IsArray()) return invalid("'networks' must be 'auto', 'none' or a list");
-  } else if (call.version.at_least(37)) {
-    return invalid("'networks' is a required property");
-  }
-  core::CreateSpec spec;
-  spec.name = name;
-  if (s.HasMember("metadata")) {
-    if (!s["metadata"].IsObject()) return invalid("'metadata' must be an object");
-    for (const auto& m : s["metadata"].GetObject()) {
-      if (!m.value.IsString()) return invalid("metadata values must be strings");
-      spec.metadata.emplace_back(m.name.GetString(), m.value.GetString());
-    }
-  }
-  if (s.HasMember("description") && s["description"].IsString())
-    core::set_pair(spec.attributes, std::string(kDescriptionAttr), s["description"].GetString());
-  core::set_pair(spec.attributes, std::string(kFlavorAttr), flavor_ref);
-  core::set_pair(spec.attributes, std::string(kImageAttr), image_ref);
-  core::set_pair(spec.attributes, std::string(kUserAttr), call.identity.user);
+  auto parsed = parse_create(req.body, call.version, settings);
+  if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, *fault);
+  auto& request = std::get<CreateRequest>(parsed);
 
   const auto options = apply_faults(fleet, res, call, "create", "");
   if (!options) return;
-  auto created = fleet.create(call.caller, std::move(spec), *options);
-  if (!created) return send_fault(res, from_core(created.error()));
+  // With max_count above 1 Nova boots that many, named name-1, name-2, ...,
+  // and answers with the first.
+  std::optional<core::ServerInfo> first;
+  for (int i = 1; i <= request.count; ++i) {
+    core::CreateSpec spec;
+    spec.name = request.count > 1 ? fmt::format("{}-{}", request.name, i) : request.name;
+    spec.metadata = request.metadata;
+    if (!request.description.empty())
+      core::set_pair(spec.attributes, std::string(kDescriptionAttr), request.description);
+    core::set_pair(spec.attributes, std::string(kFlavorAttr), request.flavor_id);
+    core::set_pair(spec.attributes, std::string(kImageAttr), request.image_id);
+    core::set_pair(spec.attributes, std::string(kUserAttr), call.identity->user);
+    auto created = fleet.create(call.caller, std::move(spec), *options);
+    if (!created) return send_fault(res, from_core(created.error()));
+    if (!first) first = std::move(created).value();
+  }
 
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
   w.Key("server");
   w.StartObject();
-  field(w, "id", created->uuid);
-  write_links(w, call.base, "servers", created->uuid, true);
+  field(w, "id", first->uuid);
+  write_links(w, call.base, "servers", first->uuid, true);
   field(w, "OS-DCF:diskConfig", "MANUAL");
   write_security_groups(w);
   field(w, "adminPass", core::request_uuid().substr(0, 12));
   w.EndObject();
   w.EndObject();
-  res.set_header("Location", fmt::format("{}/compute/v2.1/servers/{}", call.base, created->uuid));
+  res.set_header("Location", fmt::format("{}/compute/v2.1/servers/{}", call.base, first->uuid));
   send_json(res, 202, buffer.GetString());
 }
 
@@ -235,45 +255,31 @@ void Service::delete_server(const httplib::Request& req, httplib::Response& res,
 
 void Service::server_action(const httplib::Request& req, httplib::Response& res, const Call& call) {
   const auto id = server_id(req);
-  rapidjson::Document doc;
-  if (!parse_body(req, res, doc)) return;
-  if (!doc.IsObject() || doc.MemberCount() != 1) return send_fault(res, bad_request("Malformed request body"));
-  const std::string action = doc.MemberBegin()->name.GetString();
-  const auto& value = doc.MemberBegin()->value;
-  if (action != "os-stop" && action != "os-start" && action != "lock" && action != "unlock")
-    return send_fault(res, bad_request(fmt::format("There is no such action: {}", action)));
+  auto parsed = parse_action(req.body, call.version);
+  if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, *fault);
+  auto& request = std::get<ActionRequest>(parsed);
 
-  std::string reason;
-  if (action == "lock" && !value.IsNull()) {
-    // {"lock": null}, or from 2.73 {"lock": {"locked_reason": "..."}} of 1..255 characters.
-    const bool object = value.IsObject() && call.version.at_least(73);
-    const bool valid = object && (value.MemberCount() == 0 ||
-                                  (value.MemberCount() == 1 && value.HasMember("locked_reason") &&
-                                   value["locked_reason"].IsString() && value["locked_reason"].GetStringLength() >= 1 &&
-                                   value["locked_reason"].GetStringLength() <= 255));
-    if (!valid && !(value.IsObject() && value.MemberCount() == 0))
-      return send_fault(res, bad_request("Invalid input for field/attribute lock. Value: " +
-                                         std::string(value.IsString() ? value.GetString() : "(not null)") +
-                                         ". It must be null or an object with a locked_reason of 1 to 255 characters"));
-    if (valid && value.HasMember("locked_reason")) reason = value["locked_reason"].GetString();
-  }
-  // The value of os-stop and os-start is not checked: null, {} and "null" all pass.
-
-  const auto options = apply_faults(fleet, res, call, action, id);
+  const auto options = apply_faults(fleet, res, call, request.name, id);
   if (!options) return;
-  core::Result<core::ServerInfo> result = core::internal("unreached");
-  if (action == "os-stop") {
-    auto stopped = fleet.stop(call.caller, id, *options);
-    if (stopped) res.set_header("Billing-Note", std::string(stopped->billing_note));
-    result = stopped ? core::Result<core::ServerInfo>(stopped->server) : core::Result<core::ServerInfo>(stopped.error());
-  } else if (action == "os-start") {
-    result = fleet.start(call.caller, id, *options);
-  } else if (action == "lock") {
-    result = fleet.lock(call.caller, id, reason);
-  } else {
-    result = fleet.unlock(call.caller, id);
+  std::optional<core::Error> error;
+  switch (request.action) {
+    case ServerAction::Stop: {
+      auto stopped = fleet.stop(call.caller, id, *options);
+      if (!stopped) error = stopped.error();
+      else res.set_header("Billing-Note", std::string(stopped->billing_note));
+      break;
+    }
+    case ServerAction::Start:
+      if (auto r = fleet.start(call.caller, id, *options); !r) error = r.error();
+      break;
+    case ServerAction::Lock:
+      if (auto r = fleet.lock(call.caller, id, std::move(request.locked_reason)); !r) error = r.error();
+      break;
+    case ServerAction::Unlock:
+      if (auto r = fleet.unlock(call.caller, id); !r) error = r.error();
+      break;
   }
-  if (!result) return send_fault(res, from_core(result.error()));
+  if (error) return send_fault(res, from_core(*error));
   res.status = 202;
 }
 

@@ -2,6 +2,7 @@
 // carries once it is checked: its microversion, who is calling, the base URL.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "adapters/nova/api.h"
@@ -18,7 +19,7 @@ namespace nova {
 
 struct Call {
   Version version;
-  Identity identity;
+  std::shared_ptr<const Identity> identity;  // never null once checked
   core::Caller caller;
   std::string base;
 };

@@ -70,6 +70,14 @@ TEST_CASE("microversion negotiation") {
   CHECK(std::get<Fault>(v("compute 2.80", "")).status == 406);
   CHECK(std::get<Fault>(v("compute 3.0", "")).status == 406);
   CHECK(std::get<Fault>(v("compute 2.0", "")).status == 406);
+  for (const char* malformed : {"2.01", "02.1", "2.-1", "+2.1", "2.", ".1", "2.1.1", "2", "2.99999999999", "2.1x"}) {
+    CAPTURE(malformed);
+    CHECK(std::get<Fault>(v(std::string("compute ") + malformed, "")).status == 400);
+  }
+  CHECK(std::get<Version>(v("compute  2.10 ", "")).text() == "2.10");
+  CHECK(std::get<Version>(v("", "latest")).text() == "2.79");
+  CHECK(std::get<Fault>(v("compute 1.0", "")).message ==
+        "Version 1.0 is not supported by the API. Minimum is 2.1 and maximum is 2.79.");
   const auto bad = std::get<Fault>(v("compute two", ""));
   CHECK(bad.status == 400);
   CHECK(bad.message == "API Version String two is of invalid format. Must be of format MajorNum.MinorNum.");

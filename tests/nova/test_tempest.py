@@ -5,6 +5,7 @@ import unittest
 from tempest.lib import auth, exceptions
 from tempest.lib.services.compute import base_compute_client, flavors_client, servers_client
 
+from clients import transfer
 from gateway import EXAMPLE_FLEET, Gateway
 
 MICROVERSIONS = ["2.1", "2.9", "2.47", "2.73", "2.79"]
@@ -68,6 +69,25 @@ class TempestServersClient(unittest.TestCase):
                     servers.delete_server(sid)
                     with self.assertRaises(exceptions.NotFound):
                         servers.show_server(sid)
+
+    def test_servers_not_made_through_nova_validate_at_every_microversion(self):
+        # Loaded from the fleet file, or created through Transfer: no flavor or
+        # image of Nova's recorded, still a valid Nova server at every version.
+        with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
+            transfer_id = transfer(gw).create_server()["ServerId"]
+            for version in MICROVERSIONS:
+                with self.subTest(microversion=version):
+                    base_compute_client.COMPUTE_MICROVERSION = version
+                    servers, _ = clients(gw)
+                    found = servers.list_servers(detail=True, name=transfer_id)["servers"]
+                    self.assertEqual([s["name"] for s in found], [transfer_id])
+                    shown = servers.show_server(found[0]["id"])["server"]
+                    self.assertEqual(shown["image"], "")
+                    locked = servers.show_server("6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e04")["server"]
+                    if version in ("2.73", "2.79"):
+                        self.assertEqual(locked["locked_reason"], "database maintenance window")
+                    if version != "2.1":
+                        self.assertTrue(locked["locked"])
 
     def test_owner_cannot_unlock_an_admins_lock(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:

@@ -129,9 +129,119 @@ class Wire(unittest.TestCase):
         self.assertFault(self.action(WEB1, '{"os-stop": "%s"}' % ("x" * 120000)), 413, "overLimit",
                          "Request is too large.")
         self.assertFault(self.action(WEB1, '{"os-stop": null}', headers={"Content-Type": "text/plain"}), 415,
-                         "badMediaType", "The request media type text/plain is not supported by this server.")
+                         "badMediaType", "Unsupported Content-Type")
+        self.assertFault(self.call("POST", "/compute/v2.1/servers", "<server/>",
+                                   headers={"Content-Type": "application/xml"}), 415, "badMediaType",
+                         "Unsupported Content-Type")
+        for media_type in ["application/json; charset=UTF-8", "application/vnd.openstack.compute+json"]:
+            self.assertEqual(self.action(WEB1, '{"os-stop": null}', headers={"Content-Type": media_type})[0], 202)
+            self.assertEqual(self.action(WEB1, '{"os-start": null}', headers={"Content-Type": media_type})[0], 202)
         status, _, _ = self.call("GET", "/compute/v2.1/servers")
         self.assertEqual(status, 200)  # still answering
+
+    def test_order_of_middleware_checks(self):
+        # As Nova's pipeline: the size limit, then the token, then the microversion.
+        big = '{"os-stop": "%s"}' % ("x" * 120000)
+        self.assertFault(self.action(WEB1, big, token=None), 413, "overLimit", "Request is too large.")
+        status, headers, doc = self.call("GET", "/compute/v2.1/servers", token=None,
+                                         headers={"OpenStack-API-Version": "compute 9.9"})
+        self.assertEqual((status, doc["error"]["code"]), (401, 401))
+        self.assertEqual(headers["x-openstack-request-id"], headers["x-compute-request-id"])
+        self.assertEqual(headers["openstack-api-version"], "compute 2.1")
+        # Above the gateway's own 1 MiB limit the router answers, in Nova's words.
+        self.assertFault(self.action(WEB1, "x" * (1024 * 1024 + 10)), 413, "overLimit", "Request is too large.")
+        self.assertEqual(self.call("GET", f"/compute/v2.1/servers/{WEB1}")[0], 200)
+
+    def test_405_and_404_on_every_kind_of_path(self):
+        for method, path, allow in [("PUT", f"/compute/v2.1/servers/{WEB1}", "GET, DELETE"),
+                                    ("DELETE", "/compute/v2.1/servers", "GET, POST"),
+                                    ("POST", "/compute/v2.1/flavors", "GET"),
+                                    ("DELETE", "/compute/v2.1/flavors/1", "GET")]:
+            status, headers, doc = self.call(method, path, "{}" if method in ("PUT", "POST") else None)
+            self.assertFault((status, headers, doc), 405, "badMethod",
+                             "The method specified is not allowed for this resource.")
+            self.assertEqual(headers["allow"], allow)
+        for path in ["/compute/v3", "/compute/v2.1/servers/x/y/z", "/compute/v2.1/os-hypervisors"]:
+            self.assertFault(self.call("GET", path), 404, "itemNotFound", "The resource could not be found.")
+        self.assertFault(self.call("GET", "/compute/v2.1/servers/not-a-uuid"), 404, "itemNotFound",
+                         "Instance not-a-uuid could not be found.")
+        self.assertFault(self.call("DELETE", "/compute/v2.1/servers/not-a-uuid"), 404, "itemNotFound",
+                         "Instance not-a-uuid could not be found.")
+        self.assertFault(self.call("GET", "/compute/v2.1/flavors/42"), 404, "itemNotFound",
+                         "Flavor 42 could not be found.")
+
+    def test_name_filter_is_a_regex_checked_as_nova_does(self):
+        import time
+        import urllib.parse
+        self.assertFault(self.call("GET", "/compute/v2.1/servers?name=%28"), 400, "badRequest",
+                         "Invalid input for query parameters name. Value: (. '(' is not a 'regex'")
+        self.assertEqual(self.call("GET", "/compute/v2.1/servers?name=")[0], 400)
+        deep = "(" * 2000 + "a" + ")" * 2000  # compiling must not recurse that deep
+        self.assertEqual(self.call("GET", f"/compute/v2.1/servers?name={deep}")[0], 400)
+        started = time.monotonic()
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?name=" + urllib.parse.quote("^(a|a?)+(b|b?)+$"))
+        self.assertEqual((status, doc["servers"]), (200, []))
+        self.assertLess(time.monotonic() - started, 2)
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?name=" + urllib.parse.quote("WEB-[1]|primary"))
+        self.assertEqual(sorted(s["name"] for s in doc["servers"]), ["db-primary"])  # case-sensitive, as MySQL binary
+
+    def test_list_filters_as_nova_reads_them(self):
+        self.assertFault(self.call("GET", "/compute/v2.1/servers?status=FROZEN",
+                                   headers={"OpenStack-API-Version": "compute 2.38"}),
+                         400, "badRequest", "Invalid status value")
+        self.assertEqual(self.call("GET", "/compute/v2.1/servers?status=FROZEN")[2], {"servers": []})  # before 2.38
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?status=shutoff")
+        self.assertEqual(sorted(s["name"] for s in doc["servers"]), ["batch-1", "web-3"])
+        status, _, doc = self.call("GET", "/compute/v2.1/servers?all_tenants=0")
+        self.assertEqual((status, len(doc["servers"])), (200, 7))  # false: own project, no policy check
+        self.assertFault(self.call("GET", "/compute/v2.1/servers?all_tenants=maybe"), 400, "badRequest",
+                         "Unrecognized value 'maybe', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', "
+                         "'off', 'on', 't', 'true', 'y', 'yes'")
+        admin = self.login("admin")
+        self.assertEqual(len(self.call("GET", "/compute/v2.1/servers?all_tenants", token=admin)[2]["servers"]), 12)
+        self.assertEqual(len(self.call("GET", "/compute/v2.1/servers?all_tenants=True", token=admin)[2]["servers"]), 12)
+        self.assertEqual(len(self.call("GET", "/compute/v2.1/servers", token=admin)[2]["servers"]), 0)
+
+    def test_identity_and_image_paths_answer_in_keystones_shape(self):
+        status, headers, doc = self.call("PUT", "/identity/v3/auth/tokens", "{}", token=None)
+        self.assertEqual((status, doc["error"]["code"], headers["allow"]), (405, 405, "GET, POST, DELETE"))
+        status, _, doc = self.call("GET", "/identity/v3/users", token=None)
+        self.assertEqual((status, doc), (404, {"error": {"code": 404, "title": "Not Found",
+                                                         "message": "The resource could not be found."}}))
+        self.assertEqual(self.call("GET", "/image/v2/images", token=None)[0], 401)
+        status, _, doc = self.call("GET", "/image/v2/images?name=cirros-0.6.2-x86_64-disk")
+        self.assertEqual((status, [i["name"] for i in doc["images"]]), (200, ["cirros-0.6.2-x86_64-disk"]))
+        self.assertEqual(self.call("GET", "/image/v2/images/nope")[0], 404)
+        status, _, doc = self.call("POST", "/identity/v3/auth/tokens", "[" * 100000, token=None)
+        self.assertEqual((status, doc["error"]["code"]), (400, 400))
+        self.assertEqual(self.call("GET", "/identity/v3", token=None)[0], 200)
+
+    def test_create_checks_its_body(self):
+        image = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61"
+        post = lambda server, **kw: self.call("POST", "/compute/v2.1/servers", json.dumps({"server": server}), **kw)
+        self.assertFault(post({"name": "x", "flavorRef": "99", "imageRef": image}), 400, "badRequest",
+                         "Invalid flavorRef provided.")
+        self.assertFault(post({"name": "x", "flavorRef": "1", "imageRef": "nope"}), 400, "badRequest",
+                         "Image nope could not be found.")
+        status, _, doc = post({"flavorRef": "1", "imageRef": image})
+        self.assertEqual(status, 400)
+        self.assertTrue(doc["badRequest"]["message"].endswith("'name' is a required property"))
+        status, _, doc = post({"name": "x", "flavorRef": "1", "imageRef": image},
+                              headers={"OpenStack-API-Version": "compute 2.79"})
+        self.assertTrue(doc["badRequest"]["message"].endswith("'networks' is a required property"))
+        self.assertFault(self.call("POST", "/compute/v2.1/servers", "{" * 20000), 400, "badRequest",
+                         "Malformed request body")
+        status, headers, doc = post({"name": "many", "flavorRef": "1", "imageRef": image, "max_count": 2,
+                                     "metadata": {"role": "test"}})
+        self.assertEqual(status, 202)
+        sid = doc["server"]["id"]
+        self.assertEqual(headers["location"], f"{self.gw.url}/compute/v2.1/servers/{sid}")
+        self.assertEqual(set(doc["server"]), {"id", "links", "OS-DCF:diskConfig", "security_groups", "adminPass"})
+        _, _, listed = self.call("GET", "/compute/v2.1/servers/detail?name=^many-")
+        self.assertEqual(sorted(s["name"] for s in listed["servers"]), ["many-1", "many-2"])
+        self.assertEqual(listed["servers"][0]["metadata"], {"role": "test"})
+        for s in listed["servers"]:
+            self.assertEqual(self.call("DELETE", f"/compute/v2.1/servers/{s['id']}")[0], 204)
 
     def test_injected_500_503_and_413(self):
         for error, status, name in [("internal", 500, "computeFault"), ("unavailable", 503, "serviceUnavailable"),
@@ -194,19 +304,18 @@ class Wire(unittest.TestCase):
         self.assertEqual(self.call("GET", "/compute/v2.1/servers", token=token)[0], 401)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class AuthModes(unittest.TestCase):
     def request(self, gw, method, path, body=None, token=None):
         conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
         headers = {"Content-Type": "application/json"}
         if token:
             headers["X-Auth-Token"] = token
-        conn.request(method, path, body=body, headers=headers)
-        r = conn.getresponse()
-        return r.status, r.read()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            r = conn.getresponse()
+            return r.status, r.read()
+        finally:
+            conn.close()
 
     def test_noauth_takes_user_and_project_from_the_token(self):
         with Gateway(["--fleet", EXAMPLE_FLEET, "--auth", "noauth"]) as gw:
@@ -237,8 +346,13 @@ class AuthModes(unittest.TestCase):
                 token = r.getheader("X-Subject-Token")
                 self.assertEqual(r.status, 201)
                 r.read()
+                conn.close()
                 self.assertEqual(self.request(gw, "GET", "/compute/v2.1/servers", token=token)[0], 200)
                 time.sleep(1.2)
                 self.assertEqual(self.request(gw, "GET", "/compute/v2.1/servers", token=token)[0], 401)
         finally:
             os.unlink(f.name)
+
+
+if __name__ == "__main__":
+    unittest.main()

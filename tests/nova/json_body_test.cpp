@@ -1,0 +1,167 @@
+// Request bodies: what Nova accepts, and the fault for everything else.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "adapters/nova/json_body.h"
+
+using namespace nova;
+
+namespace {
+
+const Version v21{2, 1}, v73{2, 73}, v79{2, 79};
+
+Settings catalogs() {
+  Settings s;
+  s.flavors = {{"1", "m1.tiny", 1, 512, 1}};
+  s.images = {{"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "cirros"}};
+  return s;
+}
+
+Fault action_fault(std::string_view body, const Version& v = v21) {
+  auto r = parse_action(body, v);
+  REQUIRE(std::holds_alternative<Fault>(r));
+  return std::get<Fault>(r);
+}
+
+Fault create_fault(std::string_view body, const Version& v = v21) {
+  const auto settings = catalogs();
+  auto r = parse_create(body, v, settings);
+  REQUIRE(std::holds_alternative<Fault>(r));
+  return std::get<Fault>(r);
+}
+
+CreateRequest create_ok(std::string_view body, const Version& v = v21) {
+  const auto settings = catalogs();
+  auto r = parse_create(body, v, settings);
+  if (auto* f = std::get_if<Fault>(&r)) FAIL_CHECK(f->message);
+  REQUIRE(std::holds_alternative<CreateRequest>(r));
+  return std::get<CreateRequest>(r);
+}
+
+}  // namespace
+
+TEST_CASE("every value of os-stop is accepted, as the seed's \"null\"") {
+  for (const char* body : {R"({"os-stop": null})", R"({"os-stop": {}})", R"({"os-stop": "null"})",
+                           R"({"os-stop": 5})"}) {
+    CAPTURE(body);
+    auto r = parse_action(body, v21);
+    REQUIRE(std::holds_alternative<ActionRequest>(r));
+    CHECK(std::get<ActionRequest>(r).action == ServerAction::Stop);
+    CHECK(std::get<ActionRequest>(r).name == "os-stop");
+  }
+  CHECK(std::get<ActionRequest>(parse_action(R"({"os-start": null})", v21)).action == ServerAction::Start);
+  CHECK(std::get<ActionRequest>(parse_action(R"({"unlock": null})", v21)).action == ServerAction::Unlock);
+}
+
+TEST_CASE("malformed action bodies: not JSON, not an object, not one key, bad UTF-8, deep nesting") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::string deep_object = std::string(50000, '{');
+  for (const std::string& body : {std::string("{not json"), std::string(""), std::string("[1]"), std::string("null"),
+                                 std::string("\"os-stop\""), std::string("{}"),
+                                 std::string(R"({"os-stop": null, "os-start": null})"),
+                                 std::string("{\"os-stop\": \"\xff\xfe\"}"), std::string("{\"os-stop\": \"\xc0\xaf\"}"),
+                                 deep, deep_object, std::string(R"({"os-stop": null} trailing)")}) {
+    CAPTURE(body.substr(0, 40));
+    const auto f = action_fault(body);
+    CHECK(f.status == 400);
+    CHECK(f.name == "badRequest");
+    CHECK(f.message == "Malformed request body");
+  }
+}
+
+TEST_CASE("an unknown action names itself") {
+  const auto f = action_fault(R"({"reboot": {"type": "HARD"}})");
+  CHECK(f.status == 400);
+  CHECK(f.message == "There is no such action: reboot");
+}
+
+TEST_CASE("lock: any value before 2.73; from 2.73 null or a locked_reason of 1 to 255 characters") {
+  CHECK(std::holds_alternative<ActionRequest>(parse_action(R"({"lock": 5})", v21)));
+  CHECK(std::get<ActionRequest>(parse_action(R"({"lock": {"locked_reason": "x"}})", v21)).locked_reason.empty());
+  CHECK(std::get<ActionRequest>(parse_action(R"({"lock": null})", v73)).locked_reason.empty());
+  CHECK(std::get<ActionRequest>(parse_action(R"({"lock": {}})", v73)).locked_reason.empty());
+  CHECK(std::get<ActionRequest>(parse_action(R"({"lock": {"locked_reason": "maintenance"}})", v79)).locked_reason ==
+        "maintenance");
+  const std::string long_reason = R"({"lock": {"locked_reason": ")" + std::string(256, 'x') + "\"}}";
+  for (const std::string& body : {std::string(R"({"lock": 5})"), std::string(R"({"lock": "why"})"),
+                                 std::string(R"({"lock": {"locked_reason": ""}})"),
+                                 std::string(R"({"lock": {"locked_reason": 7}})"),
+                                 std::string(R"({"lock": {"reason": "x"}})"), long_reason}) {
+    CAPTURE(body);
+    const auto f = action_fault(body, v73);
+    CHECK(f.status == 400);
+    CHECK(f.message.rfind("Invalid input for field/attribute ", 0) == 0);
+  }
+  CHECK(action_fault(R"({"lock": 5})", v73).message ==
+        "Invalid input for field/attribute lock. Value: 5. 5 is not of type 'object', 'null'");
+}
+
+TEST_CASE("create: what the CLI, the SDK and tempest send") {
+  const auto r = create_ok(
+      R"({"server": {"name": "vm-1", "imageRef": "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "flavorRef": "1",
+          "min_count": 1, "max_count": 1, "metadata": {"k": "v"}}})");
+  CHECK(r.name == "vm-1");
+  CHECK(r.flavor_id == "1");
+  CHECK(r.image_id == "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61");
+  CHECK(r.count == 1);
+  REQUIRE(r.metadata.size() == 1);
+  CHECK(r.metadata[0].second == "v");
+  // Links are accepted for refs, an integer flavorRef too; networks from 2.37.
+  const auto linked = create_ok(
+      R"({"server": {"name": "a", "imageRef": "http://h/image/v2/images/0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61",
+          "flavorRef": 1, "networks": "none"}})", v79);
+  CHECK(linked.flavor_id == "1");
+  CHECK(create_ok(R"({"server": {"name": "b", "flavorRef": "1", "networks": "auto",
+                   "block_device_mapping_v2": [{"boot_index": 0}]}})", v79).image_id.empty());
+  CHECK(create_ok(R"({"server": {"name": "c", "imageRef": "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "flavorRef": "1",
+                   "max_count": 3}})").count == 3);
+}
+
+TEST_CASE("create: Nova's 400s") {
+  struct Row {
+    std::string body;
+    Version version;
+    std::string message;
+  };
+  const std::string image = R"("imageRef": "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61")";
+  const Row rows[] = {
+      {"{x", v21, "Malformed request body"},
+      {"[]", v21, "[] is not of type 'object'"},
+      {"{}", v21, "'server' is a required property"},
+      {R"({"server": {}, "extra": 1})", v21, "Additional properties are not allowed ('extra' was unexpected)"},
+      {R"({"server": 5})", v21, "Invalid input for field/attribute server. Value: 5. 5 is not of type 'object'"},
+      {R"({"server": {"flavorRef": "1"}})", v21,
+       R"(Invalid input for field/attribute server. Value: {"flavorRef":"1"}. 'name' is a required property)"},
+      {R"({"server": {"name": 5, "flavorRef": "1"}})", v21,
+       "Invalid input for field/attribute name. Value: 5. 5 is not of type 'string'"},
+      {R"({"server": {"name": "", "flavorRef": "1"}})", v21,
+       "Invalid input for field/attribute name. Value: . '' is too short"},
+      {R"({"server": {"name": " a", "flavorRef": "1"}})", v21,
+       "Invalid input for field/attribute name. Value:  a. leading or trailing whitespace is not allowed"},
+      {R"({"server": {"name": "a", )" + image + "}}", v21,
+       R"(Invalid input for field/attribute server. Value: {"name":"a","imageRef":"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61"}. 'flavorRef' is a required property)"},
+      {R"({"server": {"name": "a", "flavorRef": "99", )" + image + "}}", v21, "Invalid flavorRef provided."},
+      {R"({"server": {"name": "a", "flavorRef": "1", "imageRef": "nope"}})", v21, "Image nope could not be found."},
+      {R"({"server": {"name": "a", "flavorRef": "1"}})", v21,
+       "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping "
+       "combination is not valid."},
+      {R"({"server": {"name": "a", "flavorRef": "1", "frob": 1, )" + image + "}}", v21, ""},
+      {R"({"server": {"name": "a", "flavorRef": "1", )" + image + "}}", v79,
+       ""},  // 'networks' is required from 2.37
+      {R"({"server": {"name": "a", "flavorRef": "1", "networks": "none", )" + image + "}}", v21, ""},
+      {R"({"server": {"name": "a", "flavorRef": "1", "networks": [5], )" + image + "}}", v21, ""},
+      {R"({"server": {"name": "a", "flavorRef": "1", "metadata": {"k": 1}, )" + image + "}}", v21, ""},
+      {R"({"server": {"name": "a", "flavorRef": "1", "max_count": 0, )" + image + "}}", v21, ""},
+      {R"({"server": {"name": "a", "flavorRef": "1", "min_count": 3, "max_count": 2, )" + image + "}}", v21,
+       "min_count must be <= max_count"},
+      {R"({"server": {"name": "a", "flavorRef": "1", "description": "d", )" + image + "}}", v21, ""},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.body);
+    const auto f = create_fault(row.body, row.version);
+    CHECK(f.status == 400);
+    CHECK(f.name == "badRequest");
+    if (!row.message.empty()) CHECK(f.message == row.message);
+  }
+}
