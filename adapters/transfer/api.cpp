@@ -1,6 +1,9 @@
 // POST / with X-Amz-Target: TransferService.<Operation>. The order of checks
 // is the service's: the target, the credentials, the body, then the
-// operation (fault rules apply just before it).
+// operation (fault rules apply just before it). This is the hot path of the
+// StopServer/StartServer benchmark: headers are read in place, the
+// credential scope is parsed without copies, and the body is parsed into a
+// buffer on the stack.
 #include "adapters/transfer/api.h"
 
 #include <chrono>
@@ -23,6 +26,7 @@ namespace {
 constexpr std::string_view kTargetPrefix = "TransferService.";
 constexpr const char* kJsonType = "application/x-amz-json-1.1";
 constexpr long long kClockSkewS = 15 * 60;
+constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 
 void send_error(httplib::Response& res, const WireError& e) {
   res.status = e.status;
@@ -36,54 +40,88 @@ long long wall_seconds() {
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// A header's value in place (cpp-httplib compares names without case); empty when absent.
+std::string_view header(const httplib::Request& req, const char* name) {
+  const auto it = req.headers.find(name);
+  return it == req.headers.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+// Access keys looked up by a view of the header, without building a string.
+struct KeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using KeyMap = std::unordered_map<std::string, AccessKey, KeyHash, std::equal_to<>>;
+
+// The parsed body: small bodies (every lifecycle call) never touch the heap.
+using PoolAllocator = rapidjson::MemoryPoolAllocator<>;
+using Body = rapidjson::GenericDocument<rapidjson::UTF8<>, PoolAllocator, PoolAllocator>;
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+
 }  // namespace
 
 struct Api::Impl {
   core::Fleet& fleet;
   Settings settings;
-  std::unordered_map<std::string, AccessKey> keys;
+  KeyMap keys;
 
   Impl(core::Fleet& f, Settings s) : fleet(f), settings(std::move(s)) {
-    for (const auto& k : settings.keys) keys[k.id] = k;
+    for (const auto& k : settings.keys) keys.insert_or_assign(k.id, k);
+  }
+
+  // Verify mode: the signature over the request as received, against the key's secret.
+  std::optional<WireError> verify(const httplib::Request& req, const sigv4::Authorization& auth,
+                                  const AccessKey& key) const {
+    const auto amz_date = header(req, "X-Amz-Date");
+    if (amz_date.empty()) return access_denied("Authorization needs an X-Amz-Date header");
+    if (!sigv4::within_skew(amz_date, wall_seconds(), kClockSkewS))
+      return access_denied(fmt::format("Signature expired: {} is not within 15 minutes of the server's time", amz_date));
+    if (amz_date.substr(0, 8) != auth.date)
+      return access_denied("The date in the credential scope does not match X-Amz-Date");
+    sigv4::Request r;
+    r.method = req.method;
+    r.path = req.path;
+    for (const auto& [k, v] : req.params) r.query.emplace_back(k, v);
+    for (const auto& [k, v] : req.headers) r.headers.emplace_back(k, v);
+    const auto declared = header(req, "x-amz-content-sha256");
+    r.payload_hash = sigv4::sha256_hex(req.body);
+    if (!declared.empty() && declared != kUnsignedPayload) {
+      if (!sigv4::same_signature(r.payload_hash, declared))
+        return access_denied("The provided x-amz-content-sha256 header does not match what was computed.");
+    } else if (declared == kUnsignedPayload) {
+      r.payload_hash = kUnsignedPayload;
+    }
+    const auto to_sign = sigv4::string_to_sign(amz_date, auth, sigv4::canonical_request(r, sigv4::signed_header_names(auth)));
+    if (!sigv4::same_signature(sigv4::signature(key.secret, auth, to_sign), auth.signature))
+      return access_denied("The request signature we calculated does not match the signature you provided. "
+                           "Check your AWS Secret Access Key and signing method.");
+    return std::nullopt;
   }
 
   // Who signed the request, or why not.
-  std::variant<Context, WireError> authenticate(const httplib::Request& req) {
-    const auto header = req.get_header_value("Authorization");
-    if (header.empty()) return missing_authentication();
-    const auto auth = sigv4::parse_authorization(header);
-    if (!auth) return access_denied("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' "
-                                    "in the AWS4-HMAC-SHA256 format");
+  std::variant<Context, WireError> authenticate(const httplib::Request& req) const {
+    const auto text = header(req, "Authorization");
+    if (text.empty()) return missing_authentication();
+    const auto auth = sigv4::parse_authorization(text);
+    if (!auth)
+      return access_denied("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' "
+                           "in the AWS4-HMAC-SHA256 format");
     const auto key = keys.find(auth->access_key);
+    const AccessKey* known = key == keys.end() ? nullptr : &key->second;
     if (settings.sigv4 == SigV4Mode::Verify) {
-      if (key == keys.end() || key->second.secret.empty())
-        return access_denied("The security token included in the request is invalid.");
-      const auto amz_date = req.get_header_value("X-Amz-Date");
-      if (!sigv4::within_skew(amz_date, wall_seconds(), kClockSkewS))
-        return access_denied("Signature expired or not yet valid: X-Amz-Date is more than 15 minutes from now");
-      sigv4::Request r{req.method, req.path, {}, {}, {}};
-      for (const auto& [k, v] : req.params) r.query.emplace_back(k, v);
-      for (const auto& [k, v] : req.headers) r.headers.emplace_back(k, v);
-      const auto declared = req.get_header_value("x-amz-content-sha256");
-      r.payload_hash = declared.empty() || declared == "UNSIGNED-PAYLOAD" ? sigv4::sha256_hex(req.body) : declared;
-      if (!declared.empty() && declared != "UNSIGNED-PAYLOAD" && declared != sigv4::sha256_hex(req.body))
-        return access_denied("The provided x-amz-content-sha256 header does not match what was computed.");
-      const auto to_sign = sigv4::string_to_sign(amz_date, *auth, sigv4::canonical_request(r, auth->signed_headers));
-      if (sigv4::signature(key->second.secret, *auth, to_sign) != auth->signature)
-        return access_denied("The request signature we calculated does not match the signature you provided.");
+      if (!known || known->secret.empty()) return access_denied("The security token included in the request is invalid.");
+      if (auto denied = verify(req, *auth, *known)) return std::move(*denied);
     }
-    const bool known = key != keys.end();
-    const std::string account =
-        known && !key->second.account.empty() ? key->second.account : settings.default_account;
-    core::Caller caller{fleet.tenants().for_account(account, auth->region), known && key->second.admin, true, false};
-    return Context{fleet, caller, account, auth->region, {}};
+    const std::string& account = known && !known->account.empty() ? known->account : settings.default_account;
+    const core::Caller caller{fleet.tenants().for_account(account, auth->region), known && known->admin, true, false};
+    return Context{fleet, caller, account, std::string(auth->region), {}};
   }
 
   void handle(const httplib::Request& req, httplib::Response& res) {
     res.set_header("x-amzn-RequestId", core::request_uuid());
-    const auto target = req.get_header_value("X-Amz-Target");
-    const auto name = target.rfind(kTargetPrefix, 0) == 0 ? std::string_view(target).substr(kTargetPrefix.size())
-                                                          : std::string_view{};
+    const auto target = header(req, "X-Amz-Target");
+    const auto name = target.substr(0, kTargetPrefix.size()) == kTargetPrefix ? target.substr(kTargetPrefix.size())
+                                                                                : std::string_view{};
     const auto operation = find_operation(name);
     if (!operation) return send_error(res, unknown_operation(target));
 
@@ -93,10 +131,14 @@ struct Api::Impl {
 
     if (req.body.size() > settings.max_body_bytes)
       return send_error(res, invalid_request(fmt::format("Request body is larger than {} bytes", settings.max_body_bytes)));
-    rapidjson::Document body;
+    alignas(16) char value_buffer[2048];
+    alignas(16) char stack_buffer[1024];
+    PoolAllocator values(value_buffer, sizeof value_buffer);
+    PoolAllocator stack(stack_buffer, sizeof stack_buffer);
+    Body body(&values, sizeof stack_buffer / 2, &stack);
     // An empty body is an empty input; deep nesting parses without recursion.
     const std::string_view text = req.body.empty() ? std::string_view("{}") : std::string_view(req.body);
-    body.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    body.Parse<kParseFlags>(text.data(), text.size());
     if (body.HasParseError())
       return send_error(res, serialization_error(fmt::format("Could not parse the request body as JSON: {} (at byte {})",
                                                              rapidjson::GetParseError_En(body.GetParseError()),
@@ -104,8 +146,9 @@ struct Api::Impl {
     if (!body.IsObject()) return send_error(res, invalid_request("The request body must be a JSON object"));
 
     const auto server = body.FindMember("ServerId");
-    const std::string_view server_id =
-        server != body.MemberEnd() && server->value.IsString() ? server->value.GetString() : "";
+    const std::string_view server_id = server != body.MemberEnd() && server->value.IsString()
+                                           ? std::string_view(server->value.GetString(), server->value.GetStringLength())
+                                           : std::string_view{};
     const auto plan = fleet.faults().decide("transfer", name, server_id, context.caller.tenant);
     if (plan.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(plan.latency_ms));
     if (plan.error) return send_error(res, from_core(*plan.error, name));

@@ -31,16 +31,31 @@ void field(Writer& w, const char* key, std::string_view value) {
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-// The server id in a server ARN of the caller's account and region; a
-// well-formed ARN of anything else is a resource we do not have.
-std::variant<std::string, WireError> server_of_arn(const Context& c, const std::string& arn) {
-  const auto prefix = server_arn(c.region, c.account, "");
-  if (arn.rfind(prefix, 0) != 0) {
-    WireError e = from_core(core::not_found(arn, core::Action::Create), "");
-    e.message = "Unknown resource";
-    return e;
+// The server id in a server ARN of the caller's account and region. A
+// server ARN of another account is someone else's resource (access denied,
+// as IAM would answer); any other ARN names nothing we have.
+std::variant<std::string, WireError> server_of_arn(const Context& c, std::string_view operation,
+                                                   const std::string& arn) {
+  constexpr std::string_view kPrefix = "arn:aws:transfer:";
+  std::string_view rest(arn);
+  if (rest.substr(0, kPrefix.size()) == kPrefix) {
+    rest.remove_prefix(kPrefix.size());
+    const auto region = rest.substr(0, rest.find(':'));
+    rest.remove_prefix(std::min(rest.size(), region.size() + 1));
+    const auto account = rest.substr(0, rest.find(':'));
+    rest.remove_prefix(std::min(rest.size(), account.size() + 1));
+    constexpr std::string_view kServer = "server/";
+    if (rest.substr(0, kServer.size()) == kServer) {
+      const auto id = rest.substr(kServer.size());
+      if (account != c.account)
+        return access_denied(fmt::format("Account {} is not authorized to perform transfer:{} on resource {}",
+                                         c.account, operation, arn));
+      if (region == c.region) return std::string(id);
+    }
   }
-  return arn.substr(prefix.size());
+  WireError e = from_core(core::not_found(arn, core::Action::Create), operation);
+  e.message = "Unknown resource";
+  return e;
 }
 
 Reply create_server(Context& c, const rapidjson::Value& body) {
@@ -165,7 +180,7 @@ Reply tag_resource(Context& c, const rapidjson::Value& body) {
   const auto arn = in.arn();
   auto tags = in.tags(true);
   if (in.error()) return fail(invalid_request(*in.error()));
-  auto id = server_of_arn(c, *arn);
+  auto id = server_of_arn(c, "TagResource", *arn);
   if (auto* e = std::get_if<WireError>(&id)) return fail(*e);
   auto updated = c.fleet.update(c.caller, std::get<std::string>(id), [&](core::Editable& e) {
     for (auto& [k, v] : *tags) core::set_pair(e.tags, k, v);
@@ -179,7 +194,7 @@ Reply untag_resource(Context& c, const rapidjson::Value& body) {
   const auto arn = in.arn();
   const auto keys = in.tag_keys();
   if (in.error()) return fail(invalid_request(*in.error()));
-  auto id = server_of_arn(c, *arn);
+  auto id = server_of_arn(c, "UntagResource", *arn);
   if (auto* e = std::get_if<WireError>(&id)) return fail(*e);
   auto updated = c.fleet.update(c.caller, std::get<std::string>(id), [&](core::Editable& e) {
     std::erase_if(e.tags, [&](const auto& tag) {
@@ -197,7 +212,7 @@ Reply list_tags_for_resource(Context& c, const rapidjson::Value& body) {
   const auto token = in.string("NextToken", false, 1, 6144);
   if (in.error()) return fail(invalid_request(*in.error()));
   if (token) return fail(invalid_next_token());  // every answer fits one page: we never issue one
-  auto id = server_of_arn(c, *arn);
+  auto id = server_of_arn(c, "ListTagsForResource", *arn);
   if (auto* e = std::get_if<WireError>(&id)) return fail(*e);
   auto server = c.fleet.get(c.caller, std::get<std::string>(id));
   if (!server) return fail(server.error(), "ListTagsForResource");

@@ -1,9 +1,13 @@
+// SigV4 as AWS documents it ("Create a canonical request for Signature
+// Version 4"). SHA-256 and HMAC come from OpenSSL's libcrypto, which Debian's
+// cpp-httplib already links. Parsing works on views of the header, because
+// scope mode runs it on every request and needs no copies.
 #include "adapters/transfer/sigv4.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <ctime>
-#include <map>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -11,6 +15,8 @@
 
 namespace transfer::sigv4 {
 namespace {
+
+using Digest = std::array<unsigned char, SHA256_DIGEST_LENGTH>;
 
 std::string hex(const unsigned char* data, std::size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -22,18 +28,26 @@ std::string hex(const unsigned char* data, std::size_t size) {
   return out;
 }
 
-std::string hmac(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
+Digest hmac(std::string_view key, std::string_view data) {
+  Digest out{};
   unsigned int size = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &size);
-  return std::string(reinterpret_cast<char*>(out), size);
+       data.size(), out.data(), &size);
+  return out;
 }
 
-std::string lower(std::string_view s) {
+std::string_view view(const Digest& d) { return {reinterpret_cast<const char*>(d.data()), d.size()}; }
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+std::string lowered(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out) c = lower(c);
   return out;
+}
+
+bool same_lowercase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == y; });
 }
 
 std::string_view trim(std::string_view s) {
@@ -42,9 +56,16 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Cuts `s` at the first `sep`: returns the part before, leaves the rest in `s`.
+std::string_view cut(std::string_view& s, char sep) {
+  const auto at = s.find(sep);
+  const auto head = s.substr(0, at);
+  s = at == std::string_view::npos ? std::string_view{} : s.substr(at + 1);
+  return head;
+}
+
 // Header values: trimmed, inner runs of spaces collapsed to one.
-std::string canonical_value(std::string_view v) {
-  std::string out;
+void append_canonical_value(std::string& out, std::string_view v) {
   bool space = false;
   for (char c : trim(v)) {
     if (c == ' ' || c == '\t') {
@@ -55,7 +76,6 @@ std::string canonical_value(std::string_view v) {
     space = false;
     out += c;
   }
-  return out;
 }
 
 std::string uri_encode(std::string_view s) {
@@ -76,9 +96,9 @@ std::string uri_encode(std::string_view s) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  unsigned char out[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  return hex(out, sizeof(out));
+  Digest out{};
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
+  return hex(out.data(), out.size());
 }
 
 std::optional<Authorization> parse_authorization(std::string_view header) {
@@ -86,83 +106,92 @@ std::optional<Authorization> parse_authorization(std::string_view header) {
   if (header.substr(0, kScheme.size()) != kScheme) return std::nullopt;
   header.remove_prefix(kScheme.size());
   Authorization a;
-  std::string credential, signed_headers;
+  std::string_view credential;
   while (!header.empty()) {
-    auto comma = header.find(',');
-    auto part = trim(header.substr(0, comma));
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    auto eq = part.find('=');
-    if (eq == std::string_view::npos) return std::nullopt;
-    auto key = part.substr(0, eq), value = part.substr(eq + 1);
-    if (key == "Credential") credential = value;
-    else if (key == "SignedHeaders") signed_headers = value;
-    else if (key == "Signature") a.signature = lower(value);
+    auto part = trim(cut(header, ','));
+    const auto key = cut(part, '=');
+    if (part.empty()) return std::nullopt;  // no '=' or no value
+    if (key == "Credential") credential = part;
+    else if (key == "SignedHeaders") a.signed_headers = part;
+    else if (key == "Signature") a.signature = part;
   }
   // AKID/date/region/service/aws4_request; the key itself has no slash.
-  std::vector<std::string> scope;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= credential.size(); ++i) {
-    if (i == credential.size() || credential[i] == '/') {
-      scope.push_back(credential.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  if (scope.size() != 5 || scope[0].empty() || scope[1].size() != 8 || scope[2].empty() ||
-      scope[4] != "aws4_request" || signed_headers.empty() || a.signature.empty())
+  a.access_key = cut(credential, '/');
+  a.date = cut(credential, '/');
+  a.region = cut(credential, '/');
+  a.service = cut(credential, '/');
+  const bool date_ok = a.date.size() == 8 && std::all_of(a.date.begin(), a.date.end(), [](char c) {
+                         return std::isdigit(static_cast<unsigned char>(c));
+                       });
+  if (a.access_key.empty() || !date_ok || a.region.empty() || a.service.empty() || credential != "aws4_request" ||
+      a.signed_headers.empty() || a.signature.empty())
     return std::nullopt;
-  a.access_key = scope[0];
-  a.date = scope[1];
-  a.region = scope[2];
-  a.service = scope[3];
-  start = 0;
-  for (std::size_t i = 0; i <= signed_headers.size(); ++i) {
-    if (i == signed_headers.size() || signed_headers[i] == ';') {
-      a.signed_headers.push_back(lower(signed_headers.substr(start, i - start)));
-      start = i + 1;
-    }
-  }
   return a;
 }
 
+std::vector<std::string> signed_header_names(const Authorization& auth) {
+  std::vector<std::string> names;
+  for (auto rest = auth.signed_headers; !rest.empty();) names.push_back(lowered(cut(rest, ';')));
+  return names;
+}
+
 std::string canonical_request(const Request& r, const std::vector<std::string>& signed_headers) {
-  std::string out = r.method + "\n" + (r.path.empty() ? "/" : r.path) + "\n";
-  auto query = r.query;
+  std::string out;
+  out.reserve(256);
+  out.append(r.method).append("\n").append(r.path.empty() ? std::string_view("/") : r.path).append("\n");
   std::vector<std::pair<std::string, std::string>> encoded;
-  for (const auto& [k, v] : query) encoded.emplace_back(uri_encode(k), uri_encode(v));
+  for (const auto& [k, v] : r.query) encoded.emplace_back(uri_encode(k), uri_encode(v));
   std::sort(encoded.begin(), encoded.end());
   for (std::size_t i = 0; i < encoded.size(); ++i)
-    out += (i ? "&" : "") + encoded[i].first + "=" + encoded[i].second;
-  out += "\n";
-  // Repeated headers join with commas, in the order received.
-  std::map<std::string, std::string> values;
-  for (const auto& [name, value] : r.headers) {
-    auto& v = values[lower(name)];
-    v += (v.empty() ? "" : ",") + canonical_value(value);
+    out.append(i ? "&" : "").append(encoded[i].first).append("=").append(encoded[i].second);
+  out += '\n';
+  // A header sent more than once: its values joined with commas, in the order received.
+  for (const auto& name : signed_headers) {
+    out.append(name).append(":");
+    bool first = true;
+    for (const auto& [header, value] : r.headers) {
+      if (!same_lowercase(header, name)) continue;
+      if (!first) out += ',';
+      first = false;
+      append_canonical_value(out, value);
+    }
+    out += '\n';
   }
-  for (const auto& name : signed_headers) out += name + ":" + values[name] + "\n";
-  out += "\n";
-  for (std::size_t i = 0; i < signed_headers.size(); ++i) out += (i ? ";" : "") + signed_headers[i];
-  out += "\n" + r.payload_hash;
+  out += '\n';
+  for (std::size_t i = 0; i < signed_headers.size(); ++i) out.append(i ? ";" : "").append(signed_headers[i]);
+  out.append("\n").append(r.payload_hash);
   return out;
 }
 
-std::string string_to_sign(const std::string& amz_date, const Authorization& a, const std::string& canonical) {
-  return "AWS4-HMAC-SHA256\n" + amz_date + "\n" + a.date + "/" + a.region + "/" + a.service + "/aws4_request\n" +
-         sha256_hex(canonical);
+std::string string_to_sign(std::string_view amz_date, const Authorization& a, std::string_view canonical) {
+  std::string out = "AWS4-HMAC-SHA256\n";
+  out.append(amz_date).append("\n");
+  out.append(a.date).append("/").append(a.region).append("/").append(a.service).append("/aws4_request\n");
+  out.append(sha256_hex(canonical));
+  return out;
 }
 
-std::string signature(const std::string& secret, const Authorization& a, const std::string& to_sign) {
-  const auto k_date = hmac("AWS4" + secret, a.date);
-  const auto k_region = hmac(k_date, a.region);
-  const auto k_service = hmac(k_region, a.service);
-  const auto k_signing = hmac(k_service, "aws4_request");
-  const auto sig = hmac(k_signing, to_sign);
-  return hex(reinterpret_cast<const unsigned char*>(sig.data()), sig.size());
+std::string signature(std::string_view secret, const Authorization& a, std::string_view to_sign) {
+  std::string secret_key = "AWS4";
+  secret_key.append(secret);
+  const auto k_date = hmac(secret_key, a.date);
+  const auto k_region = hmac(view(k_date), a.region);
+  const auto k_service = hmac(view(k_region), a.service);
+  const auto k_signing = hmac(view(k_service), "aws4_request");
+  const auto sig = hmac(view(k_signing), to_sign);
+  return hex(sig.data(), sig.size());
+}
+
+bool same_signature(std::string_view expected, std::string_view given) {
+  if (expected.size() != given.size()) return false;
+  unsigned char differ = 0;
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    differ |= static_cast<unsigned char>(expected[i] ^ lower(given[i]));
+  return differ == 0;
 }
 
 bool within_skew(std::string_view amz_date, long long now_s, long long window_s) {
   if (amz_date.size() != 16 || amz_date[8] != 'T' || amz_date[15] != 'Z') return false;
-  std::tm t{};
   auto num = [&](std::size_t pos, std::size_t len) {
     int v = 0;
     for (std::size_t i = pos; i < pos + len; ++i) {
@@ -171,13 +200,16 @@ bool within_skew(std::string_view amz_date, long long now_s, long long window_s)
     }
     return v;
   };
+  std::tm t{};
   t.tm_year = num(0, 4) - 1900;
   t.tm_mon = num(4, 2) - 1;
   t.tm_mday = num(6, 2);
   t.tm_hour = num(9, 2);
   t.tm_min = num(11, 2);
   t.tm_sec = num(13, 2);
-  if (t.tm_year < 0 || t.tm_mon < 0 || t.tm_mday < 0 || t.tm_hour < 0 || t.tm_min < 0 || t.tm_sec < 0) return false;
+  if (t.tm_year < 0 || t.tm_mon < 0 || t.tm_mon > 11 || t.tm_mday < 1 || t.tm_mday > 31 || t.tm_hour < 0 ||
+      t.tm_hour > 23 || t.tm_min < 0 || t.tm_min > 59 || t.tm_sec < 0 || t.tm_sec > 60)
+    return false;
   const long long when = timegm(&t);
   return when >= now_s - window_s && when <= now_s + window_s;
 }

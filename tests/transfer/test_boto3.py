@@ -1,11 +1,17 @@
 """boto3 against the Transfer adapter: every error by Error.Code and status,
 the paginator over more than 1000 servers, the waiters, tags, regions, and
 --sigv4 verify."""
+import datetime
 import http.client
 import json
 import os
 import tempfile
 import unittest
+from unittest import mock
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 from botocore.exceptions import ClientError, WaiterError
 
@@ -40,6 +46,14 @@ class Errors(unittest.TestCase):
             err = self.assertError(lambda: aws.stop_server(ServerId="s-0123456789ABCDEF0"), "InvalidRequestException", 400)
             self.assertIn("^s-([0-9a-f]{17})$", err["Error"]["Message"])
             self.assertError(lambda: aws.list_servers(NextToken="not-ours"), "InvalidNextTokenException", 400)
+            # botocore checks only the minimum of a range or a list: the maximum is the service's.
+            err = self.assertError(lambda: aws.list_servers(MaxResults=1001), "InvalidRequestException", 400)
+            self.assertIn("maxResults", err["Error"]["Message"])
+            too_many = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]
+            self.assertError(lambda: aws.create_server(Tags=too_many), "InvalidRequestException", 400)
+            self.assertError(lambda: aws.create_server(Protocols=["SFTP"] * 5), "InvalidRequestException", 400)
+            self.assertError(lambda: aws.list_tags_for_resource(Arn="arn:aws:transfer:us-east-1:000000000000:user/s-0/u"),
+                             "ResourceNotFoundException", 400)
             gw.control("POST", "/_gateway/faults", {"match": {"operation": "DescribeServer"},
                                                     "effect": {"error": "throttled", "retry_after_s": 2}, "count": 1})
             err = self.assertError(lambda: aws.describe_server(ServerId=WEB1), "ThrottlingException", 400)
@@ -92,6 +106,7 @@ class Errors(unittest.TestCase):
                 conn.request("POST", "/", body=body, headers=headers)
                 r = conn.getresponse()
                 data = r.read()
+                conn.close()
                 self.assertEqual(r.getheader("Content-Type"), "application/x-amz-json-1.1")
                 self.assertTrue(r.getheader("x-amzn-RequestId"))
                 doc = json.loads(data)
@@ -103,6 +118,13 @@ class Errors(unittest.TestCase):
             self.assertEqual(raw(b"[1,2]")[:2], (400, "InvalidRequestException"))
             self.assertEqual(raw(b'{"ServerId": 5}')[:2], (400, "InvalidRequestException"))
             self.assertEqual(raw(b"{}")[:2], (400, "InvalidRequestException"))  # ServerId missing
+            self.assertEqual(raw(b"null")[:2], (400, "InvalidRequestException"))
+            self.assertEqual(raw(b'{"MaxResults": "5"}', target="TransferService.ListServers")[:2],
+                             (400, "InvalidRequestException"))
+            self.assertEqual(raw(b'{"Tags": {"Key": "k"}}', target="TransferService.CreateServer")[:2],
+                             (400, "InvalidRequestException"))
+            self.assertEqual(raw(b'{"ServerId": ' + b"[" * 50000 + b"]" * 50000 + b"}")[:2],
+                             (400, "InvalidRequestException"))
             self.assertEqual(raw(b"[" * 100000 + b"]" * 100000)[:2], (400, "InvalidRequestException"))
             self.assertEqual(raw(b"{}", target="TransferService.Frobnicate")[:2], (400, "UnknownOperationException"))
             self.assertEqual(raw(b"{}", target=None)[:2], (400, "UnknownOperationException"))
@@ -191,7 +213,71 @@ class WaitersTagsRegions(unittest.TestCase):
             self.assertEqual(len(east.list_servers()["Servers"]), 7)  # project demo's servers
 
 
+class Accounts(unittest.TestCase):
+    def test_accounts_isolate_and_foreign_arns_are_denied(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump({"access_keys": [{"access_key": "AKIDOTHER", "secret_key": "x", "account": "222222222222"}]}, f)
+        try:
+            with Gateway(["--fleet", EXAMPLE_FLEET, "--config", f.name]) as gw:
+                mine, other = transfer(gw), transfer(gw, key="AKIDOTHER")
+                arn = mine.describe_server(ServerId=WEB1)["Server"]["Arn"]
+                with self.assertRaises(ClientError) as e:
+                    other.stop_server(ServerId=WEB1)
+                self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
+                self.assertEqual(other.list_servers()["Servers"], [])
+                for call in (lambda: other.list_tags_for_resource(Arn=arn),
+                             lambda: other.tag_resource(Arn=arn, Tags=[{"Key": "k", "Value": "v"}])):
+                    with self.assertRaises(ClientError) as e:
+                        call()
+                    self.assertEqual(e.exception.response["Error"]["Code"], "AccessDeniedException")
+                    self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+                self.assertEqual(mine.list_tags_for_resource(Arn=arn)["Tags"], [])
+                created = other.create_server()["ServerId"]
+                self.assertIn(":222222222222:", other.describe_server(ServerId=created)["Server"]["Arn"])
+                self.assertNotIn(created, [s["ServerId"] for s in mine.list_servers()["Servers"]])
+        finally:
+            os.unlink(f.name)
+
+
+def signed_call(gw, key, secret, target, body, when, tamper=None):
+    """One request signed by botocore's SigV4Auth as of `when`; returns (status, __type or None)."""
+    request = AWSRequest(method="POST", url=gw.url + "/", data=body,
+                         headers={"X-Amz-Target": f"TransferService.{target}",
+                                  "Content-Type": "application/x-amz-json-1.1"})
+    with mock.patch("botocore.auth.datetime") as clock:
+        clock.datetime.utcnow.return_value = when
+        clock.datetime.now.return_value = when
+        SigV4Auth(Credentials(key, secret), "transfer", "us-east-1").add_auth(request)
+    conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+    conn.request("POST", "/", body=tamper if tamper is not None else body, headers=dict(request.headers.items()))
+    r = conn.getresponse()
+    doc = json.loads(r.read() or b"{}")
+    conn.close()
+    return r.status, doc.get("__type")
+
+
 class SigV4Verify(unittest.TestCase):
+    def test_clock_skew_and_tampered_bodies(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump({"access_keys": [{"access_key": "AKIDVERIFY", "secret_key": "s3cr3t"}]}, f)
+        try:
+            with Gateway(["--sigv4", "verify", "--config", f.name]) as gw:
+                now = datetime.datetime.utcnow()
+                body = b'{"MaxResults": 5}'
+                self.assertEqual(signed_call(gw, "AKIDVERIFY", "s3cr3t", "ListServers", body, now), (200, None))
+                self.assertEqual(signed_call(gw, "AKIDVERIFY", "s3cr3t", "ListServers", body,
+                                             now - datetime.timedelta(minutes=10)), (200, None))
+                for skew in (-20, 20):
+                    self.assertEqual(signed_call(gw, "AKIDVERIFY", "s3cr3t", "ListServers", body,
+                                                 now + datetime.timedelta(minutes=skew)),
+                                     (400, "AccessDeniedException"), skew)
+                self.assertEqual(signed_call(gw, "AKIDVERIFY", "s3cr3t", "ListServers", body, now,
+                                             tamper=b'{"MaxResults": 6}'), (400, "AccessDeniedException"))
+                # The default admin key signs with its secret, "admin".
+                self.assertEqual(signed_call(gw, "admin", "admin", "ListServers", b"{}", now), (200, None))
+        finally:
+            os.unlink(f.name)
+
     def test_right_and_wrong_secret(self):
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump({"access_keys": [{"access_key": "AKIDVERIFY", "secret_key": "s3cr3t",
