@@ -394,17 +394,26 @@ Page Fleet::list(const ListQuery& query) {
     index = &it->second;
   }
   page.servers.reserve(std::min<std::size_t>(query.limit, 1024));
-  for (auto it = index->upper_bound(query.after_seq); it != index->end(); ++it) {
-    if (page.servers.size() == query.limit) {
-      page.more = true;
-      break;
+  const auto collect = [&](auto it, auto end) {
+    for (; it != end; ++it) {
+      if (page.servers.size() == query.limit) {
+        page.more = true;
+        break;
+      }
+      auto& r = *it->second;
+      std::lock_guard record_lock(r.mutex);
+      settle_if_due(r, now);
+      if (r.deleted) continue;
+      if (query.filter && !query.filter(r.info)) continue;
+      page.servers.push_back(r.info);
     }
-    auto& r = *it->second;
-    std::lock_guard record_lock(r.mutex);
-    settle_if_due(r, now);
-    if (r.deleted) continue;
-    if (query.filter && !query.filter(r.info)) continue;
-    page.servers.push_back(r.info);
+  };
+  if (query.newest_first) {
+    // "After" the marker is below it in this order: the servers created before it.
+    const auto from = query.after_seq == 0 ? index->end() : index->lower_bound(query.after_seq);
+    collect(std::make_reverse_iterator(from), index->rend());
+  } else {
+    collect(index->upper_bound(query.after_seq), index->end());
   }
   return page;
 }

@@ -51,6 +51,7 @@ struct ListQuery {
   std::optional<TenantId> tenant;  // nullopt: every tenant
   std::uint64_t after_seq = 0;     // continue after this server (0: from the start)
   std::size_t limit = 1000;
+  bool newest_first = false;       // Nova's default order; Transfer's and the control plane's is oldest first
   std::function<bool(const ServerInfo&)> filter;  // optional
 };
 

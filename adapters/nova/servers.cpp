@@ -113,6 +113,7 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   }
   core::ListQuery query;
   query.tenant = call.caller.tenant;
+  query.newest_first = true;  // Nova sorts by created_at, descending, unless told otherwise
   auto all_tenants = all_tenants_flag(req);
   if (auto* fault = std::get_if<Fault>(&all_tenants)) return send_fault(res, *fault);
   if (std::get<bool>(all_tenants)) {

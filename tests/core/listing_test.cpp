@@ -42,6 +42,27 @@ TEST_CASE("listing pages in creation order, with cursors across a page boundary"
   CHECK_FALSE(f.fleet.list(q).more);
 }
 
+TEST_CASE("newest first: pages walk back through creation order") {
+  test::FleetFixture f;
+  std::vector<std::string> created;
+  for (int i = 0; i < 7; ++i) created.push_back(f.seed(State::Running, "s" + std::to_string(i)).uuid);
+  core::ListQuery q;
+  q.tenant = f.demo;
+  q.limit = 3;
+  q.newest_first = true;
+  std::vector<std::string> seen;
+  for (;;) {
+    auto page = f.fleet.list(q);
+    for (const auto& s : page.servers) seen.push_back(s.uuid);
+    if (!page.more) break;
+    q.after_seq = page.servers.back().seq;
+  }
+  CHECK(seen == std::vector<std::string>(created.rbegin(), created.rend()));
+  // After the oldest there is nothing.
+  q.after_seq = f.fleet.get(f.owner, created.front()).value().seq;
+  CHECK(f.fleet.list(q).servers.empty());
+}
+
 TEST_CASE("cursors are bound to their scope and refuse forgeries") {
   test::FleetFixture f;
   const auto cursor = f.fleet.cursor_after(f.demo, 7);

@@ -1,4 +1,4 @@
-"""openstacksdk: stop and start a server found by name."""
+"""openstacksdk: stop and start a server found by name; the listing order and its pages."""
 import os
 import subprocess
 import sys
@@ -25,6 +25,20 @@ class OpenstackSdk(unittest.TestCase):
             self.assertEqual(conn.compute.get_server(server.id).status, "SHUTOFF")
             conn.compute.start_server(server)
             self.assertEqual(conn.compute.get_server(server.id).status, "ACTIVE")
+
+    def test_lists_newest_first_across_pages(self):
+        with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
+            conn = connect(gw)
+            before = [s.name for s in conn.compute.servers()]
+            image = next(conn.image.images())
+            newer = conn.compute.create_server(name="newest", flavor_id="1", image_id=image.id, networks="none")
+            conn.compute.wait_for_server(newer, status="ACTIVE", wait=10)
+            # Nova's default order is created_at descending: the new server first.
+            names = [s.name for s in conn.compute.servers()]
+            self.assertEqual(names, ["newest"] + before)
+            # The SDK follows servers_links page by page (marker = the last id): same order, each once.
+            paged = [s.name for s in conn.compute.servers(paginated=True, limit=2)]
+            self.assertEqual(paged, names)
 
     def test_the_example_script(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
