@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -31,6 +32,20 @@ std::string_view request_id_of(const httplib::Response& res) {
     if (it != res.headers.end()) return it->second;
   }
   return "-";
+}
+
+// "POST /compute/v2.1/servers/ID/action 202 112us REQUEST-ID\n", built by
+// appending: it is written for every request.
+std::string access_line(std::string_view method, std::string_view path, int status, long long micros,
+                        std::string_view request_id) {
+  std::string line;
+  line.reserve(method.size() + path.size() + request_id.size() + 32);
+  char number[24];
+  line.append(method).append(" ").append(path).append(" ");
+  line.append(number, std::to_chars(number, number + sizeof number, status).ptr).append(" ");
+  line.append(number, std::to_chars(number, number + sizeof number, micros).ptr).append("us ");
+  line.append(request_id).append("\n");
+  return line;
 }
 
 void render_plain_error(const httplib::Request& req, httplib::Response& res) {
@@ -134,14 +149,17 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
     self->metrics_.record(classify(req), res.status, static_cast<double>(micros) / 1e6);
     if (!self->access_log) return;
     // One write per line, so concurrent lines never interleave.
-    const auto line = fmt::format("{} {} {} {}us {}\n", req.method, req.path, res.status, micros, request_id_of(res));
+    const auto line = access_line(req.method, req.path, res.status, micros, request_id_of(res));
     std::fwrite(line.data(), 1, line.size(), stderr);
   });
 
+  // cpp-httplib tries a method's routes in the order they were added, one
+  // std::regex match each: the APIs first, Transfer's single POST / first of
+  // all (the paths do not overlap, so the order changes nothing else).
+  app->transfer_->mount(server);
+  app->nova_->mount(server);
   mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->stopping_,
                                            [self] { return self->reset(); }});
-  app->nova_->mount(server);
-  app->transfer_->mount(server);
   return app;
 }
 

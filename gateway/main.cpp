@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto& app = *std::get<std::unique_ptr<gateway::App>>(created);
+  app.access_log = options.access_log;
 
   // Signals are taken by one thread with sigwait; every other thread (the
   // server's workers included, started later) inherits the blocked mask.

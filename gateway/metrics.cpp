@@ -68,10 +68,12 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 
 RequestKind classify(const httplib::Request& req) {
   const std::string_view path = req.path;
-  if (path == "/" && req.has_header("X-Amz-Target")) {
-    const auto target = req.get_header_value("X-Amz-Target");
-    const auto dot = target.find('.');
-    return {"transfer", tame(dot == std::string::npos ? target : target.substr(dot + 1))};
+  if (path == "/") {
+    if (const auto it = req.headers.find("X-Amz-Target"); it != req.headers.end()) {
+      const std::string_view target = it->second;
+      const auto dot = target.find('.');
+      return {"transfer", tame(dot == std::string_view::npos ? target : target.substr(dot + 1))};
+    }
   }
   if (starts_with(path, "/compute")) {
     if (req.method == "POST" && path.size() > 7 && path.substr(path.size() - 7) == "/action") {

@@ -30,6 +30,7 @@ server operations, over one lifecycle core.
   --auth keystone|noauth compute auth: Keystone tokens (default) or "user:project" tokens
   --sigv4 scope|verify   AWS auth: read the credential scope (default) or verify signatures
   --control-token T      require "Authorization: Bearer T" on /_gateway
+  --access-log on|off    one line per request on stderr (default on)
   --help                 print this and exit
   --version              print the version and exit
 )";
@@ -94,6 +95,11 @@ std::variant<Options, UsageError> parse_options(const std::vector<std::string>& 
       if (!v) return missing();
       if (v->empty()) return UsageError{"--control-token must not be empty"};
       o.control_token = *v;
+    } else if (flag == "--access-log") {
+      auto v = value();
+      if (!v) return missing();
+      if (*v != "on" && *v != "off") return UsageError{fmt::format("--access-log: '{}' is not on or off", *v)};
+      o.access_log = *v == "on";
     } else {
       return UsageError{fmt::format("unknown flag '{}'", args[i])};
     }

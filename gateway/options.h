@@ -18,6 +18,7 @@ struct Options {
   std::string auth = "keystone";      // keystone | noauth
   std::string sigv4 = "scope";        // scope | verify
   std::optional<std::string> control_token;
+  bool access_log = true;             // --access-log on|off
   bool help = false;
   bool version = false;
 };

@@ -39,6 +39,11 @@ TEST_CASE("identities have the shapes both APIs require") {
     CHECK(u[14] == '4');
     CHECK(core::is_transfer_id(ids.next_transfer_id()));
   }
+  core::SequentialIds seq;
+  CHECK(seq.next_uuid() == "00000000-0000-4000-8000-000000000001");
+  CHECK(seq.next_uuid() == "00000000-0000-4000-8000-000000000002");
+  CHECK(core::is_uuid(core::request_uuid()));
+  CHECK(core::request_uuid()[19] >= '8');  // variant 10xx
   CHECK_FALSE(core::is_uuid("6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e0"));
   CHECK_FALSE(core::is_uuid("6f1c2a3e_0b4d-4c5e-8f60-7a8b9c0d1e01"));
   CHECK_FALSE(core::is_transfer_id("s-0123456789abcdef"));

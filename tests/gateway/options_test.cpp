@@ -25,12 +25,13 @@ TEST_CASE("defaults are GATEWAY.md's") {
   CHECK(o.sigv4 == "scope");
   CHECK_FALSE(o.transition_ms.has_value());
   CHECK_FALSE(o.control_token.has_value());
+  CHECK(o.access_log);
 }
 
 TEST_CASE("every flag, in both spellings") {
   auto o = std::get<Options>(parse({"--listen", "0.0.0.0:0", "--fleet", "f.json", "--config=c.json",
                                     "--transition-ms", "250", "--auth", "noauth", "--sigv4=verify",
-                                    "--control-token", "t0k"}));
+                                    "--control-token", "t0k", "--access-log", "off"}));
   CHECK(o.host == "0.0.0.0");
   CHECK(o.port == 0);
   CHECK(o.fleet_file == "f.json");
@@ -39,6 +40,7 @@ TEST_CASE("every flag, in both spellings") {
   CHECK(o.auth == "noauth");
   CHECK(o.sigv4 == "verify");
   CHECK(o.control_token == "t0k");
+  CHECK_FALSE(o.access_log);
   CHECK(std::get<Options>(parse({"--help"})).help);
   CHECK(std::get<Options>(parse({"--version"})).version);
 }
@@ -53,11 +55,12 @@ TEST_CASE("bad flags are named") {
   CHECK(error_of({"--auth", "basic"}) == "--auth: 'basic' is not keystone or noauth");
   CHECK(error_of({"--sigv4", "none"}) == "--sigv4: 'none' is not scope or verify");
   CHECK(error_of({"--control-token", ""}) == "--control-token must not be empty");
+  CHECK(error_of({"--access-log", "quiet"}) == "--access-log: 'quiet' is not on or off");
 }
 
 TEST_CASE("usage lists every flag") {
   const auto text = gateway::usage_text();
   for (auto flag : {"--listen", "--fleet", "--config", "--transition-ms", "--auth", "--sigv4", "--control-token",
-                    "--help", "--version"})
+                    "--access-log", "--help", "--version"})
     CHECK(text.find(flag) != std::string::npos);
 }

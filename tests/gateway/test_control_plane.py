@@ -180,14 +180,23 @@ class MetricsAndToken(unittest.TestCase):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
             gw.control("GET", "/_gateway/servers")
             gw.control("POST", "/_gateway/faults", {"effect": {}})
-            conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=5)
-            conn.request("GET", "/metrics")
-            r = conn.getresponse()
-            self.assertEqual(r.status, 200)
-            self.assertTrue(r.getheader("Content-Type").startswith("text/plain; version=0.0.4"))
-            families = {f.name: f for f in text_string_to_metric_families(r.read().decode())}
-            requests = {(s.labels["api"], s.labels["operation"], s.labels["status"]): s.value
-                        for s in families["lifecycle_requests"].samples}
+            # A request is counted as its answer leaves (cpp-httplib's logger
+            # runs after the write), so a scrape right after may precede the
+            # count by a moment: scrape until both are in, for at most 5 s.
+            deadline = time.time() + 5
+            while True:
+                conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=5)
+                conn.request("GET", "/metrics")
+                r = conn.getresponse()
+                self.assertEqual(r.status, 200)
+                self.assertTrue(r.getheader("Content-Type").startswith("text/plain; version=0.0.4"))
+                families = {f.name: f for f in text_string_to_metric_families(r.read().decode())}
+                conn.close()
+                requests = {(s.labels["api"], s.labels["operation"], s.labels["status"]): s.value
+                            for s in families["lifecycle_requests"].samples}
+                if ("control", "POST /_gateway/faults", "400") in requests or time.time() > deadline:
+                    break
+                time.sleep(0.05)
             self.assertEqual(requests[("control", "GET /_gateway/servers", "200")], 1)
             self.assertEqual(requests[("control", "POST /_gateway/faults", "400")], 1)
             servers = {s.labels["state"]: s.value for s in families["lifecycle_servers"].samples}

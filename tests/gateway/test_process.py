@@ -66,6 +66,23 @@ class Process(unittest.TestCase):
         line = next(l for l in gw.log_lines if "GET /_gateway/servers 200" in l)
         self.assertRegex(line, r"^GET /_gateway/servers 200 \d+us \S+$")
 
+    def test_access_log_off_keeps_stderr_quiet(self):
+        with Gateway(["--fleet", EXAMPLE_FLEET, "--access-log", "off"]) as gw:
+            for _ in range(3):
+                self.assertEqual(gw.control("GET", "/_gateway/servers")[0], 200)
+            # The metrics still count what the log leaves out (each request as
+            # its answer leaves: allow the last one a moment).
+            counted = 'lifecycle_requests_total{api="control",operation="GET /_gateway/servers",status="200"} 3'
+            deadline = time.time() + 5
+            status, text = gw.control("GET", "/metrics")
+            while counted not in text and time.time() < deadline:
+                time.sleep(0.05)
+                status, text = gw.control("GET", "/metrics")
+            self.assertEqual(status, 200)
+            self.assertIn(counted, text)
+            time.sleep(0.2)
+        self.assertEqual([l for l in gw.log_lines if "/_gateway/" in l], [])
+
     def test_sigterm_drains_in_flight_requests_and_exits_0(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
             # A request in flight when SIGTERM lands: headers sent, body not yet.
