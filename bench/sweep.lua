@@ -28,6 +28,14 @@ function M.install(make_stop, make_start)
   end
 
   function request()
+    -- wrk calls request() once on its first thread before any connection, to
+    -- check the script, and drops the answer: give it the first request
+    -- without moving on, or that thread would skip one stop (and later send
+    -- a Nova os-start to a running server: a 409).
+    if id == 0 and not checked then
+      checked = true
+      return reqs[1]
+    end
     n = n + 1
     if n > #reqs then n = 1 end
     return reqs[n]
