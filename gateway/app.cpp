@@ -34,6 +34,10 @@ std::string_view request_id_of(const httplib::Response& res) {
   return "-";
 }
 
+long long micros_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
 // "POST /compute/v2.1/servers/ID/action 202 112us REQUEST-ID\n", built by
 // appending: it is written for every request.
 std::string access_line(std::string_view method, std::string_view path, int status, long long micros,
@@ -141,12 +145,16 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
     if (!self->nova_->render_http_error(req, res) && !self->transfer_->render_http_error(req, res))
       render_plain_error(req, res);
   });
+  // Requests are counted just before their answer is written (cpp-httplib
+  // runs this with the final status, error pages included), so a client that
+  // scrapes /metrics after its answer always finds its request counted. The
+  // logger runs after the write: too late for that.
+  server.set_post_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
+    self->metrics_.record(classify(req), res.status, static_cast<double>(micros_since(request_started)) / 1e6);
+  });
   server.set_logger([self](const httplib::Request& req, const httplib::Response& res) {
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - request_started)
-                            .count();
+    const auto micros = micros_since(request_started);
     self->in_flight_.end();
-    self->metrics_.record(classify(req), res.status, static_cast<double>(micros) / 1e6);
     if (!self->access_log) return;
     // One write per line, so concurrent lines never interleave.
     const auto line = access_line(req.method, req.path, res.status, micros, request_id_of(res));
