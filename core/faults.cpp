@@ -1,22 +1,15 @@
 #include "core/faults.h"
 
-#include <algorithm>
-#include <cctype>
+#include "core/text.h"
 
 namespace core {
 namespace {
-
-bool same_id(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool matches(const FaultRule& r, std::string_view api, std::string_view operation, std::string_view server_id,
              std::optional<TenantId> tenant) {
   if (!r.api.empty() && r.api != api) return false;
   if (!r.operation.empty() && r.operation != operation) return false;
-  if (!r.server_uuid.empty() && !same_id(r.server_uuid, server_id) && r.server_transfer_id != server_id)
+  if (!r.server_uuid.empty() && !iequals(r.server_uuid, server_id) && r.server_transfer_id != server_id)
     return false;
   if (r.tenant && r.tenant != tenant) return false;
   return true;

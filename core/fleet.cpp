@@ -1,10 +1,10 @@
 #include "core/fleet.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include <fmt/format.h>
 
+#include "core/text.h"
 #include "core/transitions.h"
 
 namespace core {
@@ -29,12 +29,6 @@ struct Fleet::Record {
 };
 
 namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A keyed 64-bit mix (splitmix64 finaliser): enough to tell our cursors from
 // forged or foreign ones; cursors are not a security boundary.
@@ -85,7 +79,7 @@ Fleet::RecordPtr Fleet::find(std::string_view id) const {
   // lowercase by their pattern, so an uppercase one finds nothing.
   std::string lowered;
   if (id.size() == 36) {
-    lowered = lowercase(id);
+    lowered = ascii_lower(id);
     id = lowered;
   }
   auto& shard = shard_of(id);
@@ -126,7 +120,7 @@ Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, Action cause,
 
   if (spec.uuid) {
     if (!is_uuid(*spec.uuid)) return invalid_argument("uuid", fmt::format("'{}' is not a UUID", *spec.uuid));
-    info.uuid = lowercase(*spec.uuid);
+    info.uuid = ascii_lower(*spec.uuid);
   }
   if (spec.transfer_id) {
     if (!is_transfer_id(*spec.transfer_id))

@@ -3,7 +3,6 @@
 #include "adapters/nova/api.h"
 
 #include <algorithm>
-#include <cctype>
 #include <functional>
 #include <regex>
 
@@ -16,6 +15,7 @@
 #include "adapters/nova/service.h"
 #include "adapters/nova/views.h"
 #include "core/ids.h"
+#include "core/text.h"
 
 namespace nova {
 namespace {
@@ -50,12 +50,7 @@ bool json_media_type(std::string_view type) {
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
   if (type.empty()) return true;
-  const auto same = [&](std::string_view want) {
-    return type.size() == want.size() && std::equal(type.begin(), type.end(), want.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == b;
-           });
-  };
-  return same("application/json") || same("application/vnd.openstack.compute+json");
+  return core::iequals(type, "application/json") || core::iequals(type, "application/vnd.openstack.compute+json");
 }
 
 void version_headers(httplib::Response& res, const Version& v) {

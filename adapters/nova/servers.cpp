@@ -15,6 +15,7 @@
 #include "adapters/nova/service.h"
 #include "adapters/nova/views.h"
 #include "core/ids.h"
+#include "core/text.h"
 
 namespace nova {
 namespace {
@@ -71,8 +72,7 @@ bool known_status(std::string_view status) {
 // but empty means true.
 std::variant<bool, Fault> all_tenants_flag(const httplib::Request& req) {
   if (!req.has_param("all_tenants")) return false;
-  auto value = req.get_param_value("all_tenants");
-  for (auto& ch : value) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const auto value = core::ascii_lower(req.get_param_value("all_tenants"));
   for (std::string_view yes : {"", "1", "t", "true", "on", "y", "yes"})
     if (value == yes) return true;
   for (std::string_view no : {"0", "f", "false", "off", "n", "no"})

@@ -13,6 +13,8 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include "core/text.h"
+
 namespace transfer::sigv4 {
 namespace {
 
@@ -37,18 +39,6 @@ Digest hmac(std::string_view key, std::string_view data) {
 }
 
 std::string_view view(const Digest& d) { return {reinterpret_cast<const char*>(d.data()), d.size()}; }
-
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = lower(c);
-  return out;
-}
-
-bool same_lowercase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == y; });
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -131,7 +121,7 @@ std::optional<Authorization> parse_authorization(std::string_view header) {
 
 std::vector<std::string> signed_header_names(const Authorization& auth) {
   std::vector<std::string> names;
-  for (auto rest = auth.signed_headers; !rest.empty();) names.push_back(lowered(cut(rest, ';')));
+  for (auto rest = auth.signed_headers; !rest.empty();) names.push_back(core::ascii_lower(cut(rest, ';')));
   return names;
 }
 
@@ -150,7 +140,7 @@ std::string canonical_request(const Request& r, const std::vector<std::string>& 
     out.append(name).append(":");
     bool first = true;
     for (const auto& [header, value] : r.headers) {
-      if (!same_lowercase(header, name)) continue;
+      if (!core::iequals(header, name)) continue;
       if (!first) out += ',';
       first = false;
       append_canonical_value(out, value);
@@ -186,7 +176,7 @@ bool same_signature(std::string_view expected, std::string_view given) {
   if (expected.size() != given.size()) return false;
   unsigned char differ = 0;
   for (std::size_t i = 0; i < expected.size(); ++i)
-    differ |= static_cast<unsigned char>(expected[i] ^ lower(given[i]));
+    differ |= static_cast<unsigned char>(expected[i] ^ core::ascii_lower(given[i]));
   return differ == 0;
 }
 

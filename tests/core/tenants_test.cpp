@@ -2,6 +2,7 @@
 
 #include "core/ids.h"
 #include "core/tenants.h"
+#include "core/text.h"
 
 TEST_CASE("a mapped project and (account, region) are one tenant") {
   core::Tenants t;
@@ -48,4 +49,11 @@ TEST_CASE("identities have the shapes both APIs require") {
   CHECK_FALSE(core::is_uuid("6f1c2a3e_0b4d-4c5e-8f60-7a8b9c0d1e01"));
   CHECK_FALSE(core::is_transfer_id("s-0123456789abcdef"));
   CHECK_FALSE(core::is_transfer_id("s-0123456789abcdefg"));
+}
+
+TEST_CASE("wire tokens compare without case, ASCII only") {
+  CHECK(core::ascii_lower("6F1C2A3E-Application/JSON") == "6f1c2a3e-application/json");
+  CHECK(core::iequals("X-Amz-Date", "x-amz-date"));
+  CHECK_FALSE(core::iequals("x-amz-date", "x-amz-dat"));
+  CHECK_FALSE(core::iequals("[", "{"));  // 0x5b and 0x7b differ by the case bit but are not letters
 }
