@@ -84,12 +84,12 @@ struct Api::Impl {
     for (const auto& [k, v] : req.params) r.query.emplace_back(k, v);
     for (const auto& [k, v] : req.headers) r.headers.emplace_back(k, v);
     const auto declared = header(req, "x-amz-content-sha256");
-    r.payload_hash = sigv4::sha256_hex(req.body);
-    if (!declared.empty() && declared != kUnsignedPayload) {
-      if (!sigv4::same_signature(r.payload_hash, declared))
-        return access_denied("The provided x-amz-content-sha256 header does not match what was computed.");
-    } else if (declared == kUnsignedPayload) {
+    if (declared == kUnsignedPayload) {
       r.payload_hash = kUnsignedPayload;
+    } else {
+      r.payload_hash = sigv4::sha256_hex(req.body);
+      if (!declared.empty() && !sigv4::same_signature(r.payload_hash, declared))
+        return access_denied("The provided x-amz-content-sha256 header does not match what was computed.");
     }
     const auto to_sign = sigv4::string_to_sign(amz_date, auth, sigv4::canonical_request(r, sigv4::signed_header_names(auth)));
     if (!sigv4::same_signature(sigv4::signature(key.secret, auth, to_sign), auth.signature))
