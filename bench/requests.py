@@ -27,14 +27,10 @@ def requests(api, n, token, start=0):
     for i in range(start, start + n):
         k = i // 2 % 1000 + 1
         stop = i % 2 == 0
-        if api == "describe":
+        if api in ("transfer", "describe"):
+            operation = "DescribeServer" if api == "describe" else "StopServer" if stop else "StartServer"
             yield "/", json.dumps({"ServerId": f"s-{k:017x}"}), {
-                "X-Amz-Target": "TransferService.DescribeServer",
-                "Content-Type": "application/x-amz-json-1.1", "X-Amz-Date": "20260101T000000Z",
-                "Authorization": AUTH}
-        elif api == "transfer":
-            yield "/", json.dumps({"ServerId": f"s-{k:017x}"}), {
-                "X-Amz-Target": "TransferService." + ("StopServer" if stop else "StartServer"),
+                "X-Amz-Target": "TransferService." + operation,
                 "Content-Type": "application/x-amz-json-1.1", "X-Amz-Date": "20260101T000000Z",
                 "Authorization": AUTH}
         else:
