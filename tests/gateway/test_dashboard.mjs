@@ -3,6 +3,7 @@
 // SHUTOFF / OFFLINE on the page and through the API. A screenshot of the page
 // is saved to build/dashboard.png (the README shows it).
 import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import path from "node:path";
@@ -15,26 +16,31 @@ const fleet = path.join(process.env.REPO_ROOT, "examples", "fleet.json");
 const shot = path.join(process.env.BUILD_ROOT, "dashboard.png");
 const WEB2 = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e02";
 
-const gateway = spawn(process.env.GATEWAY_BIN, ["--listen", "127.0.0.1:0", "--fleet", fleet],
-                      { stdio: ["ignore", "pipe", "ignore"] });
-const url = await new Promise((resolve, reject) => {
-  createInterface({ input: gateway.stdout }).once("line", (line) => resolve(line.slice(line.indexOf("http://"))));
-  gateway.once("exit", (code) => reject(new Error(`gateway exited ${code}`)));
-});
+let gateway, url, browser, page;
+const errors = [];
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
-let failed = false;
-try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  const errors = [];
+before(async () => {
+  gateway = spawn(process.env.GATEWAY_BIN, ["--listen", "127.0.0.1:0", "--fleet", fleet],
+                  { stdio: ["ignore", "pipe", "ignore"] });
+  url = await new Promise((resolve, reject) => {
+    createInterface({ input: gateway.stdout }).once("line", (line) => resolve(line.slice(line.indexOf("http://"))));
+    gateway.once("exit", (code) => reject(new Error(`gateway exited ${code}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync"],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(`${url}/_gateway/ui/`);
+});
+after(async () => {
+  await browser?.close();
+  gateway?.kill("SIGTERM");
+});
 
-  // The demo fleet: twelve servers in two tenants, each with both identities.
+test("lists the demo fleet: twelve servers in two tenants, both identities, the lock", async () => {
   await page.waitForSelector("tr[data-id]");
   assert.equal(await page.locator("tr[data-id]").count(), 12);
   assert.equal(await page.locator(".tenant h3").count(), 2);
@@ -43,8 +49,10 @@ try {
   assert.match(await row.locator(".views").innerText(), /Nova ACTIVE[\s\S]*Transfer ONLINE/);
   assert.match(await page.locator(`tr:has-text("db-primary") .lock`).innerText(), /locked by owner\s+database maintenance window/);
   await page.waitForSelector("#live:has-text('live')");
+});
 
-  // Stop web-2 with a click: the page follows the event stream.
+test("a click on Stop moves web-2 to SHUTOFF / OFFLINE on the page, from the event stream", async () => {
+  const row = page.locator(`tr[data-id="${WEB2}"]`);
   await row.locator("button[data-act=stop]").click();
   await page.waitForFunction((id) => document.querySelector(`tr[data-id="${id}"] .views`)?.innerText.includes("SHUTOFF"),
                              WEB2, { timeout: 10000 });
@@ -52,27 +60,23 @@ try {
   assert.equal(await row.locator(".state").innerText(), "stopped");
   await page.waitForSelector("#events li");
   assert.match(await page.locator("#events").innerText(), /web-2: stopping → stopped/);
+});
 
-  // ...and the API agrees.
+test("the API agrees with the page", async () => {
   const servers = await (await fetch(`${url}/_gateway/servers`)).json();
   const web2 = servers.servers.find((s) => s.id === WEB2);
   assert.equal(web2.state, "stopped");
   assert.equal(web2.nova.status, "SHUTOFF");
   assert.equal(web2.transfer.state, "OFFLINE");
+});
 
-  // A fault rule shows up in its panel.
+test("a fault rule shows up in its panel", async () => {
   await fetch(`${url}/_gateway/faults`, { method: "POST", headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ match: { api: "transfer", operation: "StopServer" }, effect: { error: "unavailable" }, count: 3 }) });
   await page.waitForSelector("#faults li:has-text('StopServer')", { timeout: 5000 });
+});
 
+test("no script error on the page; the screenshot is saved", async () => {
   await page.screenshot({ path: shot, fullPage: true });
   assert.deepEqual(errors, []);
-  console.log(`dashboard ok; screenshot at ${shot}`);
-} catch (e) {
-  failed = true;
-  console.error(e);
-} finally {
-  await browser.close();
-  gateway.kill("SIGTERM");
-}
-process.exit(failed ? 1 : 0);
+});

@@ -3,6 +3,7 @@
 // the x-amzn-ErrorType header, and --sigv4 verify with the SDK's own signing
 // (lower-case header names, x-amz-content-sha256 when it sends one).
 import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -28,14 +29,31 @@ async function startGateway(args) {
   });
 }
 
+function stopGateways() {
+  for (const g of gateways.splice(0)) g.kill("SIGTERM");
+}
+
 function client(url, accessKeyId = "test", secretAccessKey = "test") {
   return new TransferClient({ endpoint: url, region: "us-east-1", maxAttempts: 1,
                               credentials: { accessKeyId, secretAccessKey } });
 }
 
-async function scopeMode() {
-  const url = await startGateway(["--fleet", path.join(process.env.REPO_ROOT, "examples", "fleet.json")]);
-  const aws = client(url);
+// Two gateways: the demo fleet in scope mode, and --sigv4 verify with one key.
+let aws, verifyUrl;
+const dir = mkdtempSync(path.join(tmpdir(), "transfer-js-"));
+before(async () => {
+  aws = client(await startGateway(["--fleet", path.join(process.env.REPO_ROOT, "examples", "fleet.json")]));
+  const config = path.join(dir, "config.json");
+  writeFileSync(config, JSON.stringify({ access_keys: [
+    { access_key: "AKIDJS", secret_key: "js-secret", account: "333333333333" }] }));
+  verifyUrl = await startGateway(["--sigv4", "verify", "--config", config]);
+});
+after(() => {
+  stopGateways();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("StopServer answers 200; DescribeServer shows OFFLINE and the model's defaults", async () => {
   const stop = await aws.send(new StopServerCommand({ ServerId: WEB1 }));
   assert.equal(stop.$metadata.httpStatusCode, 200);
   const described = await aws.send(new DescribeServerCommand({ ServerId: WEB1 }));
@@ -45,7 +63,10 @@ async function scopeMode() {
   assert.equal(described.Server.EndpointType, "PUBLIC");
   assert.equal(described.Server.UserCount, 0);
   await aws.send(new StartServerCommand({ ServerId: WEB1 }));
+  assert.equal((await aws.send(new DescribeServerCommand({ ServerId: WEB1 }))).Server.State, "ONLINE");
+});
 
+test("an unknown server is ResourceNotFoundException with Resource and ResourceType", async () => {
   await assert.rejects(aws.send(new StopServerCommand({ ServerId: "s-0000000000000dead" })), (e) => {
     assert.equal(e.name, "ResourceNotFoundException");
     assert.equal(e.$metadata.httpStatusCode, 400);
@@ -54,54 +75,40 @@ async function scopeMode() {
     assert.equal(e.ResourceType, "Server");
     return true;
   });
-  // The locked demo server: the SDK names the error from the header.
+});
+
+test("the locked demo server: InvalidRequestException, named from the header", async () => {
   await assert.rejects(aws.send(new StopServerCommand({ ServerId: "s-0123456789abcde04" })), (e) => {
     assert.equal(e.name, "InvalidRequestException");
     assert.equal(e.$metadata.httpStatusCode, 400);
     assert.match(e.message, /locked/);
     return true;
   });
-  // The JS SDK validates nothing: the pattern is the service's to check.
+});
+
+test("a malformed ServerId is the service's to refuse (the JS SDK validates nothing)", async () => {
   await assert.rejects(aws.send(new DescribeServerCommand({ ServerId: "s-1" })), (e) => {
     assert.equal(e.name, "InvalidRequestException");
     assert.match(e.message, /\^s-\(\[0-9a-f\]\{17\}\)\$/);
     return true;
   });
-}
+});
 
-async function verifyMode() {
-  const dir = mkdtempSync(path.join(tmpdir(), "transfer-js-"));
-  try {
-    const config = path.join(dir, "config.json");
-    writeFileSync(config, JSON.stringify({ access_keys: [
-      { access_key: "AKIDJS", secret_key: "js-secret", account: "333333333333" }] }));
-    const url = await startGateway(["--sigv4", "verify", "--config", config]);
-    const good = client(url, "AKIDJS", "js-secret");
-    const { ServerId } = await good.send(new CreateServerCommand({ Tags: [{ Key: "Name", Value: "js" }] }));
-    const { Server } = await good.send(new DescribeServerCommand({ ServerId }));
-    assert.equal(Server.Arn, `arn:aws:transfer:us-east-1:333333333333:server/${ServerId}`);
-    assert.deepEqual((await good.send(new ListServersCommand({}))).Servers.map((s) => s.ServerId), [ServerId]);
-    for (const bad of [client(url, "AKIDJS", "wrong"), client(url, "NOSUCHKEY", "js-secret")]) {
-      await assert.rejects(bad.send(new DescribeServerCommand({ ServerId })), (e) => {
-        assert.equal(e.name, "AccessDeniedException");
-        assert.equal(e.$metadata.httpStatusCode, 400);
-        return true;
-      });
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+test("--sigv4 verify: a request signed with the configured secret is served in that key's account", async () => {
+  const good = client(verifyUrl, "AKIDJS", "js-secret");
+  const { ServerId } = await good.send(new CreateServerCommand({ Tags: [{ Key: "Name", Value: "js" }] }));
+  const { Server } = await good.send(new DescribeServerCommand({ ServerId }));
+  assert.equal(Server.Arn, `arn:aws:transfer:us-east-1:333333333333:server/${ServerId}`);
+  assert.deepEqual((await good.send(new ListServersCommand({}))).Servers.map((s) => s.ServerId), [ServerId]);
+});
+
+test("--sigv4 verify: a wrong secret and an unknown key are AccessDeniedException", async () => {
+  for (const bad of [client(verifyUrl, "AKIDJS", "wrong"), client(verifyUrl, "NOSUCHKEY", "js-secret")]) {
+    await assert.rejects(bad.send(new ListServersCommand({})), (e) => {
+      assert.equal(e.name, "AccessDeniedException");
+      assert.equal(e.$metadata.httpStatusCode, 400);
+      return true;
+    });
   }
-}
+});
 
-let failed = false;
-try {
-  await scopeMode();
-  await verifyMode();
-  console.log("js sdk ok");
-} catch (e) {
-  failed = true;
-  console.error(e);
-} finally {
-  for (const g of gateways) g.kill("SIGTERM");
-}
-process.exit(failed ? 1 : 0);
