@@ -12,7 +12,9 @@
 #include <rapidjson/writer.h>
 
 #include "gateway/control_plane.h"
+#include "gateway/fleet_file.h"
 #include "gateway/worker_pool.h"
+#include "store/sqlite_store.h"
 
 namespace gateway {
 namespace {
@@ -87,10 +89,14 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
       return fmt::format("tenants: project '{}' and account {} in {} are already mapped elsewhere", m.project,
                          m.account, m.region);
   }
-  if (auto error = app->seed_fleet()) return *error;
+  fleet.journal().set_max_entries(app->config_.journal_max);
+  auto seeds = resolve_seeds(app->config_.servers, app->tenants_, app->ids_);
+  if (auto* error = std::get_if<std::string>(&seeds)) return fmt::format("fleet: {}", *error);
+  app->seed_records_ = std::move(std::get<std::vector<core::ServerRecord>>(seeds));
 
   app->nova_ = std::make_unique<nova::Api>(fleet, app->config_.nova);
   app->transfer_ = std::make_unique<transfer::Api>(fleet, app->config_.transfer);
+  if (auto error = app->open_state()) return *error;
   app->server_ = std::make_unique<httplib::Server>();
   auto& server = *app->server_;
   auto* self = app.get();
@@ -176,26 +182,38 @@ App::~App() {
   if (ticker_.joinable()) ticker_.join();
 }
 
-std::optional<std::string> App::seed_fleet() {
-  for (std::size_t i = 0; i < config_.servers.size(); ++i) {
-    const auto& seed = config_.servers[i];
-    const auto tenant = seed.project.empty() ? tenants_.for_account(seed.account, seed.region)
-                                             : tenants_.for_project(seed.project);
-    auto created = fleet_->seed(tenant, seed.spec);
-    if (!created) {
-      const auto& e = created.error();
-      return fmt::format("fleet: servers[{}]: {}", i, e.detail.empty() ? e.subject : e.detail);
-    }
+std::optional<std::string> App::open_state() {
+  auto& fleet = *fleet_;
+  if (!config_.state_file) {
+    (void)fleet.replace(seed_records_, true);  // in memory: cannot fail
+    return std::nullopt;
   }
+  const auto& path = *config_.state_file;
+  auto opened = store::SqliteStore::open(path, config_.state_sync_full ? store::Sync::Full : store::Sync::Normal);
+  if (auto* error = std::get_if<std::string>(&opened)) return *error;
+  auto& o = std::get<store::SqliteStore::Opened>(opened);
+  store_ = std::move(o.store);
+  bool write_all = o.created;
+  if (o.created) {
+    (void)fleet.replace(seed_records_, true);  // no store attached yet: in memory
+  } else {
+    auto loaded = store_->load();
+    if (!loaded) return loaded.error().detail;
+    if (config_.fleet_file)
+      notice_ = fmt::format("--state {} exists: restored from it, --fleet {} is ignored", path, *config_.fleet_file);
+    nova_->restore_credentials(loaded.value().credentials);
+    write_all = fleet.restore(std::move(loaded).value());
+  }
+  if (auto attached = fleet.attach_store(*store_, write_all); !attached)
+    return fmt::format("--state {}: cannot write it: {}", path, attached.error().detail);
   return std::nullopt;
 }
 
 std::string App::reset() {
-  fleet_->clear();
   fleet_->faults().clear();
   clock_.use_real();
-  auto error = seed_fleet();
-  return error.value_or("");
+  auto replaced = fleet_->replace(seed_records_, true);
+  return replaced ? "" : replaced.error().detail;
 }
 
 int App::bind(const std::string& host, int port) {

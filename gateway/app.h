@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/fleet.h"
 #include "core/ids.h"
+#include "core/store.h"
 #include "core/tenants.h"
 #include "gateway/config.h"
 #include "gateway/drain.h"
@@ -39,11 +40,15 @@ class App {
   void stop();
 
   core::Fleet& fleet() { return *fleet_; }
+  // What start-up has to tell the operator (e.g. that --fleet was ignored), or "".
+  const std::string& notice() const { return notice_; }
   bool access_log = true;
 
  private:
   explicit App(Config config);
-  std::optional<std::string> seed_fleet();
+  // Seeds the fleet, or with --state opens the file: restores it, or seeds
+  // a new one. A message when that cannot be done.
+  std::optional<std::string> open_state();
   // The control plane's reset: the fleet as loaded at start, no fault rules, real time.
   std::string reset();
   void tick();
@@ -53,6 +58,9 @@ class App {
   core::RandomIds ids_;
   core::Tenants tenants_;
   std::unique_ptr<core::Fleet> fleet_;
+  std::unique_ptr<core::Store> store_;             // with --state
+  std::vector<core::ServerRecord> seed_records_;   // the fleet file's servers: the start and every reset
+  std::string notice_;
   std::unique_ptr<nova::Api> nova_;
   std::unique_ptr<transfer::Api> transfer_;
   std::unique_ptr<httplib::Server> server_;

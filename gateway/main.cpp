@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   }
   auto& app = *std::get<std::unique_ptr<gateway::App>>(created);
   app.access_log = options.access_log;
+  if (!app.notice().empty()) fmt::print(stderr, "lifecycle-gateway: {}\n", app.notice());
 
   // Signals are taken by one thread with sigwait; every other thread (the
   // server's workers included, started later) inherits the blocked mask.

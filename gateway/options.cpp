@@ -31,6 +31,12 @@ server operations, over one lifecycle core.
   --sigv4 scope|verify   AWS auth: read the credential scope (default) or verify signatures
   --control-token T      require "Authorization: Bearer T" on /_gateway
   --access-log on|off    one line per request on stderr (default on)
+  --state FILE           keep servers, billing, the journal and tokens in FILE (SQLite),
+                         across restarts and crashes; created and seeded from --fleet if missing
+  --state-sync normal|full
+                         normal (default): an answered change survives a crash of the process;
+                         full: it also survives a power loss (slower: every commit is synced)
+  --journal-max N        entries the action journal keeps, oldest dropped (default 100000)
   --help                 print this and exit
   --version              print the version and exit
 )";
@@ -100,6 +106,23 @@ std::variant<Options, UsageError> parse_options(const std::vector<std::string>& 
       if (!v) return missing();
       if (*v != "on" && *v != "off") return UsageError{fmt::format("--access-log: '{}' is not on or off", *v)};
       o.access_log = *v == "on";
+    } else if (flag == "--state") {
+      auto v = value();
+      if (!v) return missing();
+      if (v->empty()) return UsageError{"--state needs a file name"};
+      o.state_file = *v;
+    } else if (flag == "--state-sync") {
+      auto v = value();
+      if (!v) return missing();
+      if (*v != "normal" && *v != "full") return UsageError{fmt::format("--state-sync: '{}' is not normal or full", *v)};
+      o.state_sync = *v;
+    } else if (flag == "--journal-max") {
+      auto v = value();
+      if (!v) return missing();
+      auto n = parse_number(*v);
+      if (!n || *n < 1 || *n > 100'000'000)
+        return UsageError{fmt::format("--journal-max: '{}' is not a number of entries (1-100000000)", *v)};
+      o.journal_max = static_cast<std::size_t>(*n);
     } else {
       return UsageError{fmt::format("unknown flag '{}'", args[i])};
     }

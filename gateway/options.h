@@ -2,6 +2,7 @@
 // a message for stderr. Parsing never exits; main decides (usage -> exit 2).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <variant>
@@ -19,6 +20,9 @@ struct Options {
   std::string sigv4 = "scope";        // scope | verify
   std::optional<std::string> control_token;
   bool access_log = true;             // --access-log on|off
+  std::optional<std::string> state_file;  // --state FILE: durable state in SQLite
+  std::string state_sync = "normal";      // --state-sync normal|full
+  std::size_t journal_max = 100000;       // --journal-max N
   bool help = false;
   bool version = false;
 };

@@ -120,7 +120,7 @@ struct Api::Impl {
   Service service;
 
   Impl(core::Fleet& f, Settings s)
-      : fleet(f), settings(std::move(s)), keystone(settings), service{fleet, settings} {
+      : fleet(f), settings(std::move(s)), keystone(settings, fleet), service{fleet, settings} {
     if (settings.users.empty()) settings.users = default_users();
     if (settings.flavors.empty()) settings.flavors = default_flavors();
     if (settings.images.empty()) settings.images = default_images();
@@ -166,6 +166,10 @@ struct Api::Impl {
 
 Api::Api(core::Fleet& fleet, Settings settings) : impl_(std::make_unique<Impl>(fleet, std::move(settings))) {}
 Api::~Api() = default;
+
+void Api::restore_credentials(const std::vector<core::Credential>& credentials) {
+  impl_->keystone.restore(credentials);
+}
 
 void Api::mount(httplib::Server& server) {
   auto& i = *impl_;

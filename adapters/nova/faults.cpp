@@ -29,6 +29,7 @@ std::string policy_name(core::Action action, bool unlock_override) {
     case core::Action::Unlock:
       return unlock_override ? "os_compute_api:os-lock-server:unlock:unlock_override"
                              : "os_compute_api:os-lock-server:unlock";
+    case core::Action::Update: return "os_compute_api:servers:update";
   }
   return "os_compute_api:servers:update";
 }

@@ -17,6 +17,64 @@ namespace nova {
 namespace {
 
 constexpr const char* kJson = "application/json";
+constexpr const char* kTokenKind = "keystone-token";
+
+using Clock = std::chrono::system_clock;
+
+std::int64_t micros(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+Clock::time_point from_micros(std::int64_t us) { return Clock::time_point(std::chrono::microseconds(us)); }
+
+// A token's identity as kept in the state file: a small JSON object.
+std::string encode_identity(const Identity& id) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  field(w, "user", id.user);
+  field(w, "project", id.project);
+  w.Key("roles");
+  w.StartArray();
+  for (const auto& role : id.roles) w.String(role.c_str());
+  w.EndArray();
+  w.Key("issued_us");
+  w.Int64(micros(id.issued));
+  w.Key("expires_us");
+  w.Int64(micros(id.expires));
+  field(w, "audit_id", id.audit_id);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::optional<Identity> decode_identity(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  const auto str = [&](const char* key) {
+    auto it = doc.FindMember(key);
+    return it != doc.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
+  };
+  const auto num = [&](const char* key) {
+    auto it = doc.FindMember(key);
+    return it != doc.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : std::int64_t{0};
+  };
+  Identity id;
+  id.user = str("user");
+  id.project = str("project");
+  id.audit_id = str("audit_id");
+  id.issued = from_micros(num("issued_us"));
+  id.expires = from_micros(num("expires_us"));
+  if (auto roles = doc.FindMember("roles"); roles != doc.MemberEnd() && roles->value.IsArray())
+    for (const auto& role : roles->value.GetArray())
+      if (role.IsString()) id.roles.emplace_back(role.GetString());
+  if (id.user.empty() || id.project.empty()) return std::nullopt;
+  return id;
+}
+
+void unavailable(httplib::Response& res) {
+  send_keystone_error(res, 503, "Service Unavailable",
+                      "The service is unavailable: its state cannot be written. Try again later.");
+}
 
 std::string random_hex(std::size_t bytes) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -154,7 +212,17 @@ std::string base_url(const httplib::Request& req) {
   return "http://" + (host.empty() ? std::string("127.0.0.1") : host);
 }
 
-Keystone::Keystone(const Settings& settings) : settings_(settings) {}
+Keystone::Keystone(const Settings& settings, core::Fleet& fleet) : settings_(settings), fleet_(fleet) {}
+
+void Keystone::restore(const std::vector<core::Credential>& credentials) {
+  const auto now = Clock::now();
+  std::unique_lock lock(mutex_);
+  for (const auto& c : credentials) {
+    if (c.kind != kTokenKind) continue;
+    auto id = decode_identity(c.value);
+    if (id && id->expires > now) tokens_[c.key] = std::make_shared<const Identity>(std::move(*id));
+  }
+}
 
 std::shared_ptr<const Identity> Keystone::check(const std::string& token) const {
   if (token.empty()) return nullptr;
@@ -250,6 +318,9 @@ void Keystone::mount(httplib::Server& server) {
     id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
     id.audit_id = random_hex(11);
     const auto token = random_hex(16);
+    // Kept before it is given out: a restart honours every token issued.
+    const auto expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(id.expires.time_since_epoch()).count();
+    if (!fleet_.keep_credential({kTokenKind, token, encode_identity(id), expires_ms})) return unavailable(res);
     {
       std::unique_lock lock(mutex_);
       // Expired tokens are swept when the table has doubled since the last
@@ -278,8 +349,10 @@ void Keystone::mount(httplib::Server& server) {
   server.Delete("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
     if (!check(req.get_header_value("X-Auth-Token"))) return unauthorized(res);
     const auto subject = req.get_header_value("X-Subject-Token");
+    if (!check(subject)) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
+    if (!fleet_.drop_credential(kTokenKind, subject)) return unavailable(res);
     std::unique_lock lock(mutex_);
-    if (!tokens_.erase(subject)) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
+    tokens_.erase(subject);
     res.status = 204;
   });
 }
