@@ -270,6 +270,19 @@ std::uint64_t Journal::append(JournalEntry entry) {
   return impl_->add(std::move(entry));
 }
 
+void Journal::finish(JournalEntry& call, int status, Millis now) {
+  if (call.id) {
+    if (status != call.status) refuse(call.id, status, call.result == kAccepted ? "unavailable" : call.result);
+    return;
+  }
+  call.status = status;
+  call.finish_ms = now;
+  if (call.result.empty()) call.result = status < 400 ? kAccepted : "internal";
+  // A change refused before it was written shows no new state.
+  if (call.result != kAccepted) call.state_after = call.state_before;
+  call.id = append(call);
+}
+
 void Journal::settle(std::uint64_t id, Millis at, bool failed) {
   std::unique_lock lock(mutex_);
   if (auto* s = impl_->slot(id)) {

@@ -76,6 +76,11 @@ class Journal {
 
   // Gives the entry the next id and keeps it; returns the id.
   std::uint64_t append(JournalEntry entry);
+  // Finishes the entry of one API call answered with `status`: appends it,
+  // or, when its change was already written (it has an id) but the answer
+  // changed (the store refused it), records the refusal. An entry with no
+  // result yet gets "accepted" below 400 and "internal" otherwise.
+  void finish(JournalEntry& call, int status, Millis now);
   // Records that the transition begun by entry `id` settled at `at`.
   void settle(std::uint64_t id, Millis at, bool failed);
   // Rewrites the outcome of entry `id` (a change its store refused).

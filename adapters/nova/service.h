@@ -9,6 +9,7 @@
 #include "adapters/nova/faults.h"
 #include "adapters/nova/keystone.h"
 #include "adapters/nova/microversion.h"
+#include "core/journal.h"
 
 namespace httplib {
 struct Request;
@@ -22,6 +23,7 @@ struct Call {
   std::shared_ptr<const Identity> identity;  // never null once checked
   core::Caller caller;
   std::string base;
+  core::JournalEntry* entry = nullptr;  // this call's journal entry, filled in as it goes
 };
 
 struct Service {
@@ -41,5 +43,7 @@ struct Service {
 
 void send_json(httplib::Response& res, int status, std::string body);
 void send_fault(httplib::Response& res, const Fault& fault);
+// The same, noting the fault's result in the call's journal entry.
+void send_fault(httplib::Response& res, const Call& call, const Fault& fault);
 
 }  // namespace nova
