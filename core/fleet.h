@@ -127,6 +127,8 @@ class Fleet {
   // when `write_all` is set (a new file).
   Result<Done> attach_store(Store& store, bool write_all);
   bool durable() const { return commit_ != nullptr; }
+  // Every server, the ledger's deleted ones too, in creation order.
+  std::vector<ServerRecord> records();
   // Everything there is to keep: servers (the ledger's deleted ones too),
   // their tenants, the journal's changes, and the cursor secret.
   StoredState export_state();
@@ -138,6 +140,9 @@ class Fleet {
   // their info must exist), as the control plane's reset and snapshots do,
   // and rewrites the store. The journal is cleared when `clear_journal`.
   Result<Done> replace(std::vector<ServerRecord> records, bool clear_journal);
+
+  // Empties the journal, in the store too (ids are not reused).
+  Result<Done> clear_journal();
 
   // Adapter secrets that must survive a restart (durable mode only; a no-op otherwise).
   Result<Done> keep_credential(Credential credential);

@@ -73,28 +73,34 @@ bool Fleet::restore(StoredState state) {
   return moved;
 }
 
-StoredState Fleet::export_state() {
-  StoredState out;
-  for (TenantId id = 0; id < tenants_.size(); ++id) out.tenants.emplace_back(id, tenants_.info(id));
+std::vector<ServerRecord> Fleet::records() {
+  std::vector<ServerRecord> out;
   const Millis now = clock_.now_ms();
   {
     std::shared_lock lock(order_mutex_);
-    out.servers.reserve(ordered_.size());
+    out.reserve(ordered_.size());
     for (const auto& [seq, record] : ordered_) {
       std::lock_guard record_lock(record->mutex);
       settle_if_due(*record, now);
-      if (!record->gone) out.servers.push_back(record->data);
+      if (!record->gone) out.push_back(record->data);
     }
   }
   {
     std::lock_guard lock(deleted_mutex_);
     for (const auto& record : deleted_) {
       std::lock_guard record_lock(record->mutex);
-      out.servers.push_back(record->data);
+      out.push_back(record->data);
     }
   }
-  std::stable_sort(out.servers.begin(), out.servers.end(),
+  std::stable_sort(out.begin(), out.end(),
                    [](const ServerRecord& a, const ServerRecord& b) { return a.info.seq < b.info.seq; });
+  return out;
+}
+
+StoredState Fleet::export_state() {
+  StoredState out;
+  for (TenantId id = 0; id < tenants_.size(); ++id) out.tenants.emplace_back(id, tenants_.info(id));
+  out.servers = records();
   JournalQuery changes;
   changes.changes_only = true;
   changes.limit = journal_.max_entries();
@@ -159,6 +165,13 @@ Result<Done> Fleet::attach_store(Store& store, bool write_all) {
   }
   commit_ = std::move(commit);
   return Done{};
+}
+
+Result<Done> Fleet::clear_journal() {
+  journal_.clear();
+  if (!commit_) return Done{};
+  Change change;  // empty: the commit writes the journal's new floor, which drops every kept entry
+  return commit_->commit(change);
 }
 
 Result<Done> Fleet::keep_credential(Credential credential) {

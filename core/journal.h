@@ -51,6 +51,13 @@ struct JournalEntry {
 // The result word of a call the core accepted.
 inline constexpr std::string_view kAccepted = "accepted";
 
+// Names the server a read found in its call's entry, by both identities.
+inline void note_server(JournalEntry* call, const std::string& uuid, const std::string& transfer_id) {
+  if (!call) return;
+  call->server_uuid = uuid;
+  call->server_transfer_id = transfer_id;
+}
+
 struct JournalQuery {
   std::string api;        // empty: any
   std::string operation;  // empty: any

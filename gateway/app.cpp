@@ -140,9 +140,9 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
     // cpp-httplib calls this for every status >= 400, including answers a
     // handler already wrote: those stand as they are.
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (self->nova_->render_http_error(req, res)) return httplib::Server::HandlerResponse::Handled;
-    if (self->transfer_->render_http_error(req, res)) return httplib::Server::HandlerResponse::Handled;
-    render_plain_error(req, res);
+    if (!self->nova_->render_http_error(req, res) && !self->transfer_->render_http_error(req, res))
+      render_plain_error(req, res);
+    self->journal_unrouted(req, res);
     return httplib::Server::HandlerResponse::Handled;
   }));
   server.set_exception_handler([self](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
@@ -172,7 +172,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   // all (the paths do not overlap, so the order changes nothing else).
   app->transfer_->mount(server);
   app->nova_->mount(server);
-  mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->stopping_,
+  mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->ids_, self->stopping_,
                                            [self] { return self->reset(); }});
   return app;
 }
@@ -180,6 +180,31 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
 App::~App() {
   stop();
   if (ticker_.joinable()) ticker_.join();
+}
+
+void App::journal_unrouted(const httplib::Request& req, const httplib::Response& res) {
+  const auto& path = req.path;
+  if (path.rfind("/_gateway", 0) == 0 || path == "/metrics") return;  // the control plane is not an API
+  const auto under = [&](std::string_view root) {
+    return path.rfind(root, 0) == 0 && (path.size() == root.size() || path[root.size()] == '/');
+  };
+  core::JournalEntry call;
+  const auto target = req.get_header_value("X-Amz-Target");
+  if (path == "/" || !target.empty()) {
+    call.api = "transfer";
+    call.operation = target.rfind("TransferService.", 0) == 0 ? target.substr(16) : req.method + " " + path;
+  } else {
+    call.api = under("/compute") ? "nova" : under("/identity") ? "identity" : under("/image") ? "image" : "unknown";
+    call.operation = req.method + " " + path;
+  }
+  call.request_id = std::string(request_id_of(res));
+  call.start_ms = call.finish_ms = fleet_->clock().now_ms();
+  // No route (404) or not this method (405): a call the gateway does not know.
+  call.result = res.status == 404 || res.status == 405 || (call.api == "transfer" && res.status == 400)
+                    ? "unknown_operation"
+                : res.status >= 500 ? "internal"
+                                    : "invalid_argument";
+  fleet_->journal().finish(call, res.status, call.finish_ms);
 }
 
 std::optional<std::string> App::open_state() {

@@ -22,6 +22,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace gateway {
@@ -49,6 +51,8 @@ class App {
   // Seeds the fleet, or with --state opens the file: restores it, or seeds
   // a new one. A message when that cannot be done.
   std::optional<std::string> open_state();
+  // Journals a request no API handler answered (an unknown path or method).
+  void journal_unrouted(const httplib::Request& req, const httplib::Response& res);
   // The control plane's reset: the fleet as loaded at start, no fault rules, real time.
   std::string reset();
   void tick();

@@ -34,6 +34,7 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/servers/?)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/servers/detail)"), "GET"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/action)"), "POST"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-instance-actions(/[^/]+)?/?)"), "GET"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/flavors(/detail|/[^/]+|/[^/]+/os-extra_specs)?)"), "GET"},
       {std::regex(R"(/compute(/v2\.1)?/?)"), "GET"},
@@ -237,6 +238,10 @@ void Api::mount(httplib::Server& server) {
   server.Delete(kServerPath, i.compute("delete", [&s](auto& q, auto& r, auto& c) { s.delete_server(q, r, c); }, false));
   server.Post(R"(/compute/v2\.1/servers/([^/]+)/action)",
               i.compute("action", [&s](auto& q, auto& r, auto& c) { s.server_action(q, r, c); }, true));
+  server.Get(R"(/compute/v2\.1/servers/([^/]+)/os-instance-actions/?)",
+             i.compute("os-instance-actions", [&s](auto& q, auto& r, auto& c) { s.list_instance_actions(q, r, c); }, false));
+  server.Get(R"(/compute/v2\.1/servers/([^/]+)/os-instance-actions/([^/]+))",
+             i.compute("os-instance-action", [&s](auto& q, auto& r, auto& c) { s.show_instance_action(q, r, c); }, false));
   server.Get(R"(/compute/v2\.1/flavors/?)", i.compute("flavors", [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, false); }, false));
   server.Get(R"(/compute/v2\.1/flavors/detail)", i.compute("flavors", [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, true); }, false));
   server.Get(R"(/compute/v2\.1/flavors/([^/]+))", i.compute("flavor", [&s](auto& q, auto& r, auto& c) { s.show_flavor(q, r, c); }, false));

@@ -199,6 +199,7 @@ void Service::show_server(const httplib::Request& req, httplib::Response& res, c
   if (!apply_faults(fleet, res, call, "show", id)) return;
   auto found = fleet.get(call.caller, id);
   if (!found) return send_fault(res, call, from_core(found.error()));
+  core::note_server(call.entry, found->uuid, found->transfer_id);
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();

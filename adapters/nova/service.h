@@ -3,6 +3,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <vector>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <string>
 
 #include "adapters/nova/api.h"
@@ -36,9 +41,18 @@ struct Service {
   void delete_server(const httplib::Request& req, httplib::Response& res, const Call& call);
   void server_action(const httplib::Request& req, httplib::Response& res, const Call& call);
 
+  void list_instance_actions(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_instance_action(const httplib::Request& req, httplib::Response& res, const Call& call);
+
   void list_flavors(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
   void show_flavor(const httplib::Request& req, httplib::Response& res, const Call& call);
   void show_flavor_extra_specs(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+ private:
+  // instance_actions.cpp
+  std::vector<core::JournalEntry> server_actions(const std::string& uuid);
+  std::optional<core::ServerInfo> action_server(httplib::Response& res, const Call& call, const std::string& id);
+  void write_action(rapidjson::Writer<rapidjson::StringBuffer>& w, const core::JournalEntry& e, const Call& call);
 };
 
 void send_json(httplib::Response& res, int status, std::string body);

@@ -86,6 +86,7 @@ Reply describe_server(Context& c, const rapidjson::Value& body) {
   if (in.error()) return fail(invalid_request(*in.error()));
   auto server = c.fleet.get(c.caller, *id);
   if (!server) return fail(server.error(), "DescribeServer");
+  core::note_server(c.options.call, server->uuid, server->transfer_id);
   return json([&](Writer& w) {
     w.Key("Server");
     write_described_server(w, server.value(), c.region, c.account);
