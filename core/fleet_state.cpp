@@ -130,7 +130,14 @@ Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std
   change.settlements = std::move(settled);
   if (commit_) add_new_tenants(change, next.info.tenant);
   change.servers.push_back(std::move(next));
-  if (auto written = persist(change); !written) return written.error();
+  if (auto written = persist(change); !written) {
+    // The entry was journaled as refused; the adapter's answer finishes it.
+    if (journaled) {
+      call->id = change.journal.front().id;
+      call->result = "unavailable";
+    }
+    return written.error();
+  }
 
   if (!change.tenants.empty()) {
     std::lock_guard lock(tenants_written_mutex_);

@@ -1,6 +1,7 @@
 #!/bin/sh
-# The architecture, checked: core includes nothing of HTTP or JSON, and neither
-# adapter includes the other or the gateway. (System headers such as httplib.h
+# The architecture, checked: core includes nothing of HTTP, JSON or SQLite;
+# the store (SQLite) includes only core; neither adapter includes the other,
+# the store or the gateway. Only gateway/ wires them together. (System headers such as httplib.h
 # and rapidjson are on every include path, so the link line alone cannot stop
 # an include; this can.)
 root="$1"
@@ -11,8 +12,9 @@ check() {  # folder, forbidden pattern, why
     echo "layering violation in $1/ ($3):"; echo "$hits"; fail=1
   fi
 }
-check core 'httplib|rapidjson|adapters/|gateway/' 'core is protocol-neutral'
-check adapters/nova 'adapters/transfer|gateway/' 'the Nova adapter knows only core'
-check adapters/transfer 'adapters/nova|gateway/' 'the Transfer adapter knows only core'
+check core 'httplib|rapidjson|sqlite|store/|adapters/|gateway/' 'core is protocol-neutral and storage-neutral'
+check store 'httplib|rapidjson|adapters/|gateway/' 'the store knows only core and SQLite'
+check adapters/nova 'adapters/transfer|gateway/|store/|sqlite' 'the Nova adapter knows only core'
+check adapters/transfer 'adapters/nova|gateway/|store/|sqlite' 'the Transfer adapter knows only core'
 [ $fail -eq 0 ] && echo "layering ok"
 exit $fail
