@@ -38,6 +38,7 @@ struct Event {
   TenantId tenant = 0;
   std::optional<State> old_state;
   State new_state = State::Running;
+  std::optional<State> transition_from;  // new_state is in between: where its transition began
   Millis at_ms = 0;
   std::optional<Action> cause;  // the action that led to it
   bool clean_shutdown = false;

@@ -74,11 +74,14 @@ Result<Fleet::Opened> Fleet::open_for_change(const Caller& caller, std::string_v
   return opened;
 }
 
-Result<ServerInfo> Fleet::act(const Caller& caller, std::string_view id, Action action, ActOptions options) {
-  auto opened = open_for_change(caller, id, action, options.call);
+Result<ServerInfo> Fleet::act(const Caller& caller, std::string_view id, std::optional<Action> wanted,
+                              ActOptions options) {
+  auto opened = open_for_change(caller, id, wanted.value_or(Action::Start), options.call);
   if (!opened) return opened.error();
   const auto& [record, lock, now] = opened.value();
   auto& r = *record;
+  // The action is decided under the server's lock, from the state it is in.
+  const Action action = wanted ? *wanted : power_on_action(r.data.info.state).value_or(Action::Start);
   if (r.data.info.lock.locked && !caller.admin) return locked(std::string(id), action, r.data.info.lock.by);
   const auto t = transition(action, r.data.info.state);
   if (!t.allowed) return invalid_state(std::string(id), action, r.data.info.state);
@@ -101,6 +104,14 @@ Result<ServerInfo> Fleet::start(const Caller& caller, std::string_view id, ActOp
   return act(caller, id, Action::Start, options);
 }
 
+Result<ServerInfo> Fleet::perform(const Caller& caller, std::string_view id, Action action, ActOptions options) {
+  return act(caller, id, action, options);
+}
+
+Result<ServerInfo> Fleet::power_on(const Caller& caller, std::string_view id, ActOptions options) {
+  return act(caller, id, std::nullopt, options);
+}
+
 Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id, ActOptions options) {
   RecordPtr record;
   ServerInfo final_info;
@@ -114,7 +125,8 @@ Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id, ActO
       return locked(std::string(id), Action::Delete, r.data.info.lock.by);
     ServerRecord next = r.data;
     // Close the books at `now`: billing ends with the deletion.
-    (powered_on(next.info.state) ? next.running_ms : next.stopped_ms) += std::max<Millis>(now - next.billed_since, 0);
+    (powered_on(next.info.state, next.info.transition_from) ? next.running_ms : next.stopped_ms) +=
+        std::max<Millis>(now - next.billed_since, 0);
     next.billed_since = now;
     next.deleted_ms = now;
     next.pending.reset();

@@ -98,6 +98,11 @@ class Fleet {
   Result<ServerInfo> get_even_deleted(const Caller& caller, std::string_view id, bool& deleted);
   Result<StopReceipt> stop(const Caller& caller, std::string_view id, ActOptions options = {});
   Result<ServerInfo> start(const Caller& caller, std::string_view id, ActOptions options = {});
+  // Any lifecycle action of the transition table (reboot, pause, shelve, ...).
+  Result<ServerInfo> perform(const Caller& caller, std::string_view id, Action action, ActOptions options = {});
+  // Back to running from whatever powered-off state the server is in: a
+  // start, unpause, resume or unshelve (transitions.h's power_on_action).
+  Result<ServerInfo> power_on(const Caller& caller, std::string_view id, ActOptions options = {});
   Result<ServerInfo> remove(const Caller& caller, std::string_view id, ActOptions options = {});
   Result<ServerInfo> lock(const Caller& caller, std::string_view id, std::string reason = {},
                           ActOptions options = {});
@@ -178,7 +183,9 @@ class Fleet {
     Millis now;
   };
   Result<Opened> open_for_change(const Caller& caller, std::string_view id, Action action, JournalEntry* call);
-  Result<ServerInfo> act(const Caller& caller, std::string_view id, Action action, ActOptions options);
+  // Runs `action` (or, with nullopt, the power-on action of the server's state).
+  Result<ServerInfo> act(const Caller& caller, std::string_view id, std::optional<Action> action,
+                         ActOptions options);
 
   // fleet_index.cpp
   RecordPtr find(std::string_view id) const;

@@ -19,7 +19,7 @@ LedgerEntry Fleet::ledger_entry(const ServerRecord& r, Millis now) const {
   e.stopped_ms = r.stopped_ms;
   if (!r.deleted_ms) {
     const Millis open = std::max<Millis>(now - r.billed_since, 0);
-    (powered_on(r.info.state) ? e.running_ms : e.stopped_ms) += open;
+    (powered_on(r.info.state, r.info.transition_from) ? e.running_ms : e.stopped_ms) += open;
   }
   e.billed_ms = e.running_ms + e.stopped_ms;
   return e;

@@ -19,6 +19,7 @@ void adopt(ServerRecord& into, ServerRecord&& from) {
   a.updated_ms = b.updated_ms;
   a.launched_ms = b.launched_ms;
   a.clean_shutdown = b.clean_shutdown;
+  a.transition_from = b.transition_from;
   a.tags = std::move(b.tags);
   a.metadata = std::move(b.metadata);
   a.attributes = std::move(b.attributes);
@@ -38,6 +39,7 @@ Event Fleet::event(const ServerRecord& s, EventKind kind, std::optional<State> o
   e.tenant = s.info.tenant;
   e.old_state = old_state;
   e.new_state = s.info.state;
+  e.transition_from = s.info.transition_from;
   e.at_ms = at;
   e.cause = cause;
   e.clean_shutdown = s.info.clean_shutdown;
@@ -47,9 +49,16 @@ Event Fleet::event(const ServerRecord& s, EventKind kind, std::optional<State> o
 
 void Fleet::change_state(ServerRecord& next, State to, Millis at, Action cause, std::vector<Event>& events) const {
   const Millis elapsed = std::max<Millis>(at - next.billed_since, 0);
-  (powered_on(next.info.state) ? next.running_ms : next.stopped_ms) += elapsed;
+  (powered_on(next.info.state, next.info.transition_from) ? next.running_ms : next.stopped_ms) += elapsed;
   next.billed_since = std::max(at, next.billed_since);
   const State from = next.info.state;
+  // Entering an in-between state remembers where the transition began (the
+  // views and billing of, say, a hard reboot of a stopped server need it).
+  if (task_under_way(to)) {
+    if (!task_under_way(from)) next.info.transition_from = from;
+  } else {
+    next.info.transition_from.reset();
+  }
   next.info.state = to;
   next.info.updated_ms = at;
   if (to == State::Running && !next.info.launched_ms) next.info.launched_ms = at;

@@ -39,6 +39,7 @@ struct ServerInfo {
   Millis updated_ms = 0;
   std::optional<Millis> launched_ms;  // the first time it reached Running
   bool clean_shutdown = false;        // the last stop shut the server down cleanly
+  std::optional<State> transition_from;  // in between: the settled state the transition began in
   Pairs tags;        // ordered key/value tags, as given
   Pairs metadata;    // key/value metadata
   Pairs attributes;  // adapter-owned properties ("nova.flavor", ...): stored, never read by the core

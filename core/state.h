@@ -9,19 +9,37 @@
 
 namespace core {
 
+// Settled states, and in-between ones (a transition under way: it settles
+// where the transition table says, or in its failed state).
 enum class State {
-  Provisioning,  // being created; settles to Running (or StartFailed)
+  Provisioning,  // in between: being created, then Running
   Running,
-  Stopping,      // a stop is under way; settles to Stopped (or StopFailed)
+  Stopping,      // in between: Stopped
   Stopped,
-  Starting,      // a start is under way; settles to Running (or StartFailed)
+  Starting,      // in between: Running
   StopFailed,
   StartFailed,
+  Rebooting,           // in between (a soft reboot): Running
+  RebootingHard,       // in between (a hard reboot, from any of several states): Running
+  Pausing,             // in between: Paused
+  Paused,              // memory kept, CPU stopped
+  Unpausing,           // in between: Running
+  Suspending,          // in between: Suspended
+  Suspended,           // memory saved to disk, powered off
+  Resuming,            // in between: Running
+  Shelving,            // in between (from any of several states): ShelvedOffloaded
+  Shelved,             // powered off, still on its host
+  ShelvingOffloading,  // in between: ShelvedOffloaded
+  ShelvedOffloaded,    // powered off, its host's resources given back
+  Unshelving,          // in between (from either shelved state): Running
 };
-inline constexpr int kStateCount = 7;
+inline constexpr int kStateCount = 20;
 
-enum class Action { Create, Stop, Start, Delete, Lock, Unlock, Update };
-inline constexpr int kActionCount = 7;
+enum class Action {
+  Create, Stop, Start, Delete, Lock, Unlock, Update,
+  Reboot, RebootHard, Pause, Unpause, Suspend, Resume, Shelve, ShelveOffload, Unshelve,
+};
+inline constexpr int kActionCount = 16;
 
 enum class LockOwner { Owner, Admin };
 
@@ -36,7 +54,9 @@ std::optional<Action> task_under_way(State s);
 
 // Whether the machine counts as powered on in that state: billing splits the
 // billed time into running (powered on) and stopped (powered off) seconds.
-bool powered_on(State s);
+// Paused, suspended and shelved count as off. An in-between state counts as
+// the state its transition began in (`from`); without one, as its own kind.
+bool powered_on(State s, std::optional<State> from = std::nullopt);
 
 }  // namespace core
 

@@ -1,45 +1,75 @@
 #include "core/transitions.h"
 
+#include <array>
+#include <initializer_list>
+
 namespace core {
 namespace {
 
-constexpr Transition kNotAllowed{};
+using enum State;
 
-Transition through(State via, State to, State failed) { return {true, via, to, failed}; }
-Transition unchanged(State s) { return {true, std::nullopt, s, s}; }
+// One row per lifecycle action: the states it is allowed from, the
+// in-between state while it lasts, where it settles and where an injected
+// failure leaves it (the failed state Transfer's view and Nova's ERROR show).
+struct Row {
+  Action action;
+  std::initializer_list<State> from;  // empty: any state
+  State via;
+  State to;
+  State failed;
+};
+
+// Nova's compute API allows each action from these vm_states (stop also from
+// ERROR; start also from a failed start, as Transfer retries one). Shelve
+// offloads at once (Nova's shelved_offload_time = 0), so it ends offloaded.
+const std::array<Row, 12> kTable = {{
+    {Action::Create, {}, Provisioning, Running, StartFailed},
+    {Action::Stop, {Running, StopFailed, StartFailed}, Stopping, Stopped, StopFailed},
+    {Action::Start, {Stopped, StartFailed}, Starting, Running, StartFailed},
+    {Action::Reboot, {Running}, Rebooting, Running, StartFailed},
+    {Action::RebootHard, {Running, Stopped, Paused, Suspended, StopFailed, StartFailed}, RebootingHard, Running,
+     StartFailed},
+    {Action::Pause, {Running}, Pausing, Paused, StopFailed},
+    {Action::Unpause, {Paused}, Unpausing, Running, StartFailed},
+    {Action::Suspend, {Running}, Suspending, Suspended, StopFailed},
+    {Action::Resume, {Suspended}, Resuming, Running, StartFailed},
+    {Action::Shelve, {Running, Stopped, Paused, Suspended}, Shelving, ShelvedOffloaded, StopFailed},
+    {Action::ShelveOffload, {Shelved}, ShelvingOffloading, ShelvedOffloaded, StopFailed},
+    {Action::Unshelve, {Shelved, ShelvedOffloaded}, Unshelving, Running, StartFailed},
+}};
+
+const Row* row_of(Action action) {
+  for (const auto& row : kTable)
+    if (row.action == action) return &row;
+  return nullptr;
+}
+
+bool listed(std::initializer_list<State> states, State s) {
+  for (auto candidate : states)
+    if (candidate == s) return true;
+  return states.size() == 0;
+}
 
 }  // namespace
 
 Transition transition(Action action, State from) {
-  switch (action) {
-    case Action::Create:
-      return through(State::Provisioning, State::Running, State::StartFailed);
-    case Action::Stop:
-      // Nova stops ACTIVE or ERROR servers; both failed states show as ERROR.
-      if (from == State::Running || from == State::StopFailed || from == State::StartFailed)
-        return through(State::Stopping, State::Stopped, State::StopFailed);
-      return kNotAllowed;
-    case Action::Start:
-      // Nova starts only SHUTOFF servers; Transfer also retries a failed start.
-      if (from == State::Stopped || from == State::StartFailed)
-        return through(State::Starting, State::Running, State::StartFailed);
-      return kNotAllowed;
-    case Action::Delete:
-    case Action::Lock:
-    case Action::Unlock:
-    case Action::Update:
-      return unchanged(from);
+  if (const auto* row = row_of(action)) {
+    if (!listed(row->from, from)) return {};
+    return {true, row->via, row->to, row->failed};
   }
-  return kNotAllowed;
+  // Delete, lock, unlock and update change no state, from any state.
+  return {true, std::nullopt, from, from};
 }
 
 std::optional<Transition> settling(State in_between) {
-  for (int a = 0; a < kActionCount; ++a) {
-    for (int s = 0; s < kStateCount; ++s) {
-      const auto t = transition(static_cast<Action>(a), static_cast<State>(s));
-      if (t.allowed && t.via == in_between) return t;
-    }
-  }
+  for (const auto& row : kTable)
+    if (row.via == in_between) return Transition{true, row.via, row.to, row.failed};
+  return std::nullopt;
+}
+
+std::optional<Action> power_on_action(State from) {
+  for (auto action : {Action::Start, Action::Unpause, Action::Resume, Action::Unshelve})
+    if (listed(row_of(action)->from, from)) return action;
   return std::nullopt;
 }
 

@@ -23,6 +23,11 @@ Transition transition(Action action, State from);
 // it belongs to, i.e. where it settles and where it fails. Nothing otherwise.
 std::optional<Transition> settling(State in_between);
 
+// The action that brings a server that is powered off in `from` back to
+// running: start, unpause, resume or unshelve (Transfer's StartServer does
+// whichever applies). Nothing when none applies.
+std::optional<Action> power_on_action(State from);
+
 // Whether `from -> to` is a step that the table can produce (an edge of the
 // state machine). Tests use it to check event logs.
 bool legal_step(State from, State to);

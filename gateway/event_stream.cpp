@@ -51,7 +51,7 @@ std::string event_json(const core::Event& e, core::Tenants& tenants) {
     if (e.old_state) write_string(w, core::name(*e.old_state));
     else w.Null();
     write_field(w, "new_state", core::name(e.new_state));
-    write_state_views(w, e.new_state);
+    write_state_views(w, e.new_state, e.transition_from);
     w.Key("cause");
     if (e.cause) write_string(w, core::name(*e.cause));
     else w.Null();

@@ -36,7 +36,7 @@ void read_transition(Reader& r, const Value& s, const std::string& path, core::S
   auto it = s.FindMember("transition");
   if (it == s.MemberEnd() || r.failed()) return;
   const auto where = path + ".transition";
-  if (!r.object(it->value, where, {"action", "due_ms", "fails"})) return;
+  if (!r.object(it->value, where, {"action", "due_ms", "fails", "from"})) return;
   const auto settles = core::settling(rec.info.state);
   if (!settles) return r.fail(where, fmt::format("a server in state '{}' has no transition under way",
                                                  core::name(rec.info.state)));
@@ -48,6 +48,11 @@ void read_transition(Reader& r, const Value& s, const std::string& path, core::S
     return r.fail(where + ".action", fmt::format("'{}' is not the action under way in state '{}'", action_text,
                                                  core::name(rec.info.state)));
   if (!due) return r.fail(where, "'due_ms' is required");
+  if (auto from = r.string(it->value, "from", where, false)) {
+    rec.info.transition_from = core::parse_state(*from);
+    if (!rec.info.transition_from || core::task_under_way(*rec.info.transition_from))
+      return r.fail(where + ".from", fmt::format("'{}' is not a settled core state", *from));
+  }
   rec.pending = core::PendingTransition{*action, settles->to, settles->failed,
                                         r.boolean(it->value, "fails", where).value_or(false), *due, 0};
 }
@@ -86,8 +91,9 @@ void read_fleet_servers(Reader& r, const Value& doc, std::vector<ServerSeed>& ou
     const auto state = r.string(s, "state", path, false).value_or("running");
     if (auto parsed = core::parse_state(state)) info.state = *parsed;
     else if (!r.failed())
-      r.fail(path + ".state", fmt::format("'{}' is not a core state (provisioning, running, stopping, "
-                                          "stopped, starting, stop_failed, start_failed)", state));
+      r.fail(path + ".state", fmt::format("'{}' is not a core state (running, stopped, paused, suspended, "
+                                          "shelved, shelved_offloaded, ...: see the README's state table)",
+                                          state));
     info.uuid = core::ascii_lower(r.string(s, "id", path, false).value_or(""));
     if (!r.failed() && !info.uuid.empty() && !core::is_uuid(info.uuid))
       r.fail(path + ".id", fmt::format("'{}' is not a UUID", info.uuid));
@@ -197,6 +203,7 @@ std::string write_fleet_file(const std::vector<core::ServerRecord>& records, con
       number("due_ms", rec.pending->due_ms);
       w.Key("fails");
       w.Bool(rec.pending->fail);
+      if (s.transition_from) field("from", core::name(*s.transition_from));
       w.EndObject();
     }
     if (rec.deleted_ms) number("deleted_ms", *rec.deleted_ms);

@@ -5,8 +5,8 @@
 
 namespace gateway {
 
-void write_state_views(JsonWriter& w, core::State state) {
-  const auto nova = nova::status_view(state);
+void write_state_views(JsonWriter& w, core::State state, std::optional<core::State> from) {
+  const auto nova = nova::status_view(state, from);
   w.Key("nova");
   w.StartObject();
   write_field(w, "status", nova.status);

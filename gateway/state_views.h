@@ -9,7 +9,8 @@
 
 namespace gateway {
 
-void write_state_views(JsonWriter& w, core::State state);
+// `from`: for an in-between state, the settled state its transition began in.
+void write_state_views(JsonWriter& w, core::State state, std::optional<core::State> from = std::nullopt);
 void write_tenant(JsonWriter& w, const core::TenantInfo& tenant);
 
 }  // namespace gateway

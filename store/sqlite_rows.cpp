@@ -17,7 +17,8 @@ CREATE TABLE servers(
   tags TEXT NOT NULL, metadata TEXT NOT NULL, attributes TEXT NOT NULL,
   pending_action TEXT, pending_to TEXT, pending_failed TEXT, pending_fail INTEGER, pending_due_ms INTEGER,
   pending_journal_id INTEGER,
-  billed_since INTEGER NOT NULL, running_ms INTEGER NOT NULL, stopped_ms INTEGER NOT NULL, deleted_ms INTEGER);
+  billed_since INTEGER NOT NULL, running_ms INTEGER NOT NULL, stopped_ms INTEGER NOT NULL, deleted_ms INTEGER,
+  transition_from TEXT);
 CREATE TABLE journal(
   id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, api TEXT NOT NULL, operation TEXT NOT NULL,
   caller TEXT NOT NULL, caller_scope TEXT NOT NULL, tenant INTEGER, server_uuid TEXT NOT NULL,
@@ -92,7 +93,7 @@ std::optional<core::Pairs> decode_pairs(std::string_view text) {
 Statements::Statements(sqlite3* db)
     : put_tenant(db, "INSERT OR REPLACE INTO tenants VALUES(?1,?2,?3,?4)"),
       put_server(db, "INSERT OR REPLACE INTO servers VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-                     "?17,?18,?19,?20,?21,?22,?23,?24,?25)"),
+                     "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)"),
       put_journal(db, "INSERT OR REPLACE INTO journal VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
                       "?17,?18,?19)"),
       settle_journal(db, "UPDATE journal SET settled_ms=?2, transition_failed=?3 WHERE id=?1"),
@@ -128,6 +129,7 @@ bool put_server(Statements& s, const core::ServerRecord& r) {
     for (int at = 16; at <= 21; ++at) st.bind_null(at);
   }
   st.bind(22, r.billed_since).bind(23, r.running_ms).bind(24, r.stopped_ms).bind(25, r.deleted_ms);
+  bind_name(st, 26, maybe_name(i.transition_from));
   return run(st);
 }
 
@@ -219,6 +221,7 @@ std::optional<std::string> read_servers(sqlite3* db, core::StoredState& state) {
     r.running_ms = s.integer(22);
     r.stopped_ms = s.integer(23);
     r.deleted_ms = s.maybe_integer(24);
+    i.transition_from = parsed<core::State>(s, 25, core::parse_state, problem, "state");
     if (!problem.empty()) return fmt::format("servers, row {}: {}", i.seq, problem);
     state.servers.push_back(std::move(r));
   }

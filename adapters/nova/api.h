@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,7 +60,7 @@ struct StatusView {
   std::string_view task_state;
   int power_state = 0;
 };
-StatusView status_view(core::State state);
+StatusView status_view(core::State state, std::optional<core::State> from = std::nullopt);
 
 // GATEWAY.md's default users (demo, alt, viewer, admin).
 std::vector<User> default_users();

@@ -33,18 +33,37 @@ Fault unauthorized() {
 }
 
 std::string policy_name(core::Action action, bool unlock_override) {
+  using enum core::Action;
   switch (action) {
-    case core::Action::Stop: return "os_compute_api:servers:stop";
-    case core::Action::Start: return "os_compute_api:servers:start";
-    case core::Action::Delete: return "os_compute_api:servers:delete";
-    case core::Action::Create: return "os_compute_api:servers:create";
-    case core::Action::Lock: return "os_compute_api:os-lock-server:lock";
-    case core::Action::Unlock:
+    case Stop: return "os_compute_api:servers:stop";
+    case Start: return "os_compute_api:servers:start";
+    case Delete: return "os_compute_api:servers:delete";
+    case Create: return "os_compute_api:servers:create";
+    case Lock: return "os_compute_api:os-lock-server:lock";
+    case Unlock:
       return unlock_override ? "os_compute_api:os-lock-server:unlock:unlock_override"
                              : "os_compute_api:os-lock-server:unlock";
-    case core::Action::Update: return "os_compute_api:servers:update";
+    case Update: return "os_compute_api:servers:update";
+    case Reboot:
+    case RebootHard: return "os_compute_api:servers:reboot";
+    case Pause: return "os_compute_api:os-pause-server:pause";
+    case Unpause: return "os_compute_api:os-pause-server:unpause";
+    case Suspend: return "os_compute_api:os-suspend-server:suspend";
+    case Resume: return "os_compute_api:os-suspend-server:resume";
+    case Shelve: return "os_compute_api:os-shelve:shelve";
+    case ShelveOffload: return "os_compute_api:os-shelve:shelve_offload";
+    case Unshelve: return "os_compute_api:os-shelve:unshelve";
   }
   return "os_compute_api:servers:update";
+}
+
+std::string_view action_name(core::Action action) {
+  using enum core::Action;
+  switch (action) {
+    case RebootHard: return "reboot";
+    case ShelveOffload: return "shelveOffload";
+    default: return core::name(action);
+  }
 }
 
 namespace {
@@ -58,7 +77,7 @@ Fault words_of(const core::Error& e) {
       const auto view = status_view(e.state);
       const bool task = !view.task_state.empty();
       return make(409, "conflictingRequest",
-                  fmt::format("Cannot '{}' instance {} while it is in {} {}", core::name(e.action), e.subject,
+                  fmt::format("Cannot '{}' instance {} while it is in {} {}", action_name(e.action), e.subject,
                               task ? "task_state" : "vm_state", task ? view.task_state : view.vm_state));
     }
     case core::ErrorCode::Locked:

@@ -33,4 +33,8 @@ std::string fault_body(const Fault& f);
 // The policy name Nova checks for an action (os_compute_api:servers:stop, ...).
 std::string policy_name(core::Action action, bool unlock_override);
 
+// Nova's name for an action, in its 409 messages and instance actions:
+// "stop", "reboot" (soft or hard), "shelveOffload", ...
+std::string_view action_name(core::Action action);
+
 }  // namespace nova

@@ -19,28 +19,27 @@ namespace {
 constexpr std::size_t kMaxLimit = 1000;  // Nova's [api] max_limit
 constexpr std::string_view kHost = "gateway-host";
 
-// Nova's action name for a journaled change, or nothing for what Nova does not record.
-std::optional<std::string_view> nova_action(core::Action a) {
-  switch (a) {
-    case core::Action::Create: return "create";
-    case core::Action::Delete: return "delete";
-    case core::Action::Stop: return "stop";
-    case core::Action::Start: return "start";
-    case core::Action::Lock: return "lock";
-    case core::Action::Unlock: return "unlock";
-    case core::Action::Update: return std::nullopt;
-  }
-  return std::nullopt;
-}
+// Whether Nova records the action as an instance action (an update is not one).
+bool recorded(core::Action a) { return a != core::Action::Update; }
 
 // The compute manager's function behind an action: its event's name. Lock
 // and unlock are done by the API alone: no event.
 std::optional<std::string_view> event_name(core::Action a) {
+  using enum core::Action;
   switch (a) {
-    case core::Action::Create: return "compute__do_build_and_run_instance";
-    case core::Action::Delete: return "compute_terminate_instance";
-    case core::Action::Stop: return "compute_stop_instance";
-    case core::Action::Start: return "compute_start_instance";
+    case Create: return "compute__do_build_and_run_instance";
+    case Delete: return "compute_terminate_instance";
+    case Stop: return "compute_stop_instance";
+    case Start: return "compute_start_instance";
+    case Reboot:
+    case RebootHard: return "compute_reboot_instance";
+    case Pause: return "compute_pause_instance";
+    case Unpause: return "compute_unpause_instance";
+    case Suspend: return "compute_suspend_instance";
+    case Resume: return "compute_resume_instance";
+    case Shelve: return "compute_shelve_instance";
+    case ShelveOffload: return "compute_shelve_offload_instance";
+    case Unshelve: return "compute_unshelve_instance";
     default: return std::nullopt;
   }
 }
@@ -94,7 +93,7 @@ std::vector<core::JournalEntry> Service::server_actions(const std::string& uuid)
   q.newest_first = true;
   q.limit = fleet.journal().max_entries();
   auto entries = fleet.journal().read(q);
-  std::erase_if(entries, [](const core::JournalEntry& e) { return !nova_action(*e.action); });
+  std::erase_if(entries, [](const core::JournalEntry& e) { return !recorded(*e.action); });
   return entries;
 }
 
@@ -113,7 +112,7 @@ std::optional<core::ServerInfo> Service::action_server(httplib::Response& res, c
 }
 
 void Service::write_action(Writer& w, const core::JournalEntry& e, const Call& call) {
-  field(w, "action", *nova_action(*e.action));
+  field(w, "action", action_name(*e.action));
   field(w, "instance_uuid", e.server_uuid);
   field(w, "request_id", e.request_id);
   field(w, "user_id", e.caller);

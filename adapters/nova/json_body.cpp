@@ -135,15 +135,44 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
   const auto name = text_of(key);
   if (sent_name) *sent_name = name;
 
+  // Actions whose value Nova does not check: the key alone decides.
+  static constexpr std::array<std::pair<std::string_view, core::Action>, 10> kPlain = {{
+      {"os-stop", core::Action::Stop}, {"os-start", core::Action::Start}, {"unlock", core::Action::Unlock},
+      {"pause", core::Action::Pause}, {"unpause", core::Action::Unpause}, {"suspend", core::Action::Suspend},
+      {"resume", core::Action::Resume}, {"shelve", core::Action::Shelve},
+      {"shelveOffload", core::Action::ShelveOffload}, {"unshelve", core::Action::Unshelve}}};
   ActionRequest request;
-  if (name == "os-stop") {
-    request = {ServerAction::Stop, "os-stop", {}};
-  } else if (name == "os-start") {
-    request = {ServerAction::Start, "os-start", {}};
-  } else if (name == "unlock") {
-    request = {ServerAction::Unlock, "unlock", {}};
+  for (const auto& [wire, action] : kPlain)
+    if (name == wire) request = {action, wire, {}};
+  if (name == "unshelve" && version.at_least(77) && !value.IsNull()) {
+    // From 2.77: null, or {"availability_zone": <name>} and nothing else.
+    if (!value.IsObject()) return invalid("unshelve", value, "is not of type 'object', 'null'");
+    for (const auto& m : value.GetObject())
+      if (text_of(m.name) != "availability_zone")
+        return invalid("unshelve", value,
+                       fmt::format("Additional properties are not allowed ('{}' was unexpected)", text_of(m.name)));
+    if (!value.HasMember("availability_zone"))
+      return invalid("unshelve", value, "'availability_zone' is a required property");
+    const auto& zone = value["availability_zone"];
+    if (!zone.IsString()) return invalid("availability_zone", zone, "is not of type 'string'");
+    if (text_of(zone) != kAvailabilityZone)
+      return bad_request(fmt::format("The requested availability zone is not available"));
+  } else if (name == "reboot") {
+    if (!value.IsObject()) return invalid("reboot", value, "is not of type 'object'");
+    for (const auto& m : value.GetObject())
+      if (text_of(m.name) != "type")
+        return invalid("reboot", value,
+                       fmt::format("Additional properties are not allowed ('{}' was unexpected)", text_of(m.name)));
+    if (!value.HasMember("type")) return invalid("reboot", value, "'type' is a required property");
+    const auto& type = value["type"];
+    const auto kind = type.IsString() ? text_of(type) : std::string_view{};
+    const bool hard = kind == "HARD" || kind == "Hard" || kind == "hard";
+    const bool soft = kind == "SOFT" || kind == "Soft" || kind == "soft";
+    if (!hard && !soft)
+      return invalid("type", type, "is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']");
+    request = {hard ? core::Action::RebootHard : core::Action::Reboot, "reboot", {}};
   } else if (name == "lock") {
-    request = {ServerAction::Lock, "lock", {}};
+    request = {core::Action::Lock, "lock", {}};
     // Before 2.73 Nova has no schema for lock and ignores its value; from
     // 2.73 it is null or {"locked_reason": "<1..255 characters>"}.
     if (version.at_least(73) && !value.IsNull()) {
@@ -160,8 +189,7 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
         request.locked_reason = std::string(text_of(reason));
       }
     }
-  } else {
-    // The value of os-stop / os-start / unlock is not checked (NOVA.md).
+  } else if (request.name.empty()) {
     auto fault = bad_request(fmt::format("There is no such action: {}", name));
     fault.result = "unknown_operation";
     return fault;

@@ -20,15 +20,16 @@ namespace nova {
 // error) and validates UTF-8. False when the text is not JSON.
 bool parse_json(std::string_view body, rapidjson::Document& doc);
 
-enum class ServerAction { Stop, Start, Lock, Unlock };
-
 struct ActionRequest {
-  ServerAction action = ServerAction::Stop;
-  std::string_view name;      // as on the wire: "os-stop", ... (static storage)
+  core::Action action = core::Action::Stop;
+  std::string_view name;      // as on the wire: "os-stop", "reboot", ... (static storage)
   std::string locked_reason;  // lock from 2.73, may be empty
 };
 
-// POST /servers/{id}/action: exactly one key, a known action, a valid lock body.
+// POST /servers/{id}/action: exactly one key, a known action, its body valid
+// as Nova's schema for the microversion (reboot's type, lock's reason from
+// 2.73, unshelve's availability zone from 2.77); the value of the others is
+// not checked, as Nova does not.
 // `sent_name`, if given, gets the action's key as the client sent it (even an unknown one).
 std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Version& version,
                                                 std::string* sent_name = nullptr);

@@ -162,7 +162,7 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
     query.filter = [&](const core::ServerInfo& s) {
       if (no_status_matches) return false;
       if (name && !std::regex_search(s.name, *name)) return false;
-      return status.empty() || status_view(s.state).status == status;
+      return status.empty() || status_view(s.state, s.transition_from).status == status;
     };
   }
   const auto page = fleet.list(query);
@@ -269,21 +269,20 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
   if (!options) return;
   std::optional<core::Error> error;
   switch (request.action) {
-    case ServerAction::Stop: {
+    case core::Action::Stop: {
       auto stopped = fleet.stop(call.caller, id, *options);
       if (!stopped) error = stopped.error();
       else res.set_header("Billing-Note", std::string(stopped->billing_note));
       break;
     }
-    case ServerAction::Start:
-      if (auto r = fleet.start(call.caller, id, *options); !r) error = r.error();
-      break;
-    case ServerAction::Lock:
+    case core::Action::Lock:
       if (auto r = fleet.lock(call.caller, id, std::move(request.locked_reason), *options); !r) error = r.error();
       break;
-    case ServerAction::Unlock:
+    case core::Action::Unlock:
       if (auto r = fleet.unlock(call.caller, id, *options); !r) error = r.error();
       break;
+    default:
+      if (auto r = fleet.perform(call.caller, id, request.action, *options); !r) error = r.error();
   }
   if (error) return send_fault(res, call, from_core(*error));
   res.status = 202;

@@ -1,19 +1,54 @@
-// GATEWAY.md's state mapping, Nova side: one row per core state.
+// GATEWAY.md's and NOVA.md's state mapping, Nova side: status / vm_state /
+// task_state / power_state per core state. A transition that can start from
+// several states (hard reboot, shelve, unshelve) keeps the status and
+// vm_state of where it began, as Nova keeps vm_state while task_state runs.
 #include "adapters/nova/api.h"
 
 namespace nova {
+namespace {
 
-StatusView status_view(core::State state) {
+StatusView settled(core::State state) {
+  using enum core::State;
   switch (state) {
-    case core::State::Provisioning: return {"BUILD", "building", "spawning", 0};
-    case core::State::Running: return {"ACTIVE", "active", "", 1};
-    case core::State::Stopping: return {"ACTIVE", "active", "powering-off", 1};
-    case core::State::Stopped: return {"SHUTOFF", "stopped", "", 4};
-    case core::State::Starting: return {"SHUTOFF", "stopped", "powering-on", 4};
-    case core::State::StopFailed: return {"ERROR", "error", "", 1};
-    case core::State::StartFailed: return {"ERROR", "error", "", 4};
+    case Running: return {"ACTIVE", "active", "", 1};
+    case Stopped: return {"SHUTOFF", "stopped", "", 4};
+    case StopFailed: return {"ERROR", "error", "", 1};
+    case StartFailed: return {"ERROR", "error", "", 4};
+    case Paused: return {"PAUSED", "paused", "", 3};
+    case Suspended: return {"SUSPENDED", "suspended", "", 4};
+    case Shelved: return {"SHELVED", "shelved", "", 4};
+    case ShelvedOffloaded: return {"SHELVED_OFFLOADED", "shelved_offloaded", "", 4};
+    default: return {"ERROR", "error", "", 0};
   }
-  return {"ERROR", "error", "", 0};
+}
+
+// `base` with a task under way.
+StatusView with_task(StatusView base, std::string_view task) {
+  base.task_state = task;
+  return base;
+}
+
+}  // namespace
+
+StatusView status_view(core::State state, std::optional<core::State> from) {
+  using enum core::State;
+  switch (state) {
+    case Provisioning: return {"BUILD", "building", "spawning", 0};
+    case Stopping: return with_task(settled(Running), "powering-off");
+    case Starting: return with_task(settled(Stopped), "powering-on");
+    case Rebooting: return {"REBOOT", "active", "rebooting", 1};
+    case RebootingHard:
+      if (!from || *from == Running) return {"HARD_REBOOT", "active", "rebooting_hard", 1};
+      return with_task(settled(*from), "rebooting_hard");
+    case Pausing: return with_task(settled(Running), "pausing");
+    case Unpausing: return with_task(settled(Paused), "unpausing");
+    case Suspending: return with_task(settled(Running), "suspending");
+    case Resuming: return with_task(settled(Suspended), "resuming");
+    case Shelving: return with_task(settled(from.value_or(Running)), "shelving");
+    case ShelvingOffloading: return with_task(settled(Shelved), "shelving_offloading");
+    case Unshelving: return with_task(settled(from.value_or(ShelvedOffloaded)), "unshelving");
+    default: return settled(state);
+  }
 }
 
 }  // namespace nova

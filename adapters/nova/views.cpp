@@ -139,7 +139,7 @@ void write_flavor(Writer& w, const Flavor& f, const std::string& base, const Ver
 }
 
 void write_server_detail(Writer& w, const core::ServerInfo& s, const ViewContext& c, bool show) {
-  const auto view = status_view(s.state);
+  const auto view = status_view(s.state, s.transition_from);
   const auto& v = c.version;
   w.StartObject();
   field(w, "id", s.uuid);
@@ -204,7 +204,7 @@ void write_server_detail(Writer& w, const core::ServerInfo& s, const ViewContext
     w.Key("progress");
     w.Int(view.status == "ACTIVE" ? 100 : 0);
   }
-  field(w, "OS-EXT-AZ:availability_zone", "nova");
+  field(w, "OS-EXT-AZ:availability_zone", kAvailabilityZone);
   field(w, "config_drive", "");
   w.Key("key_name");
   w.Null();

@@ -22,6 +22,9 @@ inline constexpr std::string_view kImageAttr = "nova.image";
 inline constexpr std::string_view kUserAttr = "nova.user_id";
 inline constexpr std::string_view kDescriptionAttr = "nova.description";
 
+// The one availability zone there is (Nova's default name for it).
+inline constexpr std::string_view kAvailabilityZone = "nova";
+
 struct ViewContext {
   std::string base;  // http://host:port
   Version version;

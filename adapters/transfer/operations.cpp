@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "adapters/transfer/api.h"
 #include "adapters/transfer/model.h"
 #include "adapters/transfer/views.h"
 
@@ -126,8 +127,8 @@ Reply stop_server(Context& c, const rapidjson::Value& body) {
   auto stopped = c.fleet.stop(c.caller, *id, c.options);
   if (!stopped) {
     const auto& e = stopped.error();
-    const bool already = e.code == core::ErrorCode::InvalidState &&
-                         (e.state == core::State::Stopped || e.state == core::State::Stopping);
+    const auto seen = state_name(e.state);  // paused, suspended, shelved: OFFLINE too
+    const bool already = e.code == core::ErrorCode::InvalidState && (seen == "OFFLINE" || seen == "STOPPING");
     if (!already) return fail(e, "StopServer");
   }
   return Reply{{}, true, std::nullopt};
@@ -137,12 +138,12 @@ Reply start_server(Context& c, const rapidjson::Value& body) {
   Input in(body);
   const auto id = in.server_id();
   if (in.error()) return fail(invalid_request(*in.error()));
-  auto started = c.fleet.start(c.caller, *id, c.options);
+  // Whatever brings an OFFLINE server back: a start, unpause, resume or unshelve.
+  auto started = c.fleet.power_on(c.caller, *id, c.options);
   if (!started) {
     const auto& e = started.error();
-    const bool already = e.code == core::ErrorCode::InvalidState &&
-                         (e.state == core::State::Running || e.state == core::State::Starting ||
-                          e.state == core::State::Provisioning);
+    const auto seen = state_name(e.state);  // a reboot under way: STARTING too
+    const bool already = e.code == core::ErrorCode::InvalidState && (seen == "ONLINE" || seen == "STARTING");
     if (!already) return fail(e, "StartServer");
   }
   return Reply{};

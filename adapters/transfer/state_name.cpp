@@ -1,17 +1,34 @@
-// GATEWAY.md's state mapping, Transfer side: one name per core state.
+// GATEWAY.md's and NOVA.md's state mapping, Transfer side: one name per core
+// state. Transfer has six states; a state it lacks shows as the nearest one:
+// paused, suspended and shelved servers do not serve (OFFLINE), a reboot or
+// any way back to running is STARTING, any way down is STOPPING.
 #include "adapters/transfer/api.h"
 
 namespace transfer {
 
 std::string_view state_name(core::State state) {
+  using enum core::State;
   switch (state) {
-    case core::State::Provisioning: return "STARTING";
-    case core::State::Running: return "ONLINE";
-    case core::State::Stopping: return "STOPPING";
-    case core::State::Stopped: return "OFFLINE";
-    case core::State::Starting: return "STARTING";
-    case core::State::StopFailed: return "STOP_FAILED";
-    case core::State::StartFailed: return "START_FAILED";
+    case Running: return "ONLINE";
+    case Stopped:
+    case Paused:
+    case Suspended:
+    case Shelved:
+    case ShelvedOffloaded: return "OFFLINE";
+    case Stopping:
+    case Pausing:
+    case Suspending:
+    case Shelving:
+    case ShelvingOffloading: return "STOPPING";
+    case Provisioning:
+    case Starting:
+    case Rebooting:
+    case RebootingHard:
+    case Unpausing:
+    case Resuming:
+    case Unshelving: return "STARTING";
+    case StopFailed: return "STOP_FAILED";
+    case StartFailed: return "START_FAILED";
   }
   return "OFFLINE";
 }

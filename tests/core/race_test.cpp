@@ -10,6 +10,7 @@
 #include "core/transitions.h"
 #include "fixture.h"
 
+using core::Action;
 using core::State;
 
 namespace {
@@ -76,6 +77,44 @@ TEST_CASE("16 threads hammering stop/start on one server and on many") {
   std::int64_t total = 0;
   for (auto c : counts) total += c;
   CHECK(total == 8);
+}
+
+TEST_CASE("16 threads hammering every lifecycle action, with transitions in flight, keep every log legal") {
+  test::FleetFixture f;
+  // Some actions settle at once, others stay under way until the clock moves.
+  for (auto a : {Action::Reboot, Action::Pause, Action::Shelve, Action::Unshelve}) f.fleet.set_transition_ms(a, 5);
+  constexpr Action kActions[] = {Action::Stop,    Action::Start,  Action::Reboot, Action::RebootHard,
+                                 Action::Pause,   Action::Unpause, Action::Suspend, Action::Resume,
+                                 Action::Shelve,  Action::ShelveOffload, Action::Unshelve};
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(f.seed(State::Running).uuid);
+  std::atomic<int> ok{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 1500; ++i) {
+        const auto& id = ids[t % 2 == 0 ? 0 : (t * 7 + i) % ids.size()];
+        const auto action = kActions[(t * 31 + i * 17) % std::size(kActions)];
+        auto r = action == Action::Stop ? f.fleet.stop(f.owner, id).ok()
+                 : (i % 5 == 0)         ? f.fleet.power_on(f.owner, id).ok()
+                                        : f.fleet.perform(f.owner, id, action).ok();
+        (r ? ok : refused)++;
+        if (i % 50 == 0) f.clock.advance(3);  // transitions settle while others act
+        if (i % 97 == 0) f.fleet.settle_due();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  f.clock.advance(100);
+  f.fleet.settle_due();
+  CHECK(ok > 100);
+  CHECK(refused > 100);
+  check_logs(f);
+  std::int64_t total = 0;
+  for (auto c : f.fleet.count_by_state()) total += c;
+  CHECK(total == 6);
+  // Nothing is left half-way.
+  for (const auto& id : ids) CHECK_FALSE(core::task_under_way(f.state_of(id)).has_value());
 }
 
 TEST_CASE("concurrent creates and deletes keep the indexes consistent") {

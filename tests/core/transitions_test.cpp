@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <initializer_list>
+#include <utility>
+
 #include "core/transitions.h"
 #include "fixture.h"
 
@@ -9,19 +13,42 @@ using core::State;
 
 namespace {
 
-constexpr State kAllStates[] = {State::Provisioning, State::Running,    State::Stopping,   State::Stopped,
-                                State::Starting,     State::StopFailed, State::StartFailed};
+constexpr State kAllStates[] = {
+    State::Provisioning, State::Running,       State::Stopping,   State::Stopped,   State::Starting,
+    State::StopFailed,   State::StartFailed,   State::Rebooting,  State::RebootingHard, State::Pausing,
+    State::Paused,       State::Unpausing,     State::Suspending, State::Suspended, State::Resuming,
+    State::Shelving,     State::Shelved,       State::ShelvingOffloading, State::ShelvedOffloaded,
+    State::Unshelving};
 
-// The expected lifecycle, written out by hand: where each action settles from
-// each state (with transitions of 0 ms), or nothing when it is not allowed.
+constexpr Action kAllActions[] = {Action::Stop,   Action::Start,  Action::Reboot,  Action::RebootHard,
+                                  Action::Pause,  Action::Unpause, Action::Suspend, Action::Resume,
+                                  Action::Shelve, Action::ShelveOffload, Action::Unshelve, Action::Lock,
+                                  Action::Unlock, Action::Update, Action::Delete};
+
+bool one_of(State s, std::initializer_list<State> states) {
+  return std::find(states.begin(), states.end(), s) != states.end();
+}
+
+// The expected lifecycle, written out by hand from NOVA.md: where each
+// action settles from each state (with transitions of 0 ms), or nothing
+// when it is not allowed.
 std::optional<State> expected_end(Action action, State from) {
+  using enum State;
   switch (action) {
-    case Action::Stop:
-      if (from == State::Running || from == State::StopFailed || from == State::StartFailed) return State::Stopped;
-      return std::nullopt;
-    case Action::Start:
-      if (from == State::Stopped || from == State::StartFailed) return State::Running;
-      return std::nullopt;
+    case Action::Stop: return one_of(from, {Running, StopFailed, StartFailed}) ? std::optional(Stopped) : std::nullopt;
+    case Action::Start: return one_of(from, {Stopped, StartFailed}) ? std::optional(Running) : std::nullopt;
+    case Action::Reboot: return from == Running ? std::optional(Running) : std::nullopt;
+    case Action::RebootHard:
+      return one_of(from, {Running, Stopped, Paused, Suspended, StopFailed, StartFailed}) ? std::optional(Running)
+                                                                                          : std::nullopt;
+    case Action::Pause: return from == Running ? std::optional(Paused) : std::nullopt;
+    case Action::Unpause: return from == Paused ? std::optional(Running) : std::nullopt;
+    case Action::Suspend: return from == Running ? std::optional(Suspended) : std::nullopt;
+    case Action::Resume: return from == Suspended ? std::optional(Running) : std::nullopt;
+    case Action::Shelve:
+      return one_of(from, {Running, Stopped, Paused, Suspended}) ? std::optional(ShelvedOffloaded) : std::nullopt;
+    case Action::ShelveOffload: return from == Shelved ? std::optional(ShelvedOffloaded) : std::nullopt;
+    case Action::Unshelve: return one_of(from, {Shelved, ShelvedOffloaded}) ? std::optional(Running) : std::nullopt;
     case Action::Lock:
     case Action::Unlock:
     case Action::Update:
@@ -35,16 +62,15 @@ std::optional<State> expected_end(Action action, State from) {
 }  // namespace
 
 TEST_CASE("every (action, state) pair of the table, through the fleet") {
-  for (const auto action : {Action::Stop, Action::Start, Action::Lock, Action::Unlock, Action::Update, Action::Delete}) {
+  for (const auto action : kAllActions) {
     for (const auto from : kAllStates) {
       CAPTURE(core::name(action));
       CAPTURE(core::name(from));
       test::FleetFixture f;
-      // In-between states must stay put while we act on them.
-      for (auto a : {Action::Create, Action::Stop, Action::Start}) f.fleet.set_transition_ms(a, 1000);
+      // In-between states are seeded with a long transition, so they stay there.
+      for (int a = 0; a < core::kActionCount; ++a) f.fleet.set_transition_ms(static_cast<Action>(a), 1000);
       const auto server = f.seed(from);
-      f.fleet.set_transition_ms(Action::Stop, 0);
-      f.fleet.set_transition_ms(Action::Start, 0);
+      f.fleet.set_transition_ms(action, 0);
 
       core::Result<core::ServerInfo> result = core::internal("unset");
       switch (action) {
@@ -60,7 +86,7 @@ TEST_CASE("every (action, state) pair of the table, through the fleet") {
         case Action::Update:
           result = f.fleet.update(f.owner, server.uuid, [](core::Editable& e) { e.name = "renamed"; });
           break;
-        case Action::Create: break;
+        default: result = f.fleet.perform(f.owner, server.uuid, action); break;
       }
       const auto expected = expected_end(action, from);
       if (!expected) {
@@ -74,6 +100,7 @@ TEST_CASE("every (action, state) pair of the table, through the fleet") {
       }
       REQUIRE(result.ok());
       CHECK(result->state == *expected);
+      CHECK_FALSE(result->transition_from.has_value());
       if (action == Action::Delete) {
         CHECK(f.fleet.get(f.owner, server.uuid).error().code == ErrorCode::NotFound);
       } else {
@@ -81,6 +108,81 @@ TEST_CASE("every (action, state) pair of the table, through the fleet") {
       }
       CHECK(result->lock.locked == (action == Action::Lock));
     }
+  }
+}
+
+TEST_CASE("each in-between state names its transition, and settles where the table says") {
+  for (const auto action : kAllActions) {
+    for (const auto from : kAllStates) {
+      const auto t = core::transition(action, from);
+      if (!t.allowed || !t.via) continue;
+      CAPTURE(core::name(action));
+      CAPTURE(core::name(from));
+      CHECK(core::task_under_way(*t.via) == action);
+      const auto settles = core::settling(*t.via);
+      REQUIRE(settles.has_value());
+      CHECK(settles->to == t.to);
+      CHECK(core::legal_step(from, *t.via));
+      CHECK(core::legal_step(*t.via, t.to));
+      CHECK(core::legal_step(*t.via, t.failed));
+    }
+  }
+}
+
+TEST_CASE("a transition under way remembers where it began, for the views and for billing") {
+  test::FleetFixture f;
+  f.fleet.set_transition_ms(Action::RebootHard, 1000);
+  const auto s = f.seed(State::Stopped);
+  auto rebooting = f.fleet.perform(f.owner, s.uuid, Action::RebootHard);
+  REQUIRE(rebooting.ok());
+  CHECK(rebooting->state == State::RebootingHard);
+  CHECK(rebooting->transition_from == State::Stopped);
+  f.clock.advance(1000);
+  CHECK(f.state_of(s.uuid) == State::Running);
+  // Billing: the reboot of a stopped server was powered-off time.
+  const auto ledger = f.fleet.ledger();
+  CHECK(ledger[0].stopped_ms == 1000);
+  CHECK(ledger[0].running_ms == 0);
+}
+
+TEST_CASE("power_on brings any powered-off server back: start, unpause, resume or unshelve") {
+  for (const auto& [from, action] : {std::pair{State::Stopped, Action::Start}, std::pair{State::Paused, Action::Unpause},
+                                    std::pair{State::Suspended, Action::Resume},
+                                    std::pair{State::Shelved, Action::Unshelve},
+                                    std::pair{State::ShelvedOffloaded, Action::Unshelve},
+                                    std::pair{State::StartFailed, Action::Start}}) {
+    CAPTURE(core::name(from));
+    test::FleetFixture f;
+    const auto s = f.seed(from);
+    core::JournalEntry call;
+    call.status = 200;
+    core::ActOptions options;
+    options.call = &call;
+    auto on = f.fleet.power_on(f.owner, s.uuid, options);
+    REQUIRE(on.ok());
+    CHECK(on->state == State::Running);
+    CHECK(call.action == action);
+  }
+  test::FleetFixture f;
+  auto refused = f.fleet.power_on(f.owner, f.seed(State::Running).uuid);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::InvalidState);
+}
+
+TEST_CASE("paused, suspended and shelved servers are billed as powered off") {
+  for (const auto& [action, settled] : {std::pair{Action::Pause, State::Paused},
+                                       std::pair{Action::Suspend, State::Suspended},
+                                       std::pair{Action::Shelve, State::ShelvedOffloaded}}) {
+    CAPTURE(core::name(action));
+    test::FleetFixture f;
+    const auto s = f.seed(State::Running);
+    f.clock.advance(10'000);
+    REQUIRE(f.fleet.perform(f.owner, s.uuid, action)->state == settled);
+    f.clock.advance(30'000);
+    const auto e = f.fleet.ledger().front();
+    CHECK(e.running_ms == 10'000);
+    CHECK(e.stopped_ms == 30'000);
+    CHECK(e.billed_ms == 40'000);
   }
 }
 

@@ -47,11 +47,11 @@ TEST_CASE("every value of os-stop is accepted, as the seed's \"null\"") {
     CAPTURE(body);
     auto r = parse_action(body, v21);
     REQUIRE(std::holds_alternative<ActionRequest>(r));
-    CHECK(std::get<ActionRequest>(r).action == ServerAction::Stop);
+    CHECK(std::get<ActionRequest>(r).action == core::Action::Stop);
     CHECK(std::get<ActionRequest>(r).name == "os-stop");
   }
-  CHECK(std::get<ActionRequest>(parse_action(R"({"os-start": null})", v21)).action == ServerAction::Start);
-  CHECK(std::get<ActionRequest>(parse_action(R"({"unlock": null})", v21)).action == ServerAction::Unlock);
+  CHECK(std::get<ActionRequest>(parse_action(R"({"os-start": null})", v21)).action == core::Action::Start);
+  CHECK(std::get<ActionRequest>(parse_action(R"({"unlock": null})", v21)).action == core::Action::Unlock);
 }
 
 TEST_CASE("malformed action bodies: not JSON, not an object, not one key, bad UTF-8, deep nesting") {
@@ -71,9 +71,44 @@ TEST_CASE("malformed action bodies: not JSON, not an object, not one key, bad UT
 }
 
 TEST_CASE("an unknown action names itself") {
-  const auto f = action_fault(R"({"reboot": {"type": "HARD"}})");
+  const auto f = action_fault(R"({"rescue": {"adminPass": "x"}})");
   CHECK(f.status == 400);
-  CHECK(f.message == "There is no such action: reboot");
+  CHECK(f.message == "There is no such action: rescue");
+  CHECK(f.result == "unknown_operation");
+}
+
+TEST_CASE("the power actions: reboot's type as Nova's schema, the others' values unchecked") {
+  const auto action = [](const char* body, const Version& v = v21) {
+    return std::get<ActionRequest>(parse_action(body, v)).action;
+  };
+  CHECK(action(R"({"reboot": {"type": "SOFT"}})") == core::Action::Reboot);
+  CHECK(action(R"({"reboot": {"type": "soft"}})") == core::Action::Reboot);
+  CHECK(action(R"({"reboot": {"type": "HARD"}})") == core::Action::RebootHard);
+  CHECK(action(R"({"reboot": {"type": "Hard"}})") == core::Action::RebootHard);
+  CHECK(action(R"({"pause": null})") == core::Action::Pause);
+  CHECK(action(R"({"pause": {}})") == core::Action::Pause);  // tempest sends {}
+  CHECK(action(R"({"unpause": null})") == core::Action::Unpause);
+  CHECK(action(R"({"suspend": null})") == core::Action::Suspend);
+  CHECK(action(R"({"resume": null})") == core::Action::Resume);
+  CHECK(action(R"({"shelve": null})") == core::Action::Shelve);
+  CHECK(action(R"({"shelveOffload": null})") == core::Action::ShelveOffload);
+  CHECK(action(R"({"unshelve": null})") == core::Action::Unshelve);
+  CHECK(action(R"({"unshelve": {}})") == core::Action::Unshelve);  // no schema before 2.77
+  CHECK(action(R"({"unshelve": {"availability_zone": "nova"}})", v79) == core::Action::Unshelve);
+
+  CHECK(action_fault(R"({"reboot": {"type": "BOUNCE"}})").message ==
+        "Invalid input for field/attribute type. Value: BOUNCE. 'BOUNCE' is not one of ['HARD', 'Hard', 'hard', "
+        "'SOFT', 'Soft', 'soft']");
+  CHECK(action_fault(R"({"reboot": {}})").message ==
+        "Invalid input for field/attribute reboot. Value: {}. 'type' is a required property");
+  CHECK(action_fault(R"({"reboot": null})").message ==
+        "Invalid input for field/attribute reboot. Value: null. null is not of type 'object'");
+  CHECK(action_fault(R"({"reboot": {"type": "SOFT", "force": true}})").status == 400);
+  CHECK(action_fault(R"({"unshelve": {}})", v79).message ==
+        "Invalid input for field/attribute unshelve. Value: {}. 'availability_zone' is a required property");
+  CHECK(action_fault(R"({"unshelve": {"availability_zone": "az9"}})", v79).message ==
+        "The requested availability zone is not available");
+  CHECK(action_fault(R"({"unshelve": {"host": "h"}})", v79).status == 400);
 }
 
 TEST_CASE("lock: any value before 2.73; from 2.73 null or a locked_reason of 1 to 255 characters") {

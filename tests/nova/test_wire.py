@@ -78,7 +78,10 @@ class Wire(unittest.TestCase):
         self.assertFault(self.action(WEB1, "[1]"), 400, "badRequest", bad)
         self.assertFault(self.action(WEB1, '{"os-stop": null, "os-start": null}'), 400, "badRequest", bad)
         self.assertFault(self.action(WEB1, "{}"), 400, "badRequest", bad)
-        self.assertFault(self.action(WEB1, '{"reboot": null}'), 400, "badRequest", "There is no such action: reboot")
+        self.assertFault(self.action(WEB1, '{"rescue": null}'), 400, "badRequest", "There is no such action: rescue")
+        self.assertFault(self.action(WEB1, '{"reboot": {"type": "BOUNCE"}}'), 400, "badRequest",
+                         "Invalid input for field/attribute type. Value: BOUNCE. 'BOUNCE' is not one of "
+                         "['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']")
         self.assertFault(self.action(WEB1, b'{"os-stop": "\xff"}'), 400, "badRequest", bad)
         self.assertFault(self.action(WEB1, "[" * 50000 + "]" * 50000), 400, "badRequest", bad)
         status, _, doc = self.action(WEB1, '{"lock": 5}', headers={"OpenStack-API-Version": "compute 2.73"})
