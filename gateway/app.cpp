@@ -81,9 +81,8 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   std::unique_ptr<App> app(new App(std::move(config)));
   app->fleet_ = std::make_unique<core::Fleet>(app->clock_, app->ids_, app->tenants_);
   auto& fleet = *app->fleet_;
-  fleet.set_transition_ms(core::Action::Create, app->config_.transition_ms[0]);
-  fleet.set_transition_ms(core::Action::Stop, app->config_.transition_ms[1]);
-  fleet.set_transition_ms(core::Action::Start, app->config_.transition_ms[2]);
+  for (int a = 0; a < core::kActionCount; ++a)
+    fleet.set_transition_ms(static_cast<core::Action>(a), app->config_.transition_ms[static_cast<std::size_t>(a)]);
   for (const auto& m : app->config_.tenants) {
     if (!app->tenants_.map(m.project, m.account, m.region))
       return fmt::format("tenants: project '{}' and account {} in {} are already mapped elsewhere", m.project,

@@ -89,10 +89,15 @@ void read_transition_ms(Reader& r, const Value& doc, Config& c) {
     c.transition_ms.fill(v.GetInt64());
     return;
   }
-  if (!r.object(v, "transition_ms", {"create", "stop", "start"})) return;
-  const char* names[] = {"create", "stop", "start"};
-  for (int i = 0; i < 3; ++i)
-    if (auto n = r.integer(v, names[i], "transition_ms", 0, 3'600'000)) c.transition_ms[i] = *n;
+  // Per action, by its core name: every action that goes through a state in between.
+  if (!r.object(v, "transition_ms", {"create", "stop", "start", "reboot", "reboot_hard", "pause", "unpause",
+                                     "suspend", "resume", "shelve", "shelve_offload", "unshelve"}))
+    return;
+  for (const auto& m : v.GetObject()) {
+    const auto action = core::parse_action(m.name.GetString());
+    if (auto n = r.integer(v, m.name.GetString(), "transition_ms", 0, 3'600'000))
+      c.transition_ms[static_cast<std::size_t>(*action)] = *n;
+  }
 }
 
 void read_images(Reader& r, const Value& doc, Config& c) {

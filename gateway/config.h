@@ -29,8 +29,8 @@ struct Config {
   nova::Settings nova;
   transfer::Settings transfer;
   std::vector<TenantMapping> tenants;
-  // Transition time per action (create, stop, start), in milliseconds.
-  std::array<core::Millis, 3> transition_ms{0, 0, 0};
+  // How long each action's in-between state lasts, by core::Action, in milliseconds.
+  std::array<core::Millis, core::kActionCount> transition_ms{};
   std::vector<ServerSeed> servers;
   std::optional<std::string> control_token;  // required as "Bearer T" on /_gateway when set
   std::optional<std::string> fleet_file;     // --fleet, as given

@@ -63,6 +63,7 @@ void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantIn
   write_field(w, "name", s.name);
   write_field(w, "state", core::name(s.state));
   write_state_views(w, s.state, s.transition_from);
+  write_actions(w, s.state);
   w.Key("locked");
   w.Bool(s.lock.locked);
   if (s.lock.locked) {

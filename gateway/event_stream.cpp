@@ -52,6 +52,7 @@ std::string event_json(const core::Event& e, core::Tenants& tenants) {
     else w.Null();
     write_field(w, "new_state", core::name(e.new_state));
     write_state_views(w, e.new_state, e.transition_from);
+    write_actions(w, e.new_state);
     w.Key("cause");
     if (e.cause) write_string(w, core::name(*e.cause));
     else w.Null();

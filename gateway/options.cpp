@@ -26,7 +26,8 @@ server operations, over one lifecycle core.
   --listen HOST:PORT     where to listen (default 127.0.0.1:8780; port 0 picks a free port)
   --fleet FILE           JSON fleet: servers, users and tenants loaded at start
   --config FILE          JSON config: users, tenants, access keys, transition times, limits
-  --transition-ms N      how long STOPPING/STARTING/BUILD last (default 0: settle at once)
+  --transition-ms N      how long every in-between state lasts (STOPPING, STARTING, BUILD, REBOOT,
+                         pausing, shelving, ...; default 0: settle at once)
   --auth keystone|noauth compute auth: Keystone tokens (default) or "user:project" tokens
   --sigv4 scope|verify   AWS auth: read the credential scope (default) or verify signatures
   --control-token T      require "Authorization: Bearer T" on /_gateway

@@ -2,6 +2,7 @@
 
 #include "adapters/nova/api.h"
 #include "adapters/transfer/api.h"
+#include "core/transitions.h"
 
 namespace gateway {
 
@@ -21,6 +22,17 @@ void write_state_views(JsonWriter& w, core::State state, std::optional<core::Sta
   w.StartObject();
   write_field(w, "state", transfer::state_name(state));
   w.EndObject();
+}
+
+void write_actions(JsonWriter& w, core::State state) {
+  w.Key("actions");
+  w.StartArray();
+  for (int a = 0; a < core::kActionCount; ++a) {
+    const auto action = static_cast<core::Action>(a);
+    const auto t = core::transition(action, state);
+    if (t.allowed && t.via && action != core::Action::Create) write_string(w, core::name(action));
+  }
+  w.EndArray();
 }
 
 void write_tenant(JsonWriter& w, const core::TenantInfo& tenant) {

@@ -267,6 +267,12 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
 
   const auto options = apply_faults(fleet, res, call, request.name, id);
   if (!options) return;
+  // Nova's default policy lets only admins offload a shelved server; the
+  // server is looked up first (404 before 403, as Nova's order of checks).
+  if (request.action == core::Action::ShelveOffload && !call.caller.admin) {
+    auto found = fleet.get(call.caller, id);
+    return send_fault(res, call, from_core(found ? core::forbidden(id, request.action) : found.error()));
+  }
   std::optional<core::Error> error;
   switch (request.action) {
     case core::Action::Stop: {

@@ -1,5 +1,5 @@
 // The dashboard: the fleet of every tenant, live from /_gateway/events.
-// Stop and start go through the real APIs, as a client would call them.
+// Stop, start and Nova's other actions go through the real APIs, as a client would call them.
 "use strict";
 
 const token = new URLSearchParams(location.search).get("token");
@@ -10,7 +10,18 @@ let novaToken = null;
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const POWERED_ON = new Set(["provisioning", "running", "stopping", "stop_failed"]);
+const POWERED_ON = new Set(["provisioning", "running", "stopping", "stop_failed", "rebooting", "rebooting_hard",
+                            "pausing", "suspending", "shelving"]);
+// The Nova action body for each core action (the page acts through the real API).
+const NOVA_BODIES = {
+  stop: { "os-stop": null }, start: { "os-start": null },
+  reboot: { reboot: { type: "SOFT" } }, reboot_hard: { reboot: { type: "HARD" } },
+  pause: { pause: null }, unpause: { unpause: null }, suspend: { suspend: null }, resume: { resume: null },
+  shelve: { shelve: null }, shelve_offload: { shelveOffload: null }, unshelve: { unshelve: null },
+};
+const LABELS = { reboot_hard: "reboot (hard)", shelve_offload: "shelve offload" };
+// Transfer's StartServer brings back whatever is powered off.
+const POWER_ON = new Set(["start", "unpause", "resume", "unshelve"]);
 
 function control(path, options = {}) {
   const url = token ? `${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : path;
@@ -79,8 +90,11 @@ function duration(s) {
 function row(s) {
   const nova = s.nova, aws = s.transfer;
   const b = billed(s.id, s.state);
-  const canStop = ["running", "stop_failed", "start_failed"].includes(s.state);
-  const canStart = ["stopped", "start_failed"].includes(s.state);
+  const actions = s.actions || [];
+  const canStop = actions.includes("stop");
+  const canStart = actions.some((a) => POWER_ON.has(a));
+  // Nova's other actions, for servers a Nova project sees.
+  const more = s.tenant.project ? actions.filter((a) => a !== "stop" && a !== "start") : [];
   return `<tr data-id="${esc(s.id)}">
     <td class="name">${esc(s.name)}</td>
     <td class="ids"><code>${esc(s.id)}</code><code>${esc(s.server_id)}</code></td>
@@ -89,8 +103,11 @@ function row(s) {
         Transfer <b>${esc(aws.state)}</b></td>
     <td class="lock">${s.locked ? `<span class="tag">locked by ${esc(s.locked_by)}</span><br>${esc(s.locked_reason)}` : ""}</td>
     <td class="billing">${b ? `${duration(b.billed)}<br><span>on ${duration(b.running)} · off ${duration(b.stopped)}</span>` : ""}</td>
-    <td><button data-act="stop" ${canStop ? "" : "disabled"}>Stop</button>
-        <button data-act="start" ${canStart ? "" : "disabled"}>Start</button></td>
+    <td class="act"><button data-act="stop" ${canStop ? "" : "disabled"}>Stop</button>
+        <button data-act="start" ${canStart ? "" : "disabled"}>Start</button>
+        ${more.length ? `<select class="more" aria-label="more Nova actions for ${esc(s.name)}">
+          ${more.map((a) => `<option value="${esc(a)}">${esc(LABELS[a] ?? a)}</option>`).join("")}</select>
+          <button data-act="more">Run</button>` : ""}</td>
   </tr>`;
 }
 
@@ -118,7 +135,9 @@ function renderSummary() {
   let total = 0;
   for (const s of servers.values()) total += billed(s.id, s.state)?.billed ?? 0;
   const cards = [["servers", servers.size], ["running", counts.running || 0], ["stopped", counts.stopped || 0],
-                 ["in transition", (counts.stopping || 0) + (counts.starting || 0) + (counts.provisioning || 0)],
+                 ["paused / suspended / shelved", (counts.paused || 0) + (counts.suspended || 0) + (counts.shelved || 0) +
+                  (counts.shelved_offloaded || 0)],
+                 ["in transition", [...servers.values()].filter((s) => s.nova?.task_state).length],
                  ["failed", (counts.stop_failed || 0) + (counts.start_failed || 0)], ["billed", duration(total)]];
   $("summary").innerHTML = cards.map(([l, n]) => `<div class="card"><div class="n">${n}</div><div class="l">${l}</div></div>`).join("");
 }
@@ -156,7 +175,9 @@ async function keystoneToken() {
 async function act(s, action) {
   let r;
   if (s.tenant.project) {
-    const body = action === "stop" ? { "os-stop": null } : { "os-start": null };
+    // "start" on a paused, suspended or shelved server is the Nova action that applies.
+    if (action === "start") action = (s.actions || []).find((a) => POWER_ON.has(a)) ?? "start";
+    const body = NOVA_BODIES[action];
     r = await fetch(`/compute/v2.1/servers/${s.id}/action`, {
       method: "POST", body: JSON.stringify(body),
       headers: { "Content-Type": "application/json", "X-Auth-Token": await keystoneToken() },
@@ -193,7 +214,7 @@ function listen() {
     if (msg.type === "deleted") servers.delete(e.id);
     else if (!s) return loadServers();
     else Object.assign(s, { state: e.new_state, locked: e.locked, nova: e.nova, transfer: e.transfer,
-                            locked_by: e.locked_by, locked_reason: e.locked_reason });
+                            locked_by: e.locked_by, locked_reason: e.locked_reason, actions: e.actions });
     render();
     loadBilling().catch(() => {});
   };
@@ -216,9 +237,11 @@ function addEvent(type, e) {
 $("tenants").addEventListener("click", (ev) => {
   const button = ev.target.closest("button[data-act]");
   if (!button) return;
-  const s = servers.get(button.closest("tr").dataset.id);
+  const tr = button.closest("tr");
+  const s = servers.get(tr.dataset.id);
+  const action = button.dataset.act === "more" ? tr.querySelector("select.more").value : button.dataset.act;
   button.disabled = true;
-  act(s, button.dataset.act).catch((err) => toast(String(err)));
+  act(s, action).catch((err) => toast(String(err)));
 });
 
 Promise.all([loadServers(), loadBilling(), loadFaults(), loadClock()]).then(render).catch((e) => toast(String(e)));

@@ -5,7 +5,7 @@ import unittest
 
 from botocore.exceptions import ClientError, WaiterError
 
-from clients import openstack, openstack_json, transfer
+from clients import openstack, openstack_json, openstack_sdk, transfer
 from gateway import EXAMPLE_FLEET, Gateway
 from test_control_plane import SseReader
 
@@ -53,6 +53,43 @@ class OneFleetTwoViews(unittest.TestCase):
             self.assertEqual(state(transfer(gw), WEB1_TRANSFER), "ONLINE")
             transfer(gw, key="admin").stop_server(ServerId=WEB1_TRANSFER)  # an admin passes the lock
             self.assertEqual(state(transfer(gw), WEB1_TRANSFER), "OFFLINE")
+
+
+class PowerLifecycleAcrossApis(unittest.TestCase):
+    """A server paused, suspended or shelved through Nova is OFFLINE to Transfer,
+    StopServer leaves it be, and StartServer brings it back whatever the Nova state."""
+
+    def test_paused_through_nova_is_offline_to_boto3_and_startserver_brings_it_back(self):
+        with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
+            aws, conn = transfer(gw), openstack_sdk(gw)
+            for act, nova_status, comes_back_by in [(conn.compute.pause_server, "PAUSED", "unpause"),
+                                                    (conn.compute.suspend_server, "SUSPENDED", "resume"),
+                                                    (conn.compute.shelve_server, "SHELVED_OFFLOADED", "unshelve")]:
+                with self.subTest(nova_status=nova_status):
+                    act(WEB1)
+                    self.assertEqual(state(aws, WEB1_TRANSFER), "OFFLINE")
+                    aws.stop_server(ServerId=WEB1_TRANSFER)  # already offline: 200, no change
+                    self.assertEqual(conn.compute.get_server(WEB1).status, nova_status)
+                    aws.start_server(ServerId=WEB1_TRANSFER)
+                    aws.get_waiter("server_online").wait(ServerId=WEB1_TRANSFER,
+                                                         WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+                    self.assertEqual(conn.compute.get_server(WEB1).status, "ACTIVE")
+                    # The journal says what StartServer did: Nova's instance actions show the same.
+                    entries = gw.control("GET", f"/_gateway/journal?server={WEB1}&operation=StartServer")[1]["entries"]
+                    self.assertEqual(entries[-1]["action"], comes_back_by)
+
+    def test_a_reboot_under_way_is_starting_to_boto3(self):
+        with Gateway(["--fleet", EXAMPLE_FLEET, "--transition-ms", "60000"]) as gw:
+            aws, conn = transfer(gw), openstack_sdk(gw)
+            conn.compute.reboot_server(WEB1, "SOFT")
+            self.assertEqual(conn.compute.get_server(WEB1).status, "REBOOT")
+            self.assertEqual(state(aws, WEB1_TRANSFER), "STARTING")
+            aws.start_server(ServerId=WEB1_TRANSFER)  # on its way up already: 200, no change
+            with self.assertRaises(ClientError) as e:
+                aws.stop_server(ServerId=WEB1_TRANSFER)
+            self.assertEqual(e.exception.response["Error"]["Code"], "InvalidRequestException")
+            listed = {s["ServerId"]: s["State"] for s in aws.list_servers()["Servers"]}
+            self.assertEqual(listed[WEB1_TRANSFER], "STARTING")
 
 
 class FaultsReachRealClients(unittest.TestCase):

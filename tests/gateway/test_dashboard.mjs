@@ -15,6 +15,12 @@ const { chromium } = require("playwright-core");
 const fleet = path.join(process.env.REPO_ROOT, "examples", "fleet.json");
 const shot = path.join(process.env.BUILD_ROOT, "dashboard.png");
 const WEB2 = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e02";
+const WEB1 = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01";
+
+const views = (id) => page.locator(`tr[data-id="${id}"] .views`).innerText();
+const waitForViews = (id, text) =>
+  page.waitForFunction(([id, text]) => document.querySelector(`tr[data-id="${id}"] .views`)?.innerText.includes(text),
+                       [id, text], { timeout: 10000 });
 
 let gateway, url, browser, page;
 const errors = [];
@@ -68,6 +74,25 @@ test("the API agrees with the page", async () => {
   assert.equal(web2.state, "stopped");
   assert.equal(web2.nova.status, "SHUTOFF");
   assert.equal(web2.transfer.state, "OFFLINE");
+});
+
+test("Nova's other actions are offered as they apply, and run through the API: pause, then start unpauses", async () => {
+  const row = page.locator(`tr[data-id="${WEB1}"]`);
+  assert.deepEqual(await row.locator("select.more option").allInnerTexts(),
+                   ["reboot", "reboot (hard)", "pause", "suspend", "shelve"]);
+  await row.locator("select.more").selectOption("pause");
+  await row.locator("button[data-act=more]").click();
+  await waitForViews(WEB1, "PAUSED");
+  assert.match(await views(WEB1), /Nova PAUSED[\s\S]*Transfer OFFLINE/);
+  assert.equal(await row.locator(".state").innerText(), "paused");
+  assert.deepEqual(await row.locator("select.more option").allInnerTexts(), ["reboot (hard)", "unpause", "shelve"]);
+  const web1 = (await (await fetch(`${url}/_gateway/servers`)).json()).servers.find((s) => s.id === WEB1);
+  assert.equal(web1.nova.status, "PAUSED");
+  // Start on a paused server is Nova's unpause.
+  await row.locator("button[data-act=start]").click();
+  await waitForViews(WEB1, "ACTIVE");
+  const journal = await (await fetch(`${url}/_gateway/journal?server=${WEB1}&api=nova`)).json();
+  assert.deepEqual(journal.entries.map((e) => e.operation), ["pause", "unpause"]);
 });
 
 test("a fault rule shows up in its panel", async () => {

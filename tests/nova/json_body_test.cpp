@@ -71,9 +71,9 @@ TEST_CASE("malformed action bodies: not JSON, not an object, not one key, bad UT
 }
 
 TEST_CASE("an unknown action names itself") {
-  const auto f = action_fault(R"({"rescue": {"adminPass": "x"}})");
+  const auto f = action_fault(R"({"explode": {"now": true}})");
   CHECK(f.status == 400);
-  CHECK(f.message == "There is no such action: rescue");
+  CHECK(f.message == "There is no such action: explode");
   CHECK(f.result == "unknown_operation");
 }
 

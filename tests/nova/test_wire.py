@@ -78,7 +78,7 @@ class Wire(unittest.TestCase):
         self.assertFault(self.action(WEB1, "[1]"), 400, "badRequest", bad)
         self.assertFault(self.action(WEB1, '{"os-stop": null, "os-start": null}'), 400, "badRequest", bad)
         self.assertFault(self.action(WEB1, "{}"), 400, "badRequest", bad)
-        self.assertFault(self.action(WEB1, '{"rescue": null}'), 400, "badRequest", "There is no such action: rescue")
+        self.assertFault(self.action(WEB1, '{"explode": null}'), 400, "badRequest", "There is no such action: explode")
         self.assertFault(self.action(WEB1, '{"reboot": {"type": "BOUNCE"}}'), 400, "badRequest",
                          "Invalid input for field/attribute type. Value: BOUNCE. 'BOUNCE' is not one of "
                          "['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']")
