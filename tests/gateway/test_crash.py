@@ -147,6 +147,7 @@ class CrashTest(unittest.TestCase):
         try:
             for round_no in range(ROUNDS + 1):
                 gw = Gateway(["--fleet", EXAMPLE_FLEET, "--state", state]).__enter__()
+                self.addCleanup(lambda gw=gw: gw.proc.poll() is None and gw.kill())
                 self.verify(gw, known, acked_ids, refused_ids, f"seed {seed}, after round {round_no}")
                 if round_no == ROUNDS:
                     gw.__exit__(None, None, None)

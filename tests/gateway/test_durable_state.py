@@ -71,7 +71,10 @@ class Durable(unittest.TestCase):
         subprocess.run(["rm", "-rf", self.dir])
 
     def gateway(self, *extra):
-        return Gateway(["--fleet", EXAMPLE_FLEET, "--state", self.state, *extra])
+        gw = Gateway(["--fleet", EXAMPLE_FLEET, "--state", self.state, *extra])
+        # A test that fails half-way must not leave its gateway running.
+        self.addCleanup(lambda: gw.proc and gw.proc.poll() is None and gw.kill())
+        return gw
 
     def test_a_restart_after_kill_keeps_servers_locks_tags_billing_and_the_journal_of_changes(self):
         gw = self.gateway().__enter__()
