@@ -11,6 +11,11 @@ namespace core {
 
 void Fleet::load(std::vector<ServerRecord> records, bool keep_seq) {
   const Millis now = clock_.now_ms();
+  // Sized once for what comes: each server is two keys in the shards.
+  for (auto& shard : shards_) {
+    std::unique_lock lock(shard.mutex);
+    shard.by_id.reserve(shard.by_id.size() + records.size() * 2 / kShards + 16);
+  }
   for (auto& data : records) {
     // Times a fleet file leaves out are "now"; a store always has them.
     auto& info = data.info;

@@ -353,6 +353,9 @@ void Journal::restore(std::vector<JournalEntry> entries, std::uint64_t next_id) 
   std::unique_lock lock(mutex_);
   const auto max = impl_->max_entries;
   impl_ = std::make_unique<Impl>(max);
+  // Sized once for what comes (mostly each server's two identities): no rehashing on the way.
+  impl_->strings.reserve(entries.size() * 2 + 256);
+  impl_->index.reserve(entries.size() * 2 + 256);
   // Ids stay those the store kept, gaps and all (reads live in memory only).
   for (auto& e : entries) {
     if (e.id < impl_->next_id) continue;  // out of order: not ours to keep

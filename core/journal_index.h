@@ -32,6 +32,7 @@ class Interner {
     return it == ids_.end() ? std::nullopt : std::optional(it->second);
   }
   std::string_view text(StringId id) const { return id == 0 ? std::string_view() : texts_[id - 1]; }
+  void reserve(std::size_t strings) { ids_.reserve(strings); }
 
  private:
   std::deque<std::string> texts_;  // a deque: the views in ids_ stay valid as it grows
@@ -101,6 +102,7 @@ class JournalIndex {
     auto it = lists_.find(key);
     return it == lists_.end() ? nullptr : &it->second;
   }
+  void reserve(std::size_t keys) { lists_.reserve(keys); }
 
  private:
   std::unordered_map<IndexKey, IdList> lists_;

@@ -29,6 +29,15 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // Signals are taken by one thread with sigwait; every other thread (the
+  // store's and the server's, all started later) inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
   auto config = gateway::load_config(options);
   if (auto* error = std::get_if<std::string>(&config)) {
     fmt::print(stderr, "lifecycle-gateway: {}\n", *error);
@@ -43,14 +52,6 @@ int main(int argc, char** argv) {
   app.access_log = options.access_log;
   if (!app.notice().empty()) fmt::print(stderr, "lifecycle-gateway: {}\n", app.notice());
 
-  // Signals are taken by one thread with sigwait; every other thread (the
-  // server's workers included, started later) inherits the blocked mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
 
   // Each client connection is a descriptor: allow as many as the system does.
   rlimit files{};

@@ -29,8 +29,10 @@ Statement& Statement::bind(int at, std::int64_t value) {
 }
 
 Statement& Statement::bind(int at, std::string_view text) {
-  // SQLITE_TRANSIENT: SQLite copies, so the caller's string may go away.
-  sqlite3_bind_text(stmt_, at, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  // SQLITE_STATIC: no copy. The text must outlive the step: every caller
+  // binds values that live until its reset() (the store's writes step at
+  // once).
+  sqlite3_bind_text(stmt_, at, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
   return *this;
 }
 
@@ -49,8 +51,8 @@ bool Statement::step() {
 }
 
 void Statement::reset() {
+  // Bindings are not cleared: every use binds every parameter again.
   sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
   rc_ = SQLITE_OK;
 }
 

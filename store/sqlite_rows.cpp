@@ -41,13 +41,6 @@ Statement& bind_name(Statement& s, int at, std::optional<std::string_view> name)
   return name ? s.bind(at, *name) : s.bind_null(at);
 }
 
-bool run(Statement& s) {
-  s.step();
-  const bool done = s.rc() == SQLITE_DONE;
-  s.reset();
-  return done;
-}
-
 // A state or action named in a row, or what is wrong with it.
 template <typename T, typename Parse>
 std::optional<T> parsed(const Statement& s, int column, Parse parse, std::string& problem, const char* what) {
@@ -61,6 +54,13 @@ std::optional<T> parsed(const Statement& s, int column, Parse parse, std::string
 }  // namespace
 
 std::string_view schema_sql() { return kSchema; }
+
+bool run(Statement& s) {
+  s.step();
+  const bool done = s.rc() == SQLITE_DONE;
+  s.reset();
+  return done;
+}
 
 std::string encode_pairs(const core::Pairs& pairs) {
   std::string out;
@@ -100,11 +100,14 @@ Statements::Statements(sqlite3* db)
       put_credential(db, "INSERT OR REPLACE INTO credentials VALUES(?1,?2,?3,?4)"),
       drop_credential(db, "DELETE FROM credentials WHERE kind=?1 AND key=?2"),
       trim_journal(db, "DELETE FROM journal WHERE id < ?1"),
-      put_meta(db, "INSERT OR REPLACE INTO meta VALUES(?1,?2)") {}
+      put_meta(db, "INSERT OR REPLACE INTO meta VALUES(?1,?2)"),
+      begin(db, "BEGIN IMMEDIATE"),
+      commit(db, "COMMIT"),
+      rollback(db, "ROLLBACK") {}
 
 bool Statements::ok() const {
   return put_tenant.ok() && put_server.ok() && put_journal.ok() && settle_journal.ok() && put_credential.ok() &&
-         drop_credential.ok() && trim_journal.ok() && put_meta.ok();
+         drop_credential.ok() && trim_journal.ok() && put_meta.ok() && begin.ok() && commit.ok() && rollback.ok();
 }
 
 bool put_tenant(Statements& s, core::TenantId id, const core::TenantInfo& t) {
@@ -120,7 +123,9 @@ bool put_server(Statements& s, const core::ServerRecord& r) {
   bind_name(st, 7, i.lock.locked ? std::optional(core::name(i.lock.by)) : std::nullopt);
   st.bind(8, i.lock.reason).bind(9, i.created_ms).bind(10, i.updated_ms).bind(11, i.launched_ms);
   st.bind(12, std::int64_t{i.clean_shutdown});
-  st.bind(13, encode_pairs(i.tags)).bind(14, encode_pairs(i.metadata)).bind(15, encode_pairs(i.attributes));
+  // Bound without a copy (SQLITE_STATIC): the encodings live until the step.
+  const auto tags = encode_pairs(i.tags), metadata = encode_pairs(i.metadata), attributes = encode_pairs(i.attributes);
+  st.bind(13, tags).bind(14, metadata).bind(15, attributes);
   if (r.pending) {
     const auto& p = *r.pending;
     st.bind(16, core::name(p.action)).bind(17, core::name(p.to)).bind(18, core::name(p.failed));

@@ -30,8 +30,11 @@ struct Statements {
   bool ok() const;
 
   Statement put_tenant, put_server, put_journal, settle_journal, put_credential, drop_credential, trim_journal,
-      put_meta;
+      put_meta, begin, commit, rollback;
 };
+
+// Runs a statement with no result rows (and resets it); false on an error.
+bool run(Statement& s);
 
 // Binds and runs one write; false on an error (the connection has the message).
 bool put_tenant(Statements& s, core::TenantId id, const core::TenantInfo& tenant);

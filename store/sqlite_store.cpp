@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "store/checkpointer.h"
 #include "store/sqlite_rows.h"
 
 namespace store {
@@ -22,9 +23,23 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-// Why an existing file cannot be used, or nothing if it is ours (or empty).
-std::optional<std::string> inspect(const std::string& path) {
-  Database db(path, SQLITE_OPEN_READONLY);
+// Reads every table of a connection; a message if a row cannot be read.
+std::optional<std::string> read_all(sqlite3* db, core::StoredState& state) {
+  for (auto read : {read_meta, read_tenants, read_servers, read_journal, read_credentials}) {
+    if (auto problem = read(db, state)) {
+      const bool damaged = (sqlite3_extended_errcode(db) & 0xff) == SQLITE_CORRUPT;
+      return fmt::format("{}{}", damaged ? "it is corrupt: " : "it cannot be read: ", *problem);
+    }
+  }
+  return std::nullopt;
+}
+
+// An existing file, read through a read-only connection before anything is
+// written to it: why it cannot be used, or everything it holds (nothing for
+// an empty database, ours to fill). No PRAGMA quick_check: reading every row
+// of every table meets any damaged page we use, and costs no extra pass.
+std::variant<std::optional<core::StoredState>, std::string> inspect(const std::string& path) {
+  Database db(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
   if (!db.ok()) return fmt::format("cannot open it: {}", db.error());
   const auto app = db.query_integer("PRAGMA application_id");
   if (!app) {
@@ -34,7 +49,7 @@ std::optional<std::string> inspect(const std::string& path) {
   }
   const auto tables = db.query_integer("SELECT count(*) FROM sqlite_schema");
   if (!tables) return fmt::format("it cannot be read: {}", db.error());
-  if (*app == 0 && *tables == 0) return std::nullopt;  // an empty database: ours to fill
+  if (*app == 0 && *tables == 0) return std::optional<core::StoredState>{};  // an empty database: ours to fill
   if (*app != kApplicationId)
     return fmt::format("it is an SQLite database of another program (application_id {:#x}, ours is {:#x})", *app,
                        kApplicationId);
@@ -43,10 +58,9 @@ std::optional<std::string> inspect(const std::string& path) {
     return fmt::format("it was written by a newer lifecycle-gateway (schema version {}; this one reads up to {})",
                        version, kSchemaVersion);
   if (version < 1) return fmt::format("its schema version {} is not one this lifecycle-gateway wrote", version);
-  const auto check = db.query_text("PRAGMA quick_check");
-  if (!check) return fmt::format("it is corrupt: {}", db.error());
-  if (*check != "ok") return fmt::format("it is corrupt: {}", *check);
-  return std::nullopt;
+  core::StoredState state;
+  if (auto problem = read_all(db.handle(), state)) return *problem;
+  return std::optional(std::move(state));
 }
 
 core::Error write_failed(const std::string& what) { return core::unavailable("state file: " + what); }
@@ -57,23 +71,22 @@ struct SqliteStore::Impl {
   std::string path;
   Database db;
   Statements statements;
+  Checkpointer checkpointer;
+  std::optional<core::StoredState> loaded;  // what open() read, until load() hands it over
 
   Impl(std::string p, int flags) : path(std::move(p)), db(path, flags), statements(db.handle()) {}
 
   // Runs `body` in one IMMEDIATE transaction; on any failure rolls back.
   template <typename Body>
   core::Result<core::Done> transaction(Body body) {
-    if (db.exec("BEGIN IMMEDIATE") != SQLITE_OK) return write_failed(db.error());
-    if (!body()) {
+    auto& s = statements;
+    if (!run(s.begin)) return write_failed(db.error());
+    if (!body() || !run(s.commit)) {
       auto error = write_failed(db.error());
-      db.exec("ROLLBACK");
+      run(s.rollback);
       return error;
     }
-    if (db.exec("COMMIT") != SQLITE_OK) {
-      auto error = write_failed(db.error());
-      db.exec("ROLLBACK");
-      return error;
-    }
+    checkpointer.committed();
     return core::Done{};
   }
 
@@ -98,10 +111,17 @@ struct SqliteStore::Impl {
 std::variant<SqliteStore::Opened, std::string> SqliteStore::open(const std::string& path, Sync sync) {
   const auto refuse = [&](const std::string& why) { return fmt::format("--state {}: {}", path, why); };
   bool created = !exists(path);
-  if (!created)
-    if (auto problem = inspect(path)) return refuse(*problem);
+  std::optional<core::StoredState> kept;
+  if (!created) {
+    auto inspected = inspect(path);
+    if (auto* problem = std::get_if<std::string>(&inspected)) return refuse(*problem);
+    kept = std::move(std::get<std::optional<core::StoredState>>(inspected));
+  }
 
-  auto impl = std::make_unique<Impl>(path, SQLITE_OPEN_READWRITE | (created ? SQLITE_OPEN_CREATE : 0));
+  // NOMUTEX: one thread at a time uses this connection (the group commit's
+  // leader, or start-up), so SQLite's own per-call locking is not needed.
+  auto impl = std::make_unique<Impl>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+                                               (created ? SQLITE_OPEN_CREATE : 0));
   auto& db = impl->db;
   if (!db.ok()) return refuse(fmt::format("cannot open it: {}", db.error()));
   sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
@@ -117,6 +137,10 @@ std::variant<SqliteStore::Opened, std::string> SqliteStore::open(const std::stri
   }
   impl->statements = Statements(db.handle());
   if (!impl->statements.ok()) return refuse(fmt::format("its tables are not ours: {}", db.error()));
+  // Checkpoints run on a thread of their own, not in a commit (see checkpointer.h).
+  db.exec("PRAGMA wal_autocheckpoint=0");
+  impl->checkpointer.start(path);
+  impl->loaded = std::move(kept);
   return Opened{std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl))), created};
 }
 
@@ -138,10 +162,14 @@ core::Result<core::Done> SqliteStore::write(const std::vector<const core::Change
 }
 
 core::Result<core::StoredState> SqliteStore::load() {
+  if (impl_->loaded) {
+    auto state = std::move(*impl_->loaded);
+    impl_->loaded.reset();
+    return state;
+  }
   core::StoredState state;
-  auto* db = impl_->db.handle();
-  for (auto read : {read_meta, read_tenants, read_servers, read_journal, read_credentials})
-    if (auto problem = read(db, state)) return core::internal(fmt::format("--state {}: {}", impl_->path, *problem));
+  if (auto problem = read_all(impl_->db.handle(), state))
+    return core::internal(fmt::format("--state {}: {}", impl_->path, *problem));
   return state;
 }
 

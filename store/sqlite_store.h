@@ -18,9 +18,10 @@ enum class Sync { Normal, Full };
 class SqliteStore final : public core::Store {
  public:
   struct Opened;
-  // Opens FILE, creating it if missing. An existing file that is not an
-  // SQLite database, belongs to another program, has a newer schema or is
-  // corrupt is refused with a message saying which and why, untouched.
+  // Opens FILE, creating it if missing. An existing file is read whole
+  // first, through a read-only connection: one that is not an SQLite
+  // database, belongs to another program, has a newer schema or is damaged
+  // is refused with a message saying which and why, untouched.
   static std::variant<Opened, std::string> open(const std::string& path, Sync sync);
   ~SqliteStore() override;
 
