@@ -1,6 +1,7 @@
 #!/bin/sh
-# The architecture, checked: core includes nothing of HTTP or JSON, and neither
-# adapter includes the other or the gateway. (System headers such as httplib.h
+# The architecture, checked: core includes nothing of HTTP or JSON, secret/
+# is a leaf (OpenSSL only), and neither adapter includes the other or the
+# gateway. (System headers such as httplib.h
 # and rapidjson are on every include path, so the link line alone cannot stop
 # an include; this can.)
 root="$1"
@@ -11,7 +12,8 @@ check() {  # folder, forbidden pattern, why
     echo "layering violation in $1/ ($3):"; echo "$hits"; fail=1
   fi
 }
-check core 'httplib|rapidjson|adapters/|gateway/' 'core is protocol-neutral'
+check core 'httplib|rapidjson|openssl|adapters/|gateway/|secret/' 'core is protocol-neutral'
+check secret 'httplib|rapidjson|core/|adapters/|gateway/' 'secret/ is a leaf library'
 check adapters/nova 'adapters/transfer|gateway/' 'the Nova adapter knows only core'
 check adapters/transfer 'adapters/nova|gateway/' 'the Transfer adapter knows only core'
 [ $fail -eq 0 ] && echo "layering ok"
