@@ -14,6 +14,7 @@
 #include "adapters/nova/keystone.h"
 #include "adapters/nova/service.h"
 #include "adapters/nova/views.h"
+#include "core/call_note.h"
 #include "core/ids.h"
 #include "core/text.h"
 
@@ -130,8 +131,20 @@ struct Api::Impl {
   // before the microversion and the media type (the API itself); then the
   // handler gets the checked call.
   using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Call&)>;
-  httplib::Server::Handler compute(Handler handler, bool takes_body) {
-    return [this, handler = std::move(handler), takes_body](const httplib::Request& req, httplib::Response& res) {
+  // A route's name for the call note (the fault rules' vocabulary: list,
+  // show, create, delete; an action refines "action" to its own name once
+  // parsed), whether it takes a body, and whether its path names a server.
+  struct ComputeRoute {
+    std::string_view operation;
+    bool takes_body = false;
+    bool names_server = false;
+  };
+  httplib::Server::Handler compute(ComputeRoute route, Handler handler) {
+    return [this, handler = std::move(handler), route](const httplib::Request& req, httplib::Response& res) {
+      auto& note = core::this_call();
+      note.api = "nova";
+      note.operation.assign(route.operation);
+      if (route.names_server && req.matches.size() > 1) note.server.assign(req.matches[1].first, req.matches[1].second);
       request_ids(res);
       Call call;
       call.base = base_url(req);
@@ -140,7 +153,12 @@ struct Api::Impl {
         return send_fault(res, Fault{413, "overLimit", "Request is too large.", -1});
       }
       call.identity = keystone.check(req.get_header_value("X-Auth-Token"));
-      if (!call.identity) {
+      if (call.identity) {
+        note.principal_kind = "user";
+        note.principal.assign(call.identity->user);
+        note.scope_kind = "project";
+        note.scope.assign(call.identity->project);
+      } else {
         version_headers(res, kMinVersion);
         res.set_header("WWW-Authenticate", "Keystone uri=\"" + call.base + "/identity\"");
         return send_fault(res, unauthorized());
@@ -153,7 +171,7 @@ struct Api::Impl {
       }
       call.version = std::get<Version>(negotiated);
       version_headers(res, call.version);
-      if (takes_body && !json_media_type(req.get_header_value("Content-Type")))
+      if (route.takes_body && !json_media_type(req.get_header_value("Content-Type")))
         return send_fault(res, Fault{415, "badMediaType", "Unsupported Content-Type", -1});
       const auto& identity = *call.identity;
       const bool admin = identity.has_role("admin");
@@ -197,20 +215,19 @@ void Api::mount(httplib::Server& server) {
     send_json(res, 200, buffer.GetString());
   });
 
-  using namespace std::placeholders;
-  server.Get(R"(/compute/v2\.1/servers/?)", i.compute([&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, false); }, false));
-  server.Get(R"(/compute/v2\.1/servers/detail)", i.compute([&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, true); }, false));
-  server.Post(R"(/compute/v2\.1/servers/?)", i.compute([&s](auto& q, auto& r, auto& c) { s.create_server(q, r, c); }, true));
-  server.Get(kServerPath, i.compute([&s](auto& q, auto& r, auto& c) { s.show_server(q, r, c); }, false));
-  server.Delete(kServerPath, i.compute([&s](auto& q, auto& r, auto& c) { s.delete_server(q, r, c); }, false));
+  server.Get(R"(/compute/v2\.1/servers/?)", i.compute({"list"}, [&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, false); }));
+  server.Get(R"(/compute/v2\.1/servers/detail)", i.compute({"list"}, [&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, true); }));
+  server.Post(R"(/compute/v2\.1/servers/?)", i.compute({"create", true}, [&s](auto& q, auto& r, auto& c) { s.create_server(q, r, c); }));
+  server.Get(kServerPath, i.compute({"show", false, true}, [&s](auto& q, auto& r, auto& c) { s.show_server(q, r, c); }));
+  server.Delete(kServerPath, i.compute({"delete", false, true}, [&s](auto& q, auto& r, auto& c) { s.delete_server(q, r, c); }));
   server.Post(R"(/compute/v2\.1/servers/([^/]+)/action)",
-              i.compute([&s](auto& q, auto& r, auto& c) { s.server_action(q, r, c); }, true));
-  server.Get(R"(/compute/v2\.1/flavors/?)", i.compute([&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, false); }, false));
-  server.Get(R"(/compute/v2\.1/flavors/detail)", i.compute([&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, true); }, false));
-  server.Get(R"(/compute/v2\.1/flavors/([^/]+))", i.compute([&s](auto& q, auto& r, auto& c) { s.show_flavor(q, r, c); }, false));
+              i.compute({"action", true, true}, [&s](auto& q, auto& r, auto& c) { s.server_action(q, r, c); }));
+  server.Get(R"(/compute/v2\.1/flavors/?)", i.compute({"list_flavors"}, [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, false); }));
+  server.Get(R"(/compute/v2\.1/flavors/detail)", i.compute({"list_flavors"}, [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, true); }));
+  server.Get(R"(/compute/v2\.1/flavors/([^/]+))", i.compute({"show_flavor"}, [&s](auto& q, auto& r, auto& c) { s.show_flavor(q, r, c); }));
 
   server.Get(R"(/compute/v2\.1/flavors/([^/]+)/os-extra_specs)",
-             i.compute([&s](auto& q, auto& r, auto& c) { s.show_flavor_extra_specs(q, r, c); }, false));
+             i.compute({"show_flavor_extra_specs"}, [&s](auto& q, auto& r, auto& c) { s.show_flavor_extra_specs(q, r, c); }));
 
   // Glance's version discovery, which keystoneauth reads before the image list.
   server.Get(R"(/image/?)", [](const httplib::Request& req, httplib::Response& res) {

@@ -14,6 +14,7 @@
 #include "adapters/nova/json_body.h"
 #include "adapters/nova/service.h"
 #include "adapters/nova/views.h"
+#include "core/call_note.h"
 #include "core/ids.h"
 #include "core/text.h"
 
@@ -229,6 +230,7 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
     if (!created) return send_fault(res, from_core(created.error()));
     if (!first) first = std::move(created).value();
   }
+  core::this_call().server.assign(first->uuid);
 
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -259,6 +261,7 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
   auto parsed = parse_action(req.body, call.version);
   if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, *fault);
   auto& request = std::get<ActionRequest>(parsed);
+  core::this_call().operation.assign(request.name);
 
   const auto options = apply_faults(fleet, res, call, request.name, id);
   if (!options) return;

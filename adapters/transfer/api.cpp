@@ -18,6 +18,7 @@
 #include "adapters/transfer/errors.h"
 #include "adapters/transfer/operations.h"
 #include "adapters/transfer/sigv4.h"
+#include "core/call_note.h"
 #include "core/ids.h"
 
 namespace transfer {
@@ -106,6 +107,9 @@ struct Api::Impl {
     if (!auth)
       return access_denied("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' "
                            "in the AWS4-HMAC-SHA256 format");
+    auto& note = core::this_call();
+    note.principal_kind = "access_key";
+    note.principal.assign(auth->access_key);
     const auto key = keys.find(auth->access_key);
     const AccessKey* known = key == keys.end() ? nullptr : &key->second;
     if (settings.sigv4 == SigV4Mode::Verify) {
@@ -113,6 +117,8 @@ struct Api::Impl {
       if (auto denied = verify(req, *auth, *known)) return std::move(*denied);
     }
     const std::string& account = known && !known->account.empty() ? known->account : settings.default_account;
+    note.scope_kind = "account";
+    note.scope.assign(account);
     const core::Caller caller{fleet.tenants().for_account(account, auth->region), known && known->admin, true, false};
     return Context{fleet, caller, account, std::string(auth->region), {}};
   }
@@ -122,6 +128,9 @@ struct Api::Impl {
     const auto target = header(req, "X-Amz-Target");
     const auto name = target.substr(0, kTargetPrefix.size()) == kTargetPrefix ? target.substr(kTargetPrefix.size())
                                                                                 : std::string_view{};
+    auto& note = core::this_call();
+    note.api = "transfer";
+    note.operation.assign(name.empty() ? target : name);  // as the client sent it, even when unknown
     const auto operation = find_operation(name);
     if (!operation) return send_error(res, unknown_operation(target));
 
@@ -149,6 +158,7 @@ struct Api::Impl {
     const std::string_view server_id = server != body.MemberEnd() && server->value.IsString()
                                            ? std::string_view(server->value.GetString(), server->value.GetStringLength())
                                            : std::string_view{};
+    note.server.assign(server_id);
     const auto plan = fleet.faults().decide("transfer", name, server_id, context.caller.tenant);
     if (plan.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(plan.latency_ms));
     if (plan.error) return send_error(res, from_core(*plan.error, name));
