@@ -221,6 +221,8 @@ std::variant<Config, std::string> load_config(const Options& options) {
   }
   if (options.transition_ms) config.transition_ms.fill(*options.transition_ms);
   config.control_token = options.control_token;
+  config.access_log = options.access_log;
+  if (options.tls_cert && options.tls_key) config.tls = TlsFiles{*options.tls_cert, *options.tls_key};
   config.nova.auth = options.auth == "noauth" ? nova::AuthMode::NoAuth : nova::AuthMode::Keystone;
   config.transfer.sigv4 = options.sigv4 == "verify" ? transfer::SigV4Mode::Verify : transfer::SigV4Mode::Scope;
   return config;

@@ -15,6 +15,7 @@
 #include "adapters/transfer/api.h"
 #include "core/server.h"
 #include "gateway/options.h"
+#include "gateway/tls.h"
 
 namespace gateway {
 
@@ -40,6 +41,8 @@ struct Config {
   std::array<core::Millis, 3> transition_ms{0, 0, 0};
   std::vector<ServerSeed> servers;
   std::optional<std::string> control_token;  // required as "Bearer T" on /_gateway when set
+  LogFormat access_log = LogFormat::Human;
+  std::optional<TlsFiles> tls;  // set: HTTPS on the one port
 };
 
 // GATEWAY.md's defaults: the four users, demo <-> 000000000000/us-east-1,

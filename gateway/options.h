@@ -9,6 +9,9 @@
 
 namespace gateway {
 
+// --access-log: nothing, one human line per request, or one JSON object.
+enum class LogFormat { Off, Human, Json };
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 8780;
@@ -18,7 +21,10 @@ struct Options {
   std::string auth = "keystone";      // keystone | noauth
   std::string sigv4 = "scope";        // scope | verify
   std::optional<std::string> control_token;
-  bool access_log = true;             // --access-log on|off
+  bool control_open = false;          // --control-token none: open, even off loopback
+  LogFormat access_log = LogFormat::Human;  // --access-log on|off|json
+  std::optional<std::string> tls_cert;  // --tls-cert and --tls-key: HTTPS, both or neither
+  std::optional<std::string> tls_key;
   bool help = false;
   bool version = false;
 };
