@@ -160,11 +160,14 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
     if (self->access_log_.format() != LogFormat::Off) {
       // The adapter's names when it noted the call, else the metrics' classification.
       const bool noted = !note.api.empty();
-      self->access_log_.write(AccessRecord{
-          req.method, req.path, res.status, micros, request_id_of(res),
-          noted ? note.api : std::string_view(request_kind.api),
-          noted ? std::string_view(note.operation) : std::string_view(request_kind.operation), &note,
-          std::chrono::system_clock::now() - std::chrono::microseconds(micros)});
+      AccessRecord record{req.method, req.path, res.status, micros, request_id_of(res),
+                          noted ? note.api : std::string_view(request_kind.api),
+                          noted ? std::string_view(note.operation) : std::string_view(request_kind.operation),
+                          &note, {}};
+      // The wall clock only for the JSON line's time (when the request arrived).
+      if (self->access_log_.format() == LogFormat::Json)
+        record.time = std::chrono::system_clock::now() - std::chrono::microseconds(micros);
+      self->access_log_.write(record);
     }
     // A request cpp-httplib rejects before routing (a bad request line)
     // skips the pre-routing handler: leave nothing for it to inherit.
