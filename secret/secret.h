@@ -14,6 +14,10 @@ namespace secret {
 // guessable secret.
 std::string random_hex(std::size_t bytes);
 
+// `bytes` random bytes as unpadded base64url (A-Z a-z 0-9 - _): 4 characters
+// per 3 bytes, so a token carries its entropy in fewer bytes on the wire.
+std::string random_base64url(std::size_t bytes);
+
 // Whether a and b are equal, in time that depends on their lengths only.
 bool equal(std::string_view a, std::string_view b);
 

@@ -20,10 +20,12 @@ namespace {
 
 constexpr const char* kJson = "application/json";
 
-// 32 random bytes as 64 hex digits: the first half selects the entry, the
-// second is its verifier. Either half alone is 128 bits.
-constexpr std::size_t kTokenBytes = 32;
-constexpr std::size_t kSelectorChars = kTokenBytes;  // hex digits
+// 24 random bytes as 32 base64url characters (the length a client sent
+// before, so the hot path reads no more bytes): the first 8 characters (48
+// bits) select the entry, the other 24 (144 bits) are its verifier.
+constexpr std::size_t kTokenBytes = 24;
+constexpr std::size_t kTokenChars = 32;
+constexpr std::size_t kSelectorChars = 8;
 
 std::string iso(std::chrono::system_clock::time_point t) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
@@ -173,7 +175,7 @@ std::string base_url(const httplib::Request& req) {
 // hint at a selector; the verifier, which alone grants access once a
 // selector is known, is compared in constant time.
 const Keystone::Issued* Keystone::find(std::string_view token) const {
-  if (token.size() != 2 * kTokenBytes) return nullptr;
+  if (token.size() != kTokenChars) return nullptr;
   const auto it = tokens_.find(token.substr(0, kSelectorChars));
   if (it == tokens_.end() || !secret::equal(it->second.verifier, token.substr(kSelectorChars))) return nullptr;
   return &it->second;
@@ -276,7 +278,7 @@ void Keystone::mount(httplib::Server& server) {
     id.issued = std::chrono::system_clock::now();
     id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
     id.audit_id = secret::random_hex(11);
-    const auto token = secret::random_hex(kTokenBytes);
+    std::string token;
     {
       std::unique_lock lock(mutex_);
       // Expired tokens are swept when the table has doubled since the last
@@ -286,7 +288,11 @@ void Keystone::mount(httplib::Server& server) {
         std::erase_if(tokens_, [&](const auto& t) { return t.second.identity->expires <= id.issued; });
         sweep_at_ = std::max<std::size_t>(1024, 2 * tokens_.size());
       }
-      tokens_[token.substr(0, kSelectorChars)] = Issued{token.substr(kSelectorChars), std::make_shared<const Identity>(id)};
+      // A selector already in use (one chance in 2^48 per live token) is drawn again.
+      do token = secret::random_base64url(kTokenBytes);
+      while (tokens_.count(std::string_view(token).substr(0, kSelectorChars)));
+      tokens_.emplace(token.substr(0, kSelectorChars),
+                      Issued{token.substr(kSelectorChars), std::make_shared<const Identity>(id)});
     }
     res.status = 201;
     res.set_header("X-Subject-Token", token);

@@ -307,13 +307,13 @@ class Wire(unittest.TestCase):
     def test_tokens_are_random_and_only_the_whole_token_passes(self):
         tokens = [self.login("demo") for _ in range(3)]
         for token in tokens:
-            self.assertRegex(token, r"^[0-9a-f]{64}$")  # 32 bytes from the CSPRNG
+            self.assertRegex(token, r"^[A-Za-z0-9_-]{32}$")  # 24 bytes from the CSPRNG, base64url
         self.assertEqual(len(set(tokens)), 3)
-        # The first half finds the token, the second must match it whole: a
-        # right lookup half with any other verifier, or a piece, is no token.
+        # The first 8 characters find the token, the other 24 must match it
+        # whole: a right lookup part with any other verifier, or a piece, is no token.
         token = tokens[0]
-        flipped = token[:-1] + ("0" if token[-1] != "0" else "1")
-        for forged in [flipped, token[:32] + tokens[1][32:], token[:32], token + "0", token.upper()]:
+        flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+        for forged in [flipped, token[:8] + tokens[1][8:], token[:8], token + "A", token[:31], token.swapcase()]:
             self.assertEqual(self.call("GET", "/compute/v2.1/servers", token=forged)[0], 401, forged)
         self.assertEqual(self.call("GET", "/identity/v3/auth/tokens", token=self.token,
                                    headers={"X-Subject-Token": flipped})[0], 404)

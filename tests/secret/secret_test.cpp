@@ -32,6 +32,28 @@ TEST_CASE("random_hex: every digit shows up, in every position's high and low ha
   CHECK(last.size() == 16);
 }
 
+TEST_CASE("random_base64url: 4 characters per 3 bytes, from the URL-safe alphabet, every one in use") {
+  constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  CHECK(secret::random_base64url(24).size() == 32);
+  CHECK(secret::random_base64url(1).size() == 2);
+  CHECK(secret::random_base64url(2).size() == 3);
+  CHECK(secret::random_base64url(0).empty());
+  std::set<std::string> seen;
+  std::set<char> used;
+  for (int i = 0; i < 1000; ++i) {
+    const auto token = secret::random_base64url(24);
+    REQUIRE(token.find_first_not_of(kAlphabet) == std::string::npos);
+    seen.insert(token);
+    used.insert(token.begin(), token.end());
+  }
+  CHECK(seen.size() == 1000);
+  CHECK(used.size() == 64);
+  // One byte: its 2 low bits pad the second character, which is then one of 4.
+  std::set<char> last;
+  for (int i = 0; i < 200; ++i) last.insert(secret::random_base64url(1)[1]);
+  CHECK(last == std::set<char>{'A', 'Q', 'g', 'w'});
+}
+
 TEST_CASE("equal: exact, byte for byte, lengths included") {
   CHECK(secret::equal("s3cret", "s3cret"));
   CHECK(secret::equal("", ""));
