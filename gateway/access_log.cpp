@@ -33,27 +33,26 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i) {
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
+  std::size_t run = 0;  // the start of the bytes that need no escaping, appended in one go
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
       ++i;
-    } else if (c < 0x20 || c == 0x7f) {
-      out.append("\\u00").append(1, kHex[c >> 4]).append(1, kHex[c & 0xf]);
-      ++i;
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
-    } else if (const auto n = utf8_sequence(text, i)) {
-      out.append(text.substr(i, n));
-      i += n;
-    } else {
-      out.append("\\ufffd");
-      ++i;
+      continue;
     }
+    if (c >= 0x80) {
+      if (const auto n = utf8_sequence(text, i)) {
+        i += n;
+        continue;
+      }
+    }
+    out.append(text.substr(run, i - run));
+    if (c == '"' || c == '\\') out.append(1, '\\').append(1, static_cast<char>(c));
+    else if (c < 0x80) out.append("\\u00").append(1, kHex[c >> 4]).append(1, kHex[c & 0xf]);
+    else out.append("\\ufffd");  // not UTF-8
+    run = ++i;
   }
-  out += '"';
+  out.append(text.substr(run)).append(1, '"');
 }
 
 void append_field(std::string& out, std::string_view key, std::string_view value) {
