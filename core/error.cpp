@@ -4,6 +4,21 @@
 
 namespace core {
 
+std::string_view name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::NotFound: return "not_found";
+    case ErrorCode::InvalidState: return "invalid_state";
+    case ErrorCode::Locked: return "locked";
+    case ErrorCode::Forbidden: return "forbidden";
+    case ErrorCode::Unauthenticated: return "unauthenticated";
+    case ErrorCode::InvalidArgument: return "invalid_argument";
+    case ErrorCode::Throttled: return "throttled";
+    case ErrorCode::Unavailable: return "unavailable";
+    case ErrorCode::Internal: return "internal";
+  }
+  return "internal";
+}
+
 Error not_found(std::string id, Action action) {
   Error e;
   e.code = ErrorCode::NotFound;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/state.h"
 
@@ -22,6 +23,9 @@ enum class ErrorCode {
   Unavailable,      // the service cannot take work now (draining, injected outage)
   Internal,         // a broken invariant or an injected fault: never the caller's fault
 };
+
+// "not_found", "invalid_state", ...: the word the journal records as a call's result.
+std::string_view name(ErrorCode code);
 
 struct Error {
   ErrorCode code = ErrorCode::Internal;

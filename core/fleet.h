@@ -1,10 +1,21 @@
 // The fleet: every server of every tenant, thread-safe, with the lifecycle
-// rules of transitions.h, billing, listing with cursors and events.
-// Protocol-neutral: it never knows a status code, a header or a JSON value.
+// rules of transitions.h, billing, listing with cursors, events and the
+// action journal. Protocol-neutral: it never knows a status code, a header or
+// a JSON value.
 //
 // Concurrency: each server has its own mutex; lookups go through sharded
 // indexes under shared locks, so no global lock sits on the stop path. Checks
 // run in Nova's order: not found, policy, lock, state.
+//
+// Durability: with a store attached, a change is computed on a copy of the
+// server's record, written (group commit), and only then made visible, so an
+// answered change is on disk and a refused write changes nothing.
+//
+// The implementation is split by job: fleet.cpp (the lifecycle operations),
+// fleet_index.cpp (indexes and locking), fleet_state.cpp (applying
+// transitions and committing them), fleet_ledger.cpp (billing),
+// fleet_listing.cpp (pages and cursors), fleet_restore.cpp (loading, export,
+// reset and credentials).
 #pragma once
 
 #include <array>
@@ -26,9 +37,13 @@
 #include "core/clock.h"
 #include "core/events.h"
 #include "core/faults.h"
+#include "core/group_commit.h"
 #include "core/ids.h"
+#include "core/journal.h"
+#include "core/record.h"
 #include "core/result.h"
 #include "core/server.h"
+#include "core/store.h"
 #include "core/tenants.h"
 
 namespace core {
@@ -78,14 +93,18 @@ class Fleet {
 
   // Lookup by either identity (a UUID in any case, or a Transfer id).
   Result<ServerInfo> get(const Caller& caller, std::string_view id);
+  // The same, finding deleted servers too (the ledger keeps them), as Nova's
+  // read_deleted does; `deleted` says which it found.
+  Result<ServerInfo> get_even_deleted(const Caller& caller, std::string_view id, bool& deleted);
   Result<StopReceipt> stop(const Caller& caller, std::string_view id, ActOptions options = {});
   Result<ServerInfo> start(const Caller& caller, std::string_view id, ActOptions options = {});
-  Result<ServerInfo> remove(const Caller& caller, std::string_view id);
-  Result<ServerInfo> lock(const Caller& caller, std::string_view id, std::string reason = {});
-  Result<ServerInfo> unlock(const Caller& caller, std::string_view id);
-  // Changes name, tags, metadata or attributes; the lock does not apply.
-  Result<ServerInfo> update(const Caller& caller, std::string_view id,
-                            const std::function<void(Editable&)>& edit);
+  Result<ServerInfo> remove(const Caller& caller, std::string_view id, ActOptions options = {});
+  Result<ServerInfo> lock(const Caller& caller, std::string_view id, std::string reason = {},
+                          ActOptions options = {});
+  Result<ServerInfo> unlock(const Caller& caller, std::string_view id, ActOptions options = {});
+  // Changes name, tags, metadata or attributes (Action::Update); the lock does not apply.
+  Result<ServerInfo> update(const Caller& caller, std::string_view id, const std::function<void(Editable&)>& edit,
+                            ActOptions options = {});
 
   // A page in creation order. Cost: the page size (plus skipped non-matches).
   Page list(const ListQuery& query);
@@ -102,12 +121,37 @@ class Fleet {
   std::vector<LedgerEntry> ledger();
   std::size_t size() const;
   std::array<std::int64_t, kStateCount> count_by_state() const;
-  // Removes every server and forgets the ledger (the control plane's reset).
-  void clear();
+
+  // Durable state. attach_store: from now on every change is written to
+  // `store` before it is visible; the fleet as it is now is written first
+  // when `write_all` is set (a new file).
+  Result<Done> attach_store(Store& store, bool write_all);
+  bool durable() const { return commit_ != nullptr; }
+  // Every server, the ledger's deleted ones too, in creation order.
+  std::vector<ServerRecord> records();
+  // Everything there is to keep: servers (the ledger's deleted ones too),
+  // their tenants, the journal's changes, and the cursor secret.
+  StoredState export_state();
+  // Restores what a store kept (a restart): the fleet must be empty. Returns
+  // true when tenants got other ids in this run (the config changed), so the
+  // store must be written anew (attach_store with write_all).
+  bool restore(StoredState state);
+  // Replaces every server with `records` (fixed identities; the tenants in
+  // their info must exist), as the control plane's reset and snapshots do,
+  // and rewrites the store. The journal is cleared when `clear_journal`.
+  Result<Done> replace(std::vector<ServerRecord> records, bool clear_journal);
+
+  // Empties the journal, in the store too (ids are not reused).
+  Result<Done> clear_journal();
+
+  // Adapter secrets that must survive a restart (durable mode only; a no-op otherwise).
+  Result<Done> keep_credential(Credential credential);
+  Result<Done> drop_credential(std::string kind, std::string key);
 
   EventBus& events() { return events_; }
   // The fault rules adapters consult before each operation.
   Faults& faults() { return faults_; }
+  Journal& journal() { return journal_; }
   Tenants& tenants() { return tenants_; }
   const Clock& clock() const { return clock_; }
 
@@ -133,32 +177,55 @@ class Fleet {
     std::unique_lock<std::mutex> lock;
     Millis now;
   };
-  Result<Opened> open_for_change(const Caller& caller, std::string_view id, Action action);
-
-  RecordPtr find(std::string_view id) const;
-  Result<RecordPtr> find_visible(const Caller& caller, std::string_view id, Action action) const;
-  Result<ServerInfo> insert(TenantId tenant, CreateSpec spec, Action cause, ActOptions options);
+  Result<Opened> open_for_change(const Caller& caller, std::string_view id, Action action, JournalEntry* call);
   Result<ServerInfo> act(const Caller& caller, std::string_view id, Action action, ActOptions options);
 
-  // These run with the record's mutex held.
-  void settle_if_due(Record& r, Millis now);
-  void change_state(Record& r, State to, Millis at, Action cause);
-  void begin(const RecordPtr& r, Action action, Millis now, ActOptions options);
-  // Makes the in-between state settle `transition_ms(action)` from now.
-  void schedule(const RecordPtr& r, Action action, Millis now, bool fail);
-  void publish(const Record& r, EventKind kind, std::optional<State> old_state, Millis at,
-               std::optional<Action> cause);
-  LedgerEntry ledger_entry(const Record& r, Millis now) const;
-
+  // fleet_index.cpp
+  RecordPtr find(std::string_view id) const;
+  Result<RecordPtr> find_visible(const Caller& caller, std::string_view id, Action action) const;
+  // Files a new record under both identities and, when `listed`, in
+  // creation order (seq 0: the next one). Fails if either identity is taken.
+  Result<Done> index(const RecordPtr& record, std::uint64_t seq, bool listed = true);
+  // Takes a record out of the listings, and with `identities` out of the lookups too.
+  void unindex(const Record& record, bool identities);
   Shard& shard_of(std::string_view id) const;
+  Result<ServerInfo> insert(TenantId tenant, CreateSpec spec, ActOptions options);
+
+  // fleet_state.cpp: these run with the record's mutex held. The change
+  // functions edit `next`, a copy of the record, and collect the events that
+  // commit() publishes once it is kept.
+  void change_state(ServerRecord& next, State to, Millis at, Action cause, std::vector<Event>& events) const;
+  void begin(ServerRecord& next, Action action, Millis now, ActOptions options, std::vector<Event>& events) const;
+  void schedule(ServerRecord& next, Action action, Millis now, bool fail, std::uint64_t journal_id) const;
+  bool settle_if_due(Record& r, Millis now);
+  // Writes `next` (with the call's journal entry, if the change was
+  // accepted) and then makes it the record's state; `is_new`: a record being created.
+  Result<Done> commit(Record& r, ServerRecord next, JournalEntry* call, std::vector<Event> events,
+                      std::vector<Settlement> settled = {}, bool is_new = false);
+  void apply(Record& r, ServerRecord next, const std::vector<Event>& events, bool is_new);
+  Event event(const ServerRecord& s, EventKind kind, std::optional<State> old_state, Millis at,
+              std::optional<Action> cause) const;
+  void note_call(JournalEntry* call, const ServerRecord& before, const ServerRecord& after, Action action,
+                 Millis now) const;
+  Result<Done> persist(Change& change);
+  void add_new_tenants(Change& change, TenantId tenant);
+
+  // fleet_ledger.cpp
+  LedgerEntry ledger_entry(const ServerRecord& r, Millis now) const;
+
+  // fleet_restore.cpp
+  void load(std::vector<ServerRecord> records, bool keep_seq);
+  void clear_memory();
 
   const Clock& clock_;
   IdSource& ids_;
   Tenants& tenants_;
   EventBus events_;
   Faults faults_;
+  Journal journal_;
   std::array<std::atomic<Millis>, kActionCount> transition_ms_{};
   std::atomic<std::uint64_t> next_seq_{1};
+  std::atomic<std::uint64_t> cursor_secret_;
   std::array<std::atomic<std::int64_t>, kStateCount> by_state_{};
 
   mutable std::array<Shard, kShards> shards_;
@@ -171,7 +238,12 @@ class Fleet {
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
 
   std::mutex deleted_mutex_;
-  std::deque<LedgerEntry> deleted_;
+  std::deque<RecordPtr> deleted_;  // the ledger's deleted servers (still found by identity, never listed)
+
+  Store* store_ = nullptr;
+  std::unique_ptr<GroupCommit> commit_;
+  std::mutex tenants_written_mutex_;
+  std::vector<bool> tenants_written_;  // by TenantId: the store has this tenant
 };
 
 }  // namespace core

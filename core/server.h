@@ -71,9 +71,17 @@ struct CreateSpec {
   LockInfo lock;
 };
 
-// Faults applied to one lifecycle call (the control plane decides them).
+struct JournalEntry;
+
+// How to carry out one lifecycle call: faults the control plane decided, and
+// the journal entry of the API call behind it.
 struct ActOptions {
   bool fail_transition = false;  // the transition ends in its failed state
+  // The call's journal entry, as the adapter began it (api, operation,
+  // caller, request id, and the status it answers with when the change is
+  // accepted). The fleet fills in the server and the states; an accepted
+  // change writes it with the change and gives it an id. Null: not journaled.
+  JournalEntry* call = nullptr;
 };
 
 // What a successful stop returns: the server and the billing note.

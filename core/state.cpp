@@ -8,7 +8,7 @@ namespace {
 constexpr std::array<std::string_view, kStateCount> kStateNames = {
     "provisioning", "running", "stopping", "stopped", "starting", "stop_failed", "start_failed"};
 constexpr std::array<std::string_view, kActionCount> kActionNames = {
-    "create", "stop", "start", "delete", "lock", "unlock"};
+    "create", "stop", "start", "delete", "lock", "unlock", "update"};
 
 }  // namespace
 

@@ -20,8 +20,8 @@ enum class State {
 };
 inline constexpr int kStateCount = 7;
 
-enum class Action { Create, Stop, Start, Delete, Lock, Unlock };
-inline constexpr int kActionCount = 6;
+enum class Action { Create, Stop, Start, Delete, Lock, Unlock, Update };
+inline constexpr int kActionCount = 7;
 
 enum class LockOwner { Owner, Admin };
 

@@ -27,6 +27,7 @@ Transition transition(Action action, State from) {
     case Action::Delete:
     case Action::Lock:
     case Action::Unlock:
+    case Action::Update:
       return unchanged(from);
   }
   return kNotAllowed;

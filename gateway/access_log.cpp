@@ -99,28 +99,35 @@ void append_json_line(std::string& out, const AccessRecord& r) {
   append_field(out, "path", r.path);
   append_field(out, "api", r.api);
   append_field(out, "operation", r.operation);
-  if (r.note && !r.note->server.empty()) append_field(out, "server", r.note->server);
-  else out.append(",\"server\":null");
+  // The server by the identity of the API called (the other one when only it is known).
+  const auto* call = r.call && !r.call->api.empty() ? r.call : nullptr;
+  const bool transfer = call && call->api == "transfer";
+  std::string_view server;
+  if (call) {
+    const std::string_view own = transfer ? call->server_transfer_id : call->server_uuid;
+    server = own.empty() ? std::string_view(transfer ? call->server_uuid : call->server_transfer_id) : own;
+  }
+  if (server.empty()) out.append(",\"server\":null");
+  else append_field(out, "server", server);
   out.append(",\"status\":");
   append_number(out, r.status);
   out.append(",\"microseconds\":");
   append_number(out, r.micros);
+  // Who called, in the API's own terms: an access key and account, or a user and project.
   out.append(",\"caller\":");
-  if (r.note && !r.note->principal_kind.empty()) {
-    out.append("{");
-    append_json_string(out, r.note->principal_kind);
-    out.append(":");
-    append_json_string(out, r.note->principal);
-    if (!r.note->scope_kind.empty()) {
-      out.append(",");
-      append_json_string(out, r.note->scope_kind);
-      out.append(":");
-      append_json_string(out, r.note->scope);
+  if (call && !call->caller.empty()) {
+    out.append(transfer ? "{\"access_key\":" : "{\"user\":");
+    append_json_string(out, call->caller);
+    if (!call->caller_scope.empty()) {
+      out.append(transfer ? ",\"account\":" : ",\"project\":");
+      append_json_string(out, call->caller_scope);
     }
     out.append("}");
   } else {
     out.append("null");
   }
+  // The journal's verdict: accepted, a core error's name, unknown_operation.
+  if (call && !call->result.empty()) append_field(out, "result", call->result);
   out.append("}\n");
 }
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/call_note.h"
+#include "core/journal.h"
 #include "gateway/log_writer.h"
 #include "gateway/options.h"
 
@@ -22,9 +22,9 @@ struct AccessRecord {
   int status = 0;
   long long micros = 0;
   std::string_view request_id;  // "-" when the answer carries none
-  std::string_view api;         // the adapter's note, else the gateway's classification
+  std::string_view api;         // the adapter's, else the gateway's classification
   std::string_view operation;
-  const core::CallNote* note = nullptr;        // the server and caller, when an adapter noted them
+  const core::JournalEntry* call = nullptr;    // server, caller and result, when an adapter described the call
   std::chrono::system_clock::time_point time;  // when the request arrived
 };
 

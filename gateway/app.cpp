@@ -12,8 +12,10 @@
 
 #include "core/call_note.h"
 #include "gateway/control_plane.h"
+#include "gateway/fleet_file.h"
 #include "gateway/worker_pool.h"
 #include "secret/secret.h"
+#include "store/sqlite_store.h"
 
 namespace gateway {
 namespace {
@@ -79,10 +81,14 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
       return fmt::format("tenants: project '{}' and account {} in {} are already mapped elsewhere", m.project,
                          m.account, m.region);
   }
-  if (auto error = app->seed_fleet()) return *error;
+  fleet.journal().set_max_entries(app->config_.journal_max);
+  auto seeds = resolve_seeds(app->config_.servers, app->tenants_, app->ids_);
+  if (auto* error = std::get_if<std::string>(&seeds)) return fmt::format("fleet: {}", *error);
+  app->seed_records_ = std::move(std::get<std::vector<core::ServerRecord>>(seeds));
 
   app->nova_ = std::make_unique<nova::Api>(fleet, app->config_.nova);
   app->transfer_ = std::make_unique<transfer::Api>(fleet, app->config_.transfer);
+  if (auto error = app->open_state()) return *error;
   if (app->config_.tls) {
     auto tls = make_tls_server(*app->config_.tls);
     if (auto* error = std::get_if<std::string>(&tls)) return *error;
@@ -103,7 +109,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   server.set_payload_max_length(std::max(app->config_.nova.max_body_bytes, app->config_.transfer.max_body_bytes));
   server.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
-    core::this_call().clear();
+    core::this_call() = {};
     self->in_flight_.begin(req.remote_addr, req.remote_port);
     // The token also comes as ?token=: a browser's EventSource and a link
     // to the page cannot send an Authorization header. Both are compared in
@@ -134,9 +140,9 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
     // cpp-httplib calls this for every status >= 400, including answers a
     // handler already wrote: those stand as they are.
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (self->nova_->render_http_error(req, res)) return httplib::Server::HandlerResponse::Handled;
-    if (self->transfer_->render_http_error(req, res)) return httplib::Server::HandlerResponse::Handled;
-    render_plain_error(req, res);
+    if (!self->nova_->render_http_error(req, res) && !self->transfer_->render_http_error(req, res))
+      render_plain_error(req, res);
+    self->journal_unrouted(req, res);
     return httplib::Server::HandlerResponse::Handled;
   }));
   server.set_exception_handler([self](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
@@ -156,14 +162,14 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   server.set_logger([self](const httplib::Request& req, const httplib::Response& res) {
     const auto micros = micros_since(request_started);
     self->in_flight_.end();
-    auto& note = core::this_call();
+    auto& call = core::this_call();
     if (self->access_log_.format() != LogFormat::Off) {
-      // The adapter's names when it noted the call, else the metrics' classification.
-      const bool noted = !note.api.empty();
+      // The adapter's names when it described the call, else the metrics' classification.
+      const bool described = !call.api.empty();
       AccessRecord record{req.method, req.path, res.status, micros, request_id_of(res),
-                          noted ? note.api : std::string_view(request_kind.api),
-                          noted ? std::string_view(note.operation) : std::string_view(request_kind.operation),
-                          &note, {}};
+                          described ? std::string_view(call.api) : std::string_view(request_kind.api),
+                          described ? std::string_view(call.operation) : std::string_view(request_kind.operation),
+                          &call, {}};
       // The wall clock only for the JSON line's time (when the request arrived).
       if (self->access_log_.format() == LogFormat::Json)
         record.time = std::chrono::system_clock::now() - std::chrono::microseconds(micros);
@@ -171,7 +177,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
     }
     // A request cpp-httplib rejects before routing (a bad request line)
     // skips the pre-routing handler: leave nothing for it to inherit.
-    note.clear();
+    call = {};
   });
 
   // cpp-httplib tries a method's routes in the order they were added, one
@@ -179,7 +185,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   // all (the paths do not overlap, so the order changes nothing else).
   app->transfer_->mount(server);
   app->nova_->mount(server);
-  mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->stopping_,
+  mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->ids_, self->stopping_,
                                            [self] { return self->reset(); }});
   return app;
 }
@@ -189,26 +195,64 @@ App::~App() {
   if (ticker_.joinable()) ticker_.join();
 }
 
-std::optional<std::string> App::seed_fleet() {
-  for (std::size_t i = 0; i < config_.servers.size(); ++i) {
-    const auto& seed = config_.servers[i];
-    const auto tenant = seed.project.empty() ? tenants_.for_account(seed.account, seed.region)
-                                             : tenants_.for_project(seed.project);
-    auto created = fleet_->seed(tenant, seed.spec);
-    if (!created) {
-      const auto& e = created.error();
-      return fmt::format("fleet: servers[{}]: {}", i, e.detail.empty() ? e.subject : e.detail);
-    }
+void App::journal_unrouted(const httplib::Request& req, const httplib::Response& res) {
+  const auto& path = req.path;
+  if (path.rfind("/_gateway", 0) == 0 || path == "/metrics") return;  // the control plane is not an API
+  const auto under = [&](std::string_view root) {
+    return path.rfind(root, 0) == 0 && (path.size() == root.size() || path[root.size()] == '/');
+  };
+  core::JournalEntry call;
+  const auto target = req.get_header_value("X-Amz-Target");
+  if (path == "/" || !target.empty()) {
+    call.api = "transfer";
+    call.operation = target.rfind("TransferService.", 0) == 0 ? target.substr(16) : req.method + " " + path;
+  } else {
+    call.api = under("/compute") ? "nova" : under("/identity") ? "identity" : under("/image") ? "image" : "unknown";
+    call.operation = req.method + " " + path;
   }
+  call.request_id = std::string(request_id_of(res));
+  call.start_ms = call.finish_ms = fleet_->clock().now_ms();
+  // No route (404) or not this method (405): a call the gateway does not know.
+  call.result = res.status == 404 || res.status == 405 || (call.api == "transfer" && res.status == 400)
+                    ? "unknown_operation"
+                : res.status >= 500 ? "internal"
+                                    : "invalid_argument";
+  fleet_->journal().finish(call, res.status, call.finish_ms);
+  core::this_call() = std::move(call);  // for the access log
+}
+
+std::optional<std::string> App::open_state() {
+  auto& fleet = *fleet_;
+  if (!config_.state_file) {
+    (void)fleet.replace(seed_records_, true);  // in memory: cannot fail
+    return std::nullopt;
+  }
+  const auto& path = *config_.state_file;
+  auto opened = store::SqliteStore::open(path, config_.state_sync_full ? store::Sync::Full : store::Sync::Normal);
+  if (auto* error = std::get_if<std::string>(&opened)) return *error;
+  auto& o = std::get<store::SqliteStore::Opened>(opened);
+  store_ = std::move(o.store);
+  bool write_all = o.created;
+  if (o.created) {
+    (void)fleet.replace(seed_records_, true);  // no store attached yet: in memory
+  } else {
+    auto loaded = store_->load();
+    if (!loaded) return loaded.error().detail;
+    if (config_.fleet_file)
+      notice_ = fmt::format("--state {} exists: restored from it, --fleet {} is ignored", path, *config_.fleet_file);
+    nova_->restore_credentials(loaded.value().credentials);
+    write_all = fleet.restore(std::move(loaded).value());
+  }
+  if (auto attached = fleet.attach_store(*store_, write_all); !attached)
+    return fmt::format("--state {}: cannot write it: {}", path, attached.error().detail);
   return std::nullopt;
 }
 
 std::string App::reset() {
-  fleet_->clear();
   fleet_->faults().clear();
   clock_.use_real();
-  auto error = seed_fleet();
-  return error.value_or("");
+  auto replaced = fleet_->replace(seed_records_, true);
+  return replaced ? "" : replaced.error().detail;
 }
 
 int App::bind(const std::string& host, int port) {

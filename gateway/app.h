@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/fleet.h"
 #include "core/ids.h"
+#include "core/store.h"
 #include "core/tenants.h"
 #include "gateway/access_log.h"
 #include "gateway/config.h"
@@ -22,6 +23,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace gateway {
@@ -43,10 +46,16 @@ class App {
   core::Fleet& fleet() { return *fleet_; }
   // "https" with --tls-cert, else "http": for the URLs printed at start.
   std::string_view scheme() const { return config_.tls ? "https" : "http"; }
+  // What start-up has to tell the operator (e.g. that --fleet was ignored), or "".
+  const std::string& notice() const { return notice_; }
 
  private:
   explicit App(Config config);
-  std::optional<std::string> seed_fleet();
+  // Seeds the fleet, or with --state opens the file: restores it, or seeds
+  // a new one. A message when that cannot be done.
+  std::optional<std::string> open_state();
+  // Journals a request no API handler answered (an unknown path or method).
+  void journal_unrouted(const httplib::Request& req, const httplib::Response& res);
   // The control plane's reset: the fleet as loaded at start, no fault rules, real time.
   std::string reset();
   void tick();
@@ -56,6 +65,9 @@ class App {
   core::RandomIds ids_;
   core::Tenants tenants_;
   std::unique_ptr<core::Fleet> fleet_;
+  std::unique_ptr<core::Store> store_;             // with --state
+  std::vector<core::ServerRecord> seed_records_;   // the fleet file's servers: the start and every reset
+  std::string notice_;
   std::unique_ptr<nova::Api> nova_;
   std::unique_ptr<transfer::Api> transfer_;
   std::unique_ptr<httplib::Server> server_;

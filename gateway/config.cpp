@@ -138,47 +138,6 @@ void read_limits(Reader& r, const Value& doc, Config& c) {
     c.transfer.max_body_bytes = *n;
 }
 
-void read_servers(Reader& r, const Value& doc, Config& c) {
-  auto it = doc.FindMember("servers");
-  if (it == doc.MemberEnd() || !r.array(it->value, "servers")) return;
-  for (std::size_t i = 0; i < it->value.Size(); ++i) {
-    const auto& s = it->value[static_cast<rapidjson::SizeType>(i)];
-    const auto path = at("servers", i);
-    if (!r.object(s, path, {"name", "project", "account", "region", "state", "id", "server_id", "locked",
-                            "locked_reason", "tags", "metadata", "attributes"}))
-      return;
-    ServerSeed seed;
-    seed.project = r.string(s, "project", path, false).value_or("");
-    seed.account = r.string(s, "account", path, false).value_or("");
-    seed.region = r.string(s, "region", path, false).value_or("us-east-1");
-    if (!r.failed() && seed.project.empty() == seed.account.empty())
-      r.fail(path, "give either 'project' or 'account' (with 'region')");
-    seed.spec.name = r.string(s, "name", path, false).value_or("");
-    const auto state = r.string(s, "state", path, false).value_or("running");
-    seed.spec.initial_state = core::parse_state(state);
-    if (!r.failed() && !seed.spec.initial_state)
-      r.fail(path + ".state", fmt::format("'{}' is not a core state (provisioning, running, stopping, "
-                                          "stopped, starting, stop_failed, start_failed)", state));
-    seed.spec.uuid = r.string(s, "id", path, false);
-    if (!r.failed() && seed.spec.uuid && !core::is_uuid(*seed.spec.uuid))
-      r.fail(path + ".id", fmt::format("'{}' is not a UUID", *seed.spec.uuid));
-    seed.spec.transfer_id = r.string(s, "server_id", path, false);
-    if (!r.failed() && seed.spec.transfer_id && !core::is_transfer_id(*seed.spec.transfer_id))
-      r.fail(path + ".server_id", fmt::format("'{}' does not match ^s-([0-9a-f]{{17}})$", *seed.spec.transfer_id));
-    if (auto locked = r.string(s, "locked", path, false)) {
-      if (*locked != "owner" && *locked != "admin")
-        r.fail(path + ".locked", fmt::format("'{}' is not owner or admin", *locked));
-      seed.spec.lock = {true, *locked == "admin" ? core::LockOwner::Admin : core::LockOwner::Owner,
-                        r.string(s, "locked_reason", path, false).value_or("")};
-    }
-    seed.spec.tags = r.pairs(s, "tags", path);
-    seed.spec.metadata = r.pairs(s, "metadata", path);
-    seed.spec.attributes = r.pairs(s, "attributes", path);
-    if (r.failed()) return;
-    c.servers.push_back(std::move(seed));
-  }
-}
-
 }  // namespace
 
 Config default_config() {
@@ -207,7 +166,7 @@ std::optional<std::string> apply_file(const Value& doc, const std::string& file,
   read_flavors(r, doc, config);
   read_limits(r, doc, config);
   if (auto ttl = r.integer(doc, "token_ttl_s", "(top level)", 1, 7 * 24 * 3600)) config.nova.token_ttl_s = *ttl;
-  if (is_fleet) read_servers(r, doc, config);
+  if (is_fleet) read_fleet_servers(r, doc, config.servers);
   return r.error();
 }
 
@@ -223,6 +182,10 @@ std::variant<Config, std::string> load_config(const Options& options) {
   config.control_token = options.control_token;
   config.access_log = options.access_log;
   if (options.tls_cert && options.tls_key) config.tls = TlsFiles{*options.tls_cert, *options.tls_key};
+  config.fleet_file = options.fleet_file;
+  config.state_file = options.state_file;
+  config.state_sync_full = options.state_sync == "full";
+  config.journal_max = options.journal_max;
   config.nova.auth = options.auth == "noauth" ? nova::AuthMode::NoAuth : nova::AuthMode::Keystone;
   config.transfer.sigv4 = options.sigv4 == "verify" ? transfer::SigV4Mode::Verify : transfer::SigV4Mode::Scope;
   return config;

@@ -14,6 +14,7 @@
 #include "adapters/nova/api.h"
 #include "adapters/transfer/api.h"
 #include "core/server.h"
+#include "gateway/fleet_file.h"
 #include "gateway/options.h"
 #include "gateway/tls.h"
 
@@ -23,14 +24,6 @@ struct TenantMapping {
   std::string project;
   std::string account;
   std::string region;
-};
-
-// A server of the fleet file, to be seeded into the core.
-struct ServerSeed {
-  std::string project;  // the tenant, by Nova project...
-  std::string account;  // ...or by (account, region)
-  std::string region;
-  core::CreateSpec spec;
 };
 
 struct Config {
@@ -43,6 +36,10 @@ struct Config {
   std::optional<std::string> control_token;  // required as "Bearer T" on /_gateway when set
   LogFormat access_log = LogFormat::Human;
   std::optional<TlsFiles> tls;  // set: HTTPS on the one port
+  std::optional<std::string> fleet_file;     // --fleet, as given
+  std::optional<std::string> state_file;     // --state: durable state in this SQLite file
+  bool state_sync_full = false;              // --state-sync full
+  std::size_t journal_max = 100000;          // --journal-max
 };
 
 // GATEWAY.md's defaults: the four users, demo <-> 000000000000/us-east-1,

@@ -6,6 +6,8 @@
 
 #include "gateway/event_stream.h"
 #include "gateway/fault_rules.h"
+#include "gateway/journal_api.h"
+#include "gateway/snapshot_api.h"
 #include "gateway/json_reader.h"
 #include "gateway/json_writer.h"
 #include "gateway/state_views.h"
@@ -20,6 +22,12 @@ void send(httplib::Response& res, const rapidjson::StringBuffer& buffer, int sta
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_control_error(res, status, message);
+}
+
+}  // namespace
+
+void send_control_error(httplib::Response& res, int status, std::string_view message) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -32,6 +40,8 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
   w.EndObject();
   send(res, buffer, status);
 }
+
+namespace {
 
 // Parses a control-plane body; on failure answers 400 and returns false.
 bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::Document& doc) {
@@ -218,6 +228,8 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
   });
 
   mount_event_stream(server, fleet, plane.stopping);
+  mount_journal(server, fleet);
+  mount_snapshots(server, fleet, plane.ids);
 
   // The dashboard, from the files embedded at build time.
   server.Get("/_gateway/ui", [](const httplib::Request& req, httplib::Response& res) {

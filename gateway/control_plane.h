@@ -9,11 +9,13 @@
 
 #include "core/clock.h"
 #include "core/fleet.h"
+#include "core/ids.h"
 #include "gateway/metrics.h"
 
 namespace httplib {
 class Server;
-}
+struct Response;
+}  // namespace httplib
 
 namespace gateway {
 
@@ -21,10 +23,14 @@ struct ControlPlane {
   core::Fleet& fleet;
   core::SwitchableClock& clock;
   Metrics& metrics;
+  core::IdSource& ids;  // identities for snapshot servers that have none
   const std::atomic<bool>& stopping;
   std::function<std::string()> reset;  // back to the fleet loaded at start; "" or what failed
 };
 
 void mount_control_plane(httplib::Server& server, ControlPlane plane);
+
+// {"error": {"code": N, "message": "..."}}, the control plane's error shape.
+void send_control_error(httplib::Response& res, int status, std::string_view message);
 
 }  // namespace gateway

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto& app = *std::get<std::unique_ptr<gateway::App>>(created);
+  if (!app.notice().empty()) fmt::print(stderr, "lifecycle-gateway: {}\n", app.notice());
 
   // Each client connection is a descriptor: allow as many as the system does.
   rlimit files{};

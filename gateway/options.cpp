@@ -34,6 +34,12 @@ server operations, over one lifecycle core.
   --tls-cert FILE        serve HTTPS with this PEM certificate (chain); needs --tls-key
   --tls-key FILE         the certificate's PEM private key (unencrypted)
   --access-log on|off|json  one line per request on stderr: human (on, the default) or JSON
+  --state FILE           keep servers, billing, the journal and tokens in FILE (SQLite),
+                         across restarts and crashes; created and seeded from --fleet if missing
+  --state-sync normal|full
+                         normal (default): an answered change survives a crash of the process;
+                         full: it also survives a power loss (slower: every commit is synced)
+  --journal-max N        entries the action journal keeps, oldest dropped (default 100000)
   --help                 print this and exit
   --version              print the version and exit
 )";
@@ -111,6 +117,23 @@ std::variant<Options, UsageError> parse_options(const std::vector<std::string>& 
       if (!(o.tls_cert = value())) return missing();
     } else if (flag == "--tls-key") {
       if (!(o.tls_key = value())) return missing();
+    } else if (flag == "--state") {
+      auto v = value();
+      if (!v) return missing();
+      if (v->empty()) return UsageError{"--state needs a file name"};
+      o.state_file = *v;
+    } else if (flag == "--state-sync") {
+      auto v = value();
+      if (!v) return missing();
+      if (*v != "normal" && *v != "full") return UsageError{fmt::format("--state-sync: '{}' is not normal or full", *v)};
+      o.state_sync = *v;
+    } else if (flag == "--journal-max") {
+      auto v = value();
+      if (!v) return missing();
+      auto n = parse_number(*v);
+      if (!n || *n < 1 || *n > 100'000'000)
+        return UsageError{fmt::format("--journal-max: '{}' is not a number of entries (1-100000000)", *v)};
+      o.journal_max = static_cast<std::size_t>(*n);
     } else {
       return UsageError{fmt::format("unknown flag '{}'", args[i])};
     }

@@ -2,6 +2,7 @@
 // a message for stderr. Parsing never exits; main decides (usage -> exit 2).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <variant>
@@ -25,6 +26,9 @@ struct Options {
   LogFormat access_log = LogFormat::Human;  // --access-log on|off|json
   std::optional<std::string> tls_cert;  // --tls-cert and --tls-key: HTTPS, both or neither
   std::optional<std::string> tls_key;
+  std::optional<std::string> state_file;  // --state FILE: durable state in SQLite
+  std::string state_sync = "normal";      // --state-sync normal|full
+  std::size_t journal_max = 100000;       // --journal-max N
   bool help = false;
   bool version = false;
 };

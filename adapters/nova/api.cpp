@@ -35,6 +35,7 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/servers/?)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/servers/detail)"), "GET"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/action)"), "POST"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-instance-actions(/[^/]+)?/?)"), "GET"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/flavors(/detail|/[^/]+|/[^/]+/os-extra_specs)?)"), "GET"},
       {std::regex(R"(/compute(/v2\.1)?/?)"), "GET"},
@@ -73,10 +74,11 @@ void version_headers(httplib::Response& res, const Version& v) {
   res.set_header("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
 }
 
-void request_ids(httplib::Response& res) {
-  const auto id = "req-" + core::request_uuid();
+std::string request_ids(httplib::Response& res) {
+  auto id = "req-" + core::request_uuid();
   res.set_header("x-openstack-request-id", id);
   res.set_header("x-compute-request-id", id);
+  return id;
 }
 
 VersionDoc compute_version(const std::string& base) {
@@ -114,6 +116,11 @@ void send_fault(httplib::Response& res, const Fault& fault) {
   send_json(res, fault.status, fault_body(fault));
 }
 
+void send_fault(httplib::Response& res, const Call& call, const Fault& fault) {
+  if (call.entry) call.entry->result = journal_result(fault);
+  send_fault(res, fault);
+}
+
 struct Api::Impl {
   core::Fleet& fleet;
   Settings settings;
@@ -121,7 +128,7 @@ struct Api::Impl {
   Service service;
 
   Impl(core::Fleet& f, Settings s)
-      : fleet(f), settings(std::move(s)), keystone(settings), service{fleet, settings} {
+      : fleet(f), settings(std::move(s)), keystone(settings, fleet), service{fleet, settings} {
     if (settings.users.empty()) settings.users = default_users();
     if (settings.flavors.empty()) settings.flavors = default_flavors();
     if (settings.images.empty()) settings.images = default_images();
@@ -129,61 +136,71 @@ struct Api::Impl {
 
   // Nova's pipeline order: the size limit and the token (middleware) come
   // before the microversion and the media type (the API itself); then the
-  // handler gets the checked call.
+  // handler gets the checked call. Every call is journaled under
+  // `operation` (an action's handler names its action instead).
   using Handler = std::function<void(const httplib::Request&, httplib::Response&, const Call&)>;
-  // A route's name for the call note (the fault rules' vocabulary: list,
-  // show, create, delete; an action refines "action" to its own name once
-  // parsed), whether it takes a body, and whether its path names a server.
-  struct ComputeRoute {
-    std::string_view operation;
-    bool takes_body = false;
-    bool names_server = false;
-  };
-  httplib::Server::Handler compute(ComputeRoute route, Handler handler) {
-    return [this, handler = std::move(handler), route](const httplib::Request& req, httplib::Response& res) {
-      auto& note = core::this_call();
-      note.api = "nova";
-      note.operation.assign(route.operation);
-      if (route.names_server && req.matches.size() > 1) note.server.assign(req.matches[1].first, req.matches[1].second);
-      request_ids(res);
+  httplib::Server::Handler compute(std::string_view operation, Handler handler, bool takes_body) {
+    return [this, operation, handler = std::move(handler), takes_body](const httplib::Request& req,
+                                                                       httplib::Response& res) {
+      core::JournalEntry entry;
+      entry.api = "nova";
+      entry.operation = operation;
+      entry.start_ms = fleet.clock().now_ms();
+      entry.request_id = request_ids(res);
+      entry.status = 202;  // what an accepted change answers (delete: 204, set by the handler)
       Call call;
+      call.entry = &entry;
       call.base = base_url(req);
-      if (req.body.size() > settings.max_body_bytes) {
-        version_headers(res, kMinVersion);
-        return send_fault(res, Fault{413, "overLimit", "Request is too large.", -1});
-      }
-      call.identity = keystone.check(req.get_header_value("X-Auth-Token"));
-      if (call.identity) {
-        note.principal_kind = "user";
-        note.principal.assign(call.identity->user);
-        note.scope_kind = "project";
-        note.scope.assign(call.identity->project);
-      } else {
-        version_headers(res, kMinVersion);
-        res.set_header("WWW-Authenticate", "Keystone uri=\"" + call.base + "/identity\"");
-        return send_fault(res, unauthorized());
-      }
-      auto negotiated = negotiate(req.get_header_value("OpenStack-API-Version"),
-                                  req.get_header_value("X-OpenStack-Nova-API-Version"));
-      if (auto* fault = std::get_if<Fault>(&negotiated)) {
-        version_headers(res, kMinVersion);
-        return send_fault(res, *fault);
-      }
-      call.version = std::get<Version>(negotiated);
-      version_headers(res, call.version);
-      if (route.takes_body && !json_media_type(req.get_header_value("Content-Type")))
-        return send_fault(res, Fault{415, "badMediaType", "Unsupported Content-Type", -1});
-      const auto& identity = *call.identity;
-      const bool admin = identity.has_role("admin");
-      call.caller = core::Caller{fleet.tenants().for_project(identity.project), admin,
-                                 admin || identity.has_role("member"), admin};
-      handler(req, res, call);
+      checked(req, res, call, handler, takes_body);
+      fleet.journal().finish(entry, res.status, fleet.clock().now_ms());
+      core::this_call() = std::move(entry);  // for the access log
     };
+  }
+
+  void checked(const httplib::Request& req, httplib::Response& res, Call& call, const Handler& handler,
+               bool takes_body) {
+    if (req.body.size() > settings.max_body_bytes) {
+      version_headers(res, kMinVersion);
+      return send_fault(res, call, Fault{413, "overLimit", "Request is too large.", -1, "invalid_argument"});
+    }
+    call.identity = keystone.check(req.get_header_value("X-Auth-Token"));
+    if (!call.identity) {
+      version_headers(res, kMinVersion);
+      res.set_header("WWW-Authenticate", "Keystone uri=\"" + call.base + "/identity\"");
+      return send_fault(res, call, unauthorized());
+    }
+    const auto& identity = *call.identity;
+    const bool admin = identity.has_role("admin");
+    call.caller = core::Caller{fleet.tenants().for_project(identity.project), admin,
+                               admin || identity.has_role("member"), admin};
+    call.entry->caller = identity.user;
+    call.entry->caller_scope = identity.project;
+    call.entry->tenant = call.caller.tenant;
+    if (req.matches.size() > 1 && req.path.rfind("/compute/v2.1/servers/", 0) == 0) {
+      // The server named in the path, by the identity given (the fleet adds the other).
+      const auto id = req.matches[1].str();
+      (id.size() == 36 ? call.entry->server_uuid : call.entry->server_transfer_id) = id;
+    }
+    auto negotiated = negotiate(req.get_header_value("OpenStack-API-Version"),
+                                req.get_header_value("X-OpenStack-Nova-API-Version"));
+    if (auto* fault = std::get_if<Fault>(&negotiated)) {
+      version_headers(res, kMinVersion);
+      return send_fault(res, call, *fault);
+    }
+    call.version = std::get<Version>(negotiated);
+    version_headers(res, call.version);
+    if (takes_body && !json_media_type(req.get_header_value("Content-Type")))
+      return send_fault(res, call, Fault{415, "badMediaType", "Unsupported Content-Type", -1});
+    handler(req, res, call);
   }
 };
 
 Api::Api(core::Fleet& fleet, Settings settings) : impl_(std::make_unique<Impl>(fleet, std::move(settings))) {}
 Api::~Api() = default;
+
+void Api::restore_credentials(const std::vector<core::Credential>& credentials) {
+  impl_->keystone.restore(credentials);
+}
 
 void Api::mount(httplib::Server& server) {
   auto& i = *impl_;
@@ -215,19 +232,24 @@ void Api::mount(httplib::Server& server) {
     send_json(res, 200, buffer.GetString());
   });
 
-  server.Get(R"(/compute/v2\.1/servers/?)", i.compute({"list"}, [&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, false); }));
-  server.Get(R"(/compute/v2\.1/servers/detail)", i.compute({"list"}, [&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, true); }));
-  server.Post(R"(/compute/v2\.1/servers/?)", i.compute({"create", true}, [&s](auto& q, auto& r, auto& c) { s.create_server(q, r, c); }));
-  server.Get(kServerPath, i.compute({"show", false, true}, [&s](auto& q, auto& r, auto& c) { s.show_server(q, r, c); }));
-  server.Delete(kServerPath, i.compute({"delete", false, true}, [&s](auto& q, auto& r, auto& c) { s.delete_server(q, r, c); }));
+  using namespace std::placeholders;
+  server.Get(R"(/compute/v2\.1/servers/?)", i.compute("list", [&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, false); }, false));
+  server.Get(R"(/compute/v2\.1/servers/detail)", i.compute("list", [&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, true); }, false));
+  server.Post(R"(/compute/v2\.1/servers/?)", i.compute("create", [&s](auto& q, auto& r, auto& c) { s.create_server(q, r, c); }, true));
+  server.Get(kServerPath, i.compute("show", [&s](auto& q, auto& r, auto& c) { s.show_server(q, r, c); }, false));
+  server.Delete(kServerPath, i.compute("delete", [&s](auto& q, auto& r, auto& c) { s.delete_server(q, r, c); }, false));
   server.Post(R"(/compute/v2\.1/servers/([^/]+)/action)",
-              i.compute({"action", true, true}, [&s](auto& q, auto& r, auto& c) { s.server_action(q, r, c); }));
-  server.Get(R"(/compute/v2\.1/flavors/?)", i.compute({"list_flavors"}, [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, false); }));
-  server.Get(R"(/compute/v2\.1/flavors/detail)", i.compute({"list_flavors"}, [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, true); }));
-  server.Get(R"(/compute/v2\.1/flavors/([^/]+))", i.compute({"show_flavor"}, [&s](auto& q, auto& r, auto& c) { s.show_flavor(q, r, c); }));
+              i.compute("action", [&s](auto& q, auto& r, auto& c) { s.server_action(q, r, c); }, true));
+  server.Get(R"(/compute/v2\.1/servers/([^/]+)/os-instance-actions/?)",
+             i.compute("os-instance-actions", [&s](auto& q, auto& r, auto& c) { s.list_instance_actions(q, r, c); }, false));
+  server.Get(R"(/compute/v2\.1/servers/([^/]+)/os-instance-actions/([^/]+))",
+             i.compute("os-instance-action", [&s](auto& q, auto& r, auto& c) { s.show_instance_action(q, r, c); }, false));
+  server.Get(R"(/compute/v2\.1/flavors/?)", i.compute("flavors", [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, false); }, false));
+  server.Get(R"(/compute/v2\.1/flavors/detail)", i.compute("flavors", [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, true); }, false));
+  server.Get(R"(/compute/v2\.1/flavors/([^/]+))", i.compute("flavor", [&s](auto& q, auto& r, auto& c) { s.show_flavor(q, r, c); }, false));
 
   server.Get(R"(/compute/v2\.1/flavors/([^/]+)/os-extra_specs)",
-             i.compute({"show_flavor_extra_specs"}, [&s](auto& q, auto& r, auto& c) { s.show_flavor_extra_specs(q, r, c); }));
+             i.compute("flavor-extra-specs", [&s](auto& q, auto& r, auto& c) { s.show_flavor_extra_specs(q, r, c); }, false));
 
   // Glance's version discovery, which keystoneauth reads before the image list.
   server.Get(R"(/image/?)", [](const httplib::Request& req, httplib::Response& res) {

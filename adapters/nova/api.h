@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/fleet.h"
+#include "core/store.h"
 
 namespace httplib {
 class Server;
@@ -72,6 +73,8 @@ class Api {
   // For a request the router did not answer (no route, body too large, ...):
   // when the path is one of Nova's, renders Nova's fault and returns true.
   bool render_http_error(const httplib::Request& req, httplib::Response& res);
+  // Keystone tokens a store kept across a restart.
+  void restore_credentials(const std::vector<core::Credential>& credentials);
 
  private:
   struct Impl;

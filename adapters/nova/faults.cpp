@@ -13,6 +13,19 @@ Fault make(int status, std::string_view name, std::string message) { return {sta
 
 }  // namespace
 
+std::string_view journal_result(const Fault& f) {
+  if (!f.result.empty()) return f.result;
+  switch (f.status) {
+    case 401: return "unauthenticated";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "unknown_operation";
+    case 409: return "invalid_state";
+    case 503: return "unavailable";
+    default: return f.status >= 500 ? "internal" : "invalid_argument";
+  }
+}
+
 Fault bad_request(std::string message) { return make(400, "badRequest", std::move(message)); }
 Fault not_found(std::string message) { return make(404, "itemNotFound", std::move(message)); }
 Fault unauthorized() {
@@ -29,11 +42,14 @@ std::string policy_name(core::Action action, bool unlock_override) {
     case core::Action::Unlock:
       return unlock_override ? "os_compute_api:os-lock-server:unlock:unlock_override"
                              : "os_compute_api:os-lock-server:unlock";
+    case core::Action::Update: return "os_compute_api:servers:update";
   }
   return "os_compute_api:servers:update";
 }
 
-Fault from_core(const core::Error& e) {
+namespace {
+
+Fault words_of(const core::Error& e) {
   switch (e.code) {
     case core::ErrorCode::NotFound:
       return not_found(fmt::format("Instance {} could not be found.", e.subject));
@@ -68,6 +84,14 @@ Fault from_core(const core::Error& e) {
                   "API log if possible.");
   }
   return make(500, "computeFault", "Unexpected API Error.");
+}
+
+}  // namespace
+
+Fault from_core(const core::Error& e) {
+  auto f = words_of(e);
+  f.result = core::name(e.code);
+  return f;
 }
 
 std::string fault_body(const Fault& f) {

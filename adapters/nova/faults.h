@@ -14,7 +14,11 @@ struct Fault {
   std::string_view name;  // itemNotFound, conflictingRequest, ...
   std::string message;
   int retry_after_s = -1;  // overLimit: retryAfter and Retry-After
+  std::string_view result = {};  // the journal's word for it; empty: from the status (journal_result)
 };
+
+// The journal's result for a fault: its own, or the one its status implies.
+std::string_view journal_result(const Fault& f);
 
 Fault bad_request(std::string message);
 Fault not_found(std::string message);

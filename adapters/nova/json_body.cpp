@@ -122,7 +122,8 @@ bool parse_json(std::string_view body, rapidjson::Document& doc) {
   return !doc.HasParseError();
 }
 
-std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Version& version) {
+std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Version& version,
+                                                std::string* sent_name) {
   // Action bodies are tiny: parse into buffers on the stack, not the heap
   // chunks a default Document allocates (this is the os-stop hot path).
   char buffer[1024];
@@ -132,6 +133,7 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
   const auto& key = doc.MemberBegin()->name;
   const auto& value = doc.MemberBegin()->value;
   const auto name = text_of(key);
+  if (sent_name) *sent_name = name;
 
   ActionRequest request;
   if (name == "os-stop") {
@@ -160,7 +162,9 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
     }
   } else {
     // The value of os-stop / os-start / unlock is not checked (NOVA.md).
-    return bad_request(fmt::format("There is no such action: {}", name));
+    auto fault = bad_request(fmt::format("There is no such action: {}", name));
+    fault.result = "unknown_operation";
+    return fault;
   }
   return request;
 }

@@ -29,7 +29,9 @@ struct ActionRequest {
 };
 
 // POST /servers/{id}/action: exactly one key, a known action, a valid lock body.
-std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Version& version);
+// `sent_name`, if given, gets the action's key as the client sent it (even an unknown one).
+std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Version& version,
+                                                std::string* sent_name = nullptr);
 
 struct CreateRequest {
   std::string name;

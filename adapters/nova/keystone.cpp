@@ -19,29 +19,87 @@ namespace nova {
 namespace {
 
 constexpr const char* kJson = "application/json";
+constexpr const char* kTokenKind = "keystone-token";
+
+using Clock = std::chrono::system_clock;
+
+std::int64_t micros(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+Clock::time_point from_micros(std::int64_t us) { return Clock::time_point(std::chrono::microseconds(us)); }
+
+// A token's identity as kept in the state file: a small JSON object.
+std::string encode_identity(const Identity& id) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  field(w, "user", id.user);
+  field(w, "project", id.project);
+  w.Key("roles");
+  w.StartArray();
+  for (const auto& role : id.roles) w.String(role.c_str());
+  w.EndArray();
+  w.Key("issued_us");
+  w.Int64(micros(id.issued));
+  w.Key("expires_us");
+  w.Int64(micros(id.expires));
+  field(w, "audit_id", id.audit_id);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::optional<Identity> decode_identity(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  const auto str = [&](const char* key) {
+    auto it = doc.FindMember(key);
+    return it != doc.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString()) : std::string();
+  };
+  const auto num = [&](const char* key) {
+    auto it = doc.FindMember(key);
+    return it != doc.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : std::int64_t{0};
+  };
+  Identity id;
+  id.user = str("user");
+  id.project = str("project");
+  id.audit_id = str("audit_id");
+  id.issued = from_micros(num("issued_us"));
+  id.expires = from_micros(num("expires_us"));
+  if (auto roles = doc.FindMember("roles"); roles != doc.MemberEnd() && roles->value.IsArray())
+    for (const auto& role : roles->value.GetArray())
+      if (role.IsString()) id.roles.emplace_back(role.GetString());
+  if (id.user.empty() || id.project.empty()) return std::nullopt;
+  return id;
+}
+
+void unavailable(httplib::Response& res) {
+  send_keystone_error(res, 503, "Service Unavailable",
+                      "The service is unavailable: its state cannot be written. Try again later.");
+}
 
 // 24 random bytes as 32 base64url characters (the length a client sent
-// before, so the hot path reads no more bytes): the first 8 characters (48
-// bits) select the entry, the other 24 (144 bits) are its verifier.
+// before, so the hot path reads no more bytes): the first 12 characters (72
+// bits: no two live tokens share them in practice) select the entry, the
+// other 20 (120 bits) are its verifier.
 constexpr std::size_t kTokenBytes = 24;
 constexpr std::size_t kTokenChars = 32;
-constexpr std::size_t kSelectorChars = 8;
+constexpr std::size_t kSelectorChars = 12;
 
 std::string iso(std::chrono::system_clock::time_point t) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)), micros);
 }
 
-// Notes a Keystone call, and its caller once known.
+// Describes a Keystone call, and its caller once known, for the access log
+// (Keystone calls are not journaled).
 void note_call(std::string_view operation, const Identity* caller) {
-  auto& note = core::this_call();
-  note.api = "keystone";
-  note.operation.assign(operation);
+  auto& call = core::this_call();
+  call.api = "keystone";
+  call.operation.assign(operation);
   if (!caller) return;
-  note.principal_kind = "user";
-  note.principal.assign(caller->user);
-  note.scope_kind = "project";
-  note.scope.assign(caller->project);
+  call.caller.assign(caller->user);
+  call.caller_scope.assign(caller->project);
 }
 
 void unauthorized(httplib::Response& res) {
@@ -181,7 +239,19 @@ const Keystone::Issued* Keystone::find(std::string_view token) const {
   return &it->second;
 }
 
-Keystone::Keystone(const Settings& settings) : settings_(settings) {}
+Keystone::Keystone(const Settings& settings, core::Fleet& fleet) : settings_(settings), fleet_(fleet) {}
+
+void Keystone::restore(const std::vector<core::Credential>& credentials) {
+  const auto now = Clock::now();
+  std::unique_lock lock(mutex_);
+  for (const auto& c : credentials) {
+    if (c.kind != kTokenKind) continue;
+    auto id = decode_identity(c.value);
+    if (id && id->expires > now && c.key.size() == kTokenChars)
+      tokens_.insert_or_assign(c.key.substr(0, kSelectorChars),
+                               Issued{c.key.substr(kSelectorChars), std::make_shared<const Identity>(std::move(*id))});
+  }
+}
 
 std::shared_ptr<const Identity> Keystone::check(std::string_view token) const {
   if (token.empty()) return nullptr;
@@ -278,7 +348,10 @@ void Keystone::mount(httplib::Server& server) {
     id.issued = std::chrono::system_clock::now();
     id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
     id.audit_id = secret::random_hex(11);
-    std::string token;
+    const auto token = secret::random_base64url(kTokenBytes);
+    // Kept before it is given out: a restart honours every token issued.
+    const auto expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(id.expires.time_since_epoch()).count();
+    if (!fleet_.keep_credential({kTokenKind, token, encode_identity(id), expires_ms})) return unavailable(res);
     {
       std::unique_lock lock(mutex_);
       // Expired tokens are swept when the table has doubled since the last
@@ -288,11 +361,8 @@ void Keystone::mount(httplib::Server& server) {
         std::erase_if(tokens_, [&](const auto& t) { return t.second.identity->expires <= id.issued; });
         sweep_at_ = std::max<std::size_t>(1024, 2 * tokens_.size());
       }
-      // A selector already in use (one chance in 2^48 per live token) is drawn again.
-      do token = secret::random_base64url(kTokenBytes);
-      while (tokens_.count(std::string_view(token).substr(0, kSelectorChars)));
-      tokens_.emplace(token.substr(0, kSelectorChars),
-                      Issued{token.substr(kSelectorChars), std::make_shared<const Identity>(id)});
+      tokens_.insert_or_assign(token.substr(0, kSelectorChars),
+                               Issued{token.substr(kSelectorChars), std::make_shared<const Identity>(id)});
     }
     res.status = 201;
     res.set_header("X-Subject-Token", token);
@@ -315,8 +385,9 @@ void Keystone::mount(httplib::Server& server) {
     note_call("revoke_token", caller.get());
     if (!caller) return unauthorized(res);
     const auto subject = req.get_header_value("X-Subject-Token");
+    if (!check(subject)) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
+    if (!fleet_.drop_credential(kTokenKind, subject)) return unavailable(res);
     std::unique_lock lock(mutex_);
-    if (!find(subject)) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
     tokens_.erase(subject.substr(0, kSelectorChars));
     res.status = 204;
   });

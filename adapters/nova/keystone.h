@@ -1,6 +1,7 @@
 // The Keystone v3 subset real clients need: discovery, password (and token)
 // authentication scoped to a project, token validation and revocation.
-// Tokens come from a CSPRNG, expire by the wall clock, and live in memory.
+// Tokens come from a CSPRNG and expire by the wall clock; with durable state
+// they are kept (as core credentials) and honoured after a restart.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "adapters/nova/api.h"
+#include "core/store.h"
 
 namespace httplib {
 class Server;
@@ -40,12 +42,14 @@ std::string base_url(const httplib::Request& req);
 
 class Keystone {
  public:
-  explicit Keystone(const Settings& settings);
+  Keystone(const Settings& settings, core::Fleet& fleet);
   void mount(httplib::Server& server);
   // The identity behind a token, if it is valid now (null otherwise): one
   // hash lookup under a shared lock, no copy. With --auth noauth a token
   // "user:project" is taken at its word, as Nova's noauth2 does.
   std::shared_ptr<const Identity> check(std::string_view token) const;
+  // Tokens kept before a restart (expired ones are skipped).
+  void restore(const std::vector<core::Credential>& credentials);
 
  private:
   // A token is a selector (the table's key) and a verifier compared in
@@ -63,6 +67,7 @@ class Keystone {
   const Issued* find(std::string_view token) const;
 
   const Settings& settings_;
+  core::Fleet& fleet_;
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, Issued, SelectorHash, std::equal_to<>> tokens_;
   std::size_t sweep_at_ = 1024;  // guarded by mutex_

@@ -14,7 +14,6 @@
 #include "adapters/nova/json_body.h"
 #include "adapters/nova/service.h"
 #include "adapters/nova/views.h"
-#include "core/call_note.h"
 #include "core/ids.h"
 #include "core/text.h"
 
@@ -88,12 +87,14 @@ std::optional<core::ActOptions> apply_faults(core::Fleet& fleet, httplib::Respon
                                              std::string_view operation, std::string_view server) {
   const auto plan = fleet.faults().decide("nova", operation, server, call.caller.tenant);
   if (plan.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(plan.latency_ms));
+  call.entry->injected = plan.error || plan.fail_transition;
   if (plan.error) {
-    send_fault(res, from_core(*plan.error));
+    send_fault(res, call, from_core(*plan.error));
     return std::nullopt;
   }
   core::ActOptions options;
   options.fail_transition = plan.fail_transition;
+  options.call = call.entry;
   return options;
 }
 
@@ -107,7 +108,7 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   if (!apply_faults(fleet, res, call, "list", "")) return;
   for (const auto& [k, v] : req.params) {
     if (call.version.at_least(75) && !kListParams.count(k))
-      return send_fault(res, bad_request(fmt::format(
+      return send_fault(res, call, bad_request(fmt::format(
                                  "Invalid input for query parameters {}. Value: {}. Additional properties are not "
                                  "allowed ('{}' was unexpected)",
                                  k, v, k)));
@@ -116,10 +117,10 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   query.tenant = call.caller.tenant;
   query.newest_first = true;  // Nova sorts by created_at, descending, unless told otherwise
   auto all_tenants = all_tenants_flag(req);
-  if (auto* fault = std::get_if<Fault>(&all_tenants)) return send_fault(res, *fault);
+  if (auto* fault = std::get_if<Fault>(&all_tenants)) return send_fault(res, call, *fault);
   if (std::get<bool>(all_tenants)) {
     if (!call.caller.admin)
-      return send_fault(res, Fault{403, "forbidden",
+      return send_fault(res, call, Fault{403, "forbidden",
                                    "Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.",
                                    -1});
     query.tenant.reset();
@@ -128,7 +129,7 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   if (req.has_param("limit")) {
     const auto text = req.get_param_value("limit");
     if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-      return send_fault(res, bad_request(fmt::format(
+      return send_fault(res, call, bad_request(fmt::format(
                                  "Invalid input for query parameters limit. Value: {}. '{}' does not match '^[0-9]*$'",
                                  text, text)));
     limit = std::min<std::size_t>(std::stoul(text), 1000);
@@ -137,13 +138,13 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   if (req.has_param("marker")) {
     const auto marker = req.get_param_value("marker");
     auto found = fleet.get(call.caller, marker);
-    if (!found) return send_fault(res, bad_request(fmt::format("marker [{}] not found", marker)));
+    if (!found) return send_fault(res, call, bad_request(fmt::format("marker [{}] not found", marker)));
     query.after_seq = found->seq;
   }
   std::optional<std::regex> name;
   if (req.has_param("name")) {
     auto filter = name_filter(req.get_param_value("name"));
-    if (auto* fault = std::get_if<Fault>(&filter)) return send_fault(res, *fault);
+    if (auto* fault = std::get_if<Fault>(&filter)) return send_fault(res, call, *fault);
     name.emplace(std::move(std::get<std::regex>(filter)));
   }
   std::string status;
@@ -153,7 +154,7 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
     for (auto& ch : status) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     // An unknown status matches nothing; from 2.38 Nova refuses it.
     if (!known_status(status)) {
-      if (call.version.at_least(38)) return send_fault(res, bad_request("Invalid status value"));
+      if (call.version.at_least(38)) return send_fault(res, call, bad_request("Invalid status value"));
       no_status_matches = true;
     }
   }
@@ -197,7 +198,8 @@ void Service::show_server(const httplib::Request& req, httplib::Response& res, c
   const auto id = server_id(req);
   if (!apply_faults(fleet, res, call, "show", id)) return;
   auto found = fleet.get(call.caller, id);
-  if (!found) return send_fault(res, from_core(found.error()));
+  if (!found) return send_fault(res, call, from_core(found.error()));
+  core::note_server(call.entry, found->uuid, found->transfer_id);
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -209,7 +211,7 @@ void Service::show_server(const httplib::Request& req, httplib::Response& res, c
 
 void Service::create_server(const httplib::Request& req, httplib::Response& res, const Call& call) {
   auto parsed = parse_create(req.body, call.version, settings);
-  if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, *fault);
+  if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, call, *fault);
   auto& request = std::get<CreateRequest>(parsed);
 
   const auto options = apply_faults(fleet, res, call, "create", "");
@@ -227,10 +229,9 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
     core::set_pair(spec.attributes, std::string(kImageAttr), request.image_id);
     core::set_pair(spec.attributes, std::string(kUserAttr), call.identity->user);
     auto created = fleet.create(call.caller, std::move(spec), *options);
-    if (!created) return send_fault(res, from_core(created.error()));
+    if (!created) return send_fault(res, call, from_core(created.error()));
     if (!first) first = std::move(created).value();
   }
-  core::this_call().server.assign(first->uuid);
 
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -250,18 +251,19 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
 
 void Service::delete_server(const httplib::Request& req, httplib::Response& res, const Call& call) {
   const auto id = server_id(req);
-  if (!apply_faults(fleet, res, call, "delete", id)) return;
-  auto removed = fleet.remove(call.caller, id);
-  if (!removed) return send_fault(res, from_core(removed.error()));
+  const auto options = apply_faults(fleet, res, call, "delete", id);
+  if (!options) return;
+  call.entry->status = 204;
+  auto removed = fleet.remove(call.caller, id, *options);
+  if (!removed) return send_fault(res, call, from_core(removed.error()));
   res.status = 204;
 }
 
 void Service::server_action(const httplib::Request& req, httplib::Response& res, const Call& call) {
   const auto id = server_id(req);
-  auto parsed = parse_action(req.body, call.version);
-  if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, *fault);
+  auto parsed = parse_action(req.body, call.version, &call.entry->operation);
+  if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, call, *fault);
   auto& request = std::get<ActionRequest>(parsed);
-  core::this_call().operation.assign(request.name);
 
   const auto options = apply_faults(fleet, res, call, request.name, id);
   if (!options) return;
@@ -277,13 +279,13 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
       if (auto r = fleet.start(call.caller, id, *options); !r) error = r.error();
       break;
     case ServerAction::Lock:
-      if (auto r = fleet.lock(call.caller, id, std::move(request.locked_reason)); !r) error = r.error();
+      if (auto r = fleet.lock(call.caller, id, std::move(request.locked_reason), *options); !r) error = r.error();
       break;
     case ServerAction::Unlock:
-      if (auto r = fleet.unlock(call.caller, id); !r) error = r.error();
+      if (auto r = fleet.unlock(call.caller, id, *options); !r) error = r.error();
       break;
   }
-  if (error) return send_fault(res, from_core(*error));
+  if (error) return send_fault(res, call, from_core(*error));
   res.status = 202;
 }
 

@@ -72,6 +72,10 @@ void field(Writer& w, const char* key, std::string_view value) {
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
+std::string host_id(std::string_view project) {
+  return fmt::format("{:056x}", std::hash<std::string>{}(std::string(project) + "gateway-host"));
+}
+
 std::string iso8601(core::Millis ms, bool fraction) {
   const std::time_t seconds = ms / 1000;
   if (fraction) return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}", fmt::gmtime(seconds), (ms % 1000) * 1000);
@@ -148,7 +152,7 @@ void write_server_detail(Writer& w, const core::ServerInfo& s, const ViewContext
   for (const auto& [k, val] : s.metadata) field(w, k.c_str(), val);
   w.EndObject();
   // hostId: an opaque digest of project and host, as Nova shows it.
-  field(w, "hostId", fmt::format("{:056x}", std::hash<std::string>{}(c.project + "gateway-host")));
+  field(w, "hostId", host_id(c.project));
 
   const auto image_id = core::find_pair(s.attributes, kImageAttr).value_or("");
   w.Key("image");

@@ -31,6 +31,8 @@ struct ViewContext {
 
 void field(Writer& w, const char* key, std::string_view value);
 std::string iso8601(core::Millis ms, bool fraction = false);
+// hostId: an opaque digest of a project and the (one, invented) host, as Nova shows it.
+std::string host_id(std::string_view project);
 
 // The "links" member: self (when asked) and bookmark, as Nova writes them.
 void write_links(Writer& w, const std::string& base, std::string_view kind, std::string_view id, bool self);

@@ -20,6 +20,7 @@
 #include "adapters/transfer/sigv4.h"
 #include "core/call_note.h"
 #include "core/ids.h"
+#include "core/journal.h"
 
 namespace transfer {
 namespace {
@@ -107,9 +108,6 @@ struct Api::Impl {
     if (!auth)
       return access_denied("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' "
                            "in the AWS4-HMAC-SHA256 format");
-    auto& note = core::this_call();
-    note.principal_kind = "access_key";
-    note.principal.assign(auth->access_key);
     const auto key = keys.find(auth->access_key);
     const AccessKey* known = key == keys.end() ? nullptr : &key->second;
     if (settings.sigv4 == SigV4Mode::Verify) {
@@ -117,29 +115,45 @@ struct Api::Impl {
       if (auto denied = verify(req, *auth, *known)) return std::move(*denied);
     }
     const std::string& account = known && !known->account.empty() ? known->account : settings.default_account;
-    note.scope_kind = "account";
-    note.scope.assign(account);
     const core::Caller caller{fleet.tenants().for_account(account, auth->region), known && known->admin, true, false};
-    return Context{fleet, caller, account, std::string(auth->region), {}};
+    return Context{fleet, caller, std::string(auth->access_key), account, std::string(auth->region), {}};
   }
 
+  // Every call is journaled: its entry is begun here, filled in as the call
+  // goes (caller, server, the core's verdict) and finished with its status.
   void handle(const httplib::Request& req, httplib::Response& res) {
-    res.set_header("x-amzn-RequestId", core::request_uuid());
+    core::JournalEntry call;
+    call.api = "transfer";
+    call.request_id = core::request_uuid();
+    call.start_ms = fleet.clock().now_ms();
+    call.status = 200;  // what an accepted change answers
+    res.set_header("x-amzn-RequestId", call.request_id);
+    respond(req, res, call);
+    fleet.journal().finish(call, res.status, fleet.clock().now_ms());
+    core::this_call() = std::move(call);  // for the access log
+  }
+
+  void respond(const httplib::Request& req, httplib::Response& res, core::JournalEntry& call) {
+    const auto fail = [&](const WireError& e) {
+      call.result = e.result;
+      send_error(res, e);
+    };
     const auto target = header(req, "X-Amz-Target");
     const auto name = target.substr(0, kTargetPrefix.size()) == kTargetPrefix ? target.substr(kTargetPrefix.size())
                                                                                 : std::string_view{};
-    auto& note = core::this_call();
-    note.api = "transfer";
-    note.operation.assign(name.empty() ? target : name);  // as the client sent it, even when unknown
+    call.operation = name.empty() ? target : name;
     const auto operation = find_operation(name);
-    if (!operation) return send_error(res, unknown_operation(target));
+    if (!operation) return fail(unknown_operation(target));
 
     auto authenticated = authenticate(req);
-    if (auto* e = std::get_if<WireError>(&authenticated)) return send_error(res, *e);
+    if (auto* e = std::get_if<WireError>(&authenticated)) return fail(*e);
     auto& context = std::get<Context>(authenticated);
+    call.caller = context.access_key;
+    call.caller_scope = context.account;
+    call.tenant = context.caller.tenant;
 
     if (req.body.size() > settings.max_body_bytes)
-      return send_error(res, invalid_request(fmt::format("Request body is larger than {} bytes", settings.max_body_bytes)));
+      return fail(invalid_request(fmt::format("Request body is larger than {} bytes", settings.max_body_bytes)));
     alignas(16) char value_buffer[2048];
     alignas(16) char stack_buffer[1024];
     PoolAllocator values(value_buffer, sizeof value_buffer);
@@ -149,23 +163,25 @@ struct Api::Impl {
     const std::string_view text = req.body.empty() ? std::string_view("{}") : std::string_view(req.body);
     body.Parse<kParseFlags>(text.data(), text.size());
     if (body.HasParseError())
-      return send_error(res, serialization_error(fmt::format("Could not parse the request body as JSON: {} (at byte {})",
-                                                             rapidjson::GetParseError_En(body.GetParseError()),
-                                                             body.GetErrorOffset())));
-    if (!body.IsObject()) return send_error(res, invalid_request("The request body must be a JSON object"));
+      return fail(serialization_error(fmt::format("Could not parse the request body as JSON: {} (at byte {})",
+                                                  rapidjson::GetParseError_En(body.GetParseError()),
+                                                  body.GetErrorOffset())));
+    if (!body.IsObject()) return fail(invalid_request("The request body must be a JSON object"));
 
     const auto server = body.FindMember("ServerId");
     const std::string_view server_id = server != body.MemberEnd() && server->value.IsString()
                                            ? std::string_view(server->value.GetString(), server->value.GetStringLength())
                                            : std::string_view{};
-    note.server.assign(server_id);
+    call.server_transfer_id = server_id;
     const auto plan = fleet.faults().decide("transfer", name, server_id, context.caller.tenant);
     if (plan.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(plan.latency_ms));
-    if (plan.error) return send_error(res, from_core(*plan.error, name));
+    call.injected = plan.error || plan.fail_transition;
+    if (plan.error) return fail(from_core(*plan.error, name));
     context.options.fail_transition = plan.fail_transition;
+    context.options.call = &call;
 
     const auto reply = operation(context, body);
-    if (reply.error) return send_error(res, *reply.error);
+    if (reply.error) return fail(*reply.error);
     if (reply.billing_note) res.set_header("Billing-Note", std::string(core::kBillingNote));
     res.status = 200;
     res.set_content(reply.body, kJsonType);

@@ -30,15 +30,23 @@ std::string_view verb(std::string_view operation) {
 WireError serialization_error(std::string message) { return make("SerializationException", 400, std::move(message)); }
 
 WireError unknown_operation(std::string_view target) {
-  return make("UnknownOperationException", 400,
-              target.empty() ? "Missing X-Amz-Target header" : fmt::format("Unknown operation {}", target));
+  auto e = make("UnknownOperationException", 400,
+                target.empty() ? "Missing X-Amz-Target header" : fmt::format("Unknown operation {}", target));
+  e.result = "unknown_operation";
+  return e;
 }
 
 WireError missing_authentication() {
-  return make("MissingAuthenticationTokenException", 400, "Missing Authentication Token");
+  auto e = make("MissingAuthenticationTokenException", 400, "Missing Authentication Token");
+  e.result = "unauthenticated";
+  return e;
 }
 
-WireError access_denied(std::string message) { return make("AccessDeniedException", 400, std::move(message)); }
+WireError access_denied(std::string message) {
+  auto e = make("AccessDeniedException", 400, std::move(message));
+  e.result = "forbidden";
+  return e;
+}
 
 WireError invalid_request(std::string message) { return make("InvalidRequestException", 400, std::move(message)); }
 
@@ -46,7 +54,10 @@ WireError invalid_next_token() {
   return make("InvalidNextTokenException", 400, "The NextToken was not issued for this listing");
 }
 
-WireError from_core(const core::Error& e, std::string_view operation) {
+namespace {
+
+// A core error in Transfer's words (from_core adds the journal's result).
+WireError words_of(const core::Error& e, std::string_view operation) {
   switch (e.code) {
     case core::ErrorCode::NotFound: {
       auto w = make("ResourceNotFoundException", 400, "Unknown server");
@@ -76,6 +87,14 @@ WireError from_core(const core::Error& e, std::string_view operation) {
       return make("InternalServiceError", 500, "An internal error occurred in the service.");
   }
   return make("InternalServiceError", 500, "An internal error occurred in the service.");
+}
+
+}  // namespace
+
+WireError from_core(const core::Error& e, std::string_view operation) {
+  auto w = words_of(e, operation);
+  w.result = core::name(e.code);
+  return w;
 }
 
 std::string error_body(const WireError& e) {

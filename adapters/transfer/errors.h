@@ -16,6 +16,7 @@ struct WireError {
   std::string message;
   std::string resource;       // ResourceNotFoundException: the id
   int retry_after_s = -1;     // ThrottlingException: RetryAfterSeconds, and Retry-After
+  std::string_view result = "invalid_argument";  // the journal's word for it (a core error's name, ...)
 };
 
 // Errors of the protocol itself, before any core call.

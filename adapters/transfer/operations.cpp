@@ -86,6 +86,7 @@ Reply describe_server(Context& c, const rapidjson::Value& body) {
   if (in.error()) return fail(invalid_request(*in.error()));
   auto server = c.fleet.get(c.caller, *id);
   if (!server) return fail(server.error(), "DescribeServer");
+  core::note_server(c.options.call, server->uuid, server->transfer_id);
   return json([&](Writer& w) {
     w.Key("Server");
     write_described_server(w, server.value(), c.region, c.account);
@@ -151,7 +152,7 @@ Reply delete_server(Context& c, const rapidjson::Value& body) {
   Input in(body);
   const auto id = in.server_id();
   if (in.error()) return fail(invalid_request(*in.error()));
-  auto removed = c.fleet.remove(c.caller, *id);
+  auto removed = c.fleet.remove(c.caller, *id, c.options);
   if (!removed) return fail(removed.error(), "DeleteServer");
   return Reply{};
 }
@@ -170,7 +171,7 @@ Reply update_server(Context& c, const rapidjson::Value& body) {
   if (in.error()) return fail(invalid_request(*in.error()));
   auto updated = c.fleet.update(c.caller, *id, [&](core::Editable& e) {
     for (auto& [k, v] : changes) core::set_pair(e.attributes, k, v);
-  });
+  }, c.options);
   if (!updated) return fail(updated.error(), "UpdateServer");
   return json([&](Writer& w) { field(w, "ServerId", updated->transfer_id); });
 }
@@ -184,7 +185,7 @@ Reply tag_resource(Context& c, const rapidjson::Value& body) {
   if (auto* e = std::get_if<WireError>(&id)) return fail(*e);
   auto updated = c.fleet.update(c.caller, std::get<std::string>(id), [&](core::Editable& e) {
     for (auto& [k, v] : *tags) core::set_pair(e.tags, k, v);
-  });
+  }, c.options);
   if (!updated) return fail(updated.error(), "TagResource");
   return Reply{};
 }
@@ -200,7 +201,7 @@ Reply untag_resource(Context& c, const rapidjson::Value& body) {
     std::erase_if(e.tags, [&](const auto& tag) {
       return std::find(keys->begin(), keys->end(), tag.first) != keys->end();
     });
-  });
+  }, c.options);
   if (!updated) return fail(updated.error(), "UntagResource");
   return Reply{};
 }

@@ -16,6 +16,7 @@ namespace transfer {
 struct Context {
   core::Fleet& fleet;
   core::Caller caller;
+  std::string access_key;
   std::string account;
   std::string region;
   core::ActOptions options;  // faults for this call

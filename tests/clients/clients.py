@@ -4,6 +4,7 @@
     openstack_json(gw, "server", "show", "web-1")          -> parsed -f json output
     transfer(gw, key="test", region="us-east-1")           -> boto3 client, retries off
     transfer(gw, verify=ca_path)                           -> the same over HTTPS, trusting ca_path
+    openstack_sdk(gw, user="demo")                         -> openstacksdk Connection
 
 Each call runs with a private HOME so no clouds.yaml or ~/.aws leaks in.
 """
@@ -48,6 +49,15 @@ def openstack_json(gw, *args, user="demo"):
     if r.returncode != 0:
         raise AssertionError(f"openstack {' '.join(args)} failed: {r.stderr}")
     return json.loads(r.stdout)
+
+
+def openstack_sdk(gw, user="demo", project=None):
+    """An openstacksdk Connection as a user; it authenticates on first use and keeps its token."""
+    import openstack as sdk
+    return sdk.connect(auth_url=gw.url + "/identity", username=user, password=user,
+                       project_name=project or PROJECT_OF.get(user, user), user_domain_name="Default",
+                       project_domain_name="Default", region_name="RegionOne", load_yaml_config=False,
+                       load_envvars=False)
 
 
 def transfer(gw, key="test", secret="test", region="us-east-1", retries=False, verify=None):

@@ -63,7 +63,17 @@ class Gateway:
         for line in self.proc.stderr:
             self.log_lines.append(line)
 
+    def kill(self):
+        """SIGKILL, as a crash: nothing is flushed, nothing is drained."""
+        self.proc.kill()
+        self.proc.wait(timeout=20)
+
+    def stderr_text(self):
+        return "".join(self.log_lines)
+
     def __exit__(self, *exc):
+        if self.proc.poll() is not None:  # killed on purpose (or crashed: the caller's test says)
+            return False
         self.proc.terminate()
         try:
             code = self.proc.wait(timeout=20)

@@ -108,10 +108,10 @@ TEST_CASE("filters and the all-tenants scope") {
   CHECK(counts[static_cast<int>(State::Stopped)] == 1);
 }
 
-TEST_CASE("clear empties the fleet and the ledger, and says so") {
+TEST_CASE("replace with nothing empties the fleet and the ledger, and says so") {
   test::FleetFixture f;
   f.seed(State::Running);
-  f.fleet.clear();
+  REQUIRE(f.fleet.replace({}, true).ok());
   CHECK(f.fleet.size() == 0);
   CHECK(f.fleet.ledger().empty());
   CHECK(f.events.back().kind == core::EventKind::Reset);

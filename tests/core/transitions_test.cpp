@@ -24,6 +24,7 @@ std::optional<State> expected_end(Action action, State from) {
       return std::nullopt;
     case Action::Lock:
     case Action::Unlock:
+    case Action::Update:
     case Action::Delete:
     case Action::Create:
       return from;
@@ -34,7 +35,7 @@ std::optional<State> expected_end(Action action, State from) {
 }  // namespace
 
 TEST_CASE("every (action, state) pair of the table, through the fleet") {
-  for (const auto action : {Action::Stop, Action::Start, Action::Lock, Action::Unlock, Action::Delete}) {
+  for (const auto action : {Action::Stop, Action::Start, Action::Lock, Action::Unlock, Action::Update, Action::Delete}) {
     for (const auto from : kAllStates) {
       CAPTURE(core::name(action));
       CAPTURE(core::name(from));
@@ -56,6 +57,9 @@ TEST_CASE("every (action, state) pair of the table, through the fleet") {
         case Action::Lock: result = f.fleet.lock(f.owner, server.uuid); break;
         case Action::Unlock: result = f.fleet.unlock(f.owner, server.uuid); break;
         case Action::Delete: result = f.fleet.remove(f.owner, server.uuid); break;
+        case Action::Update:
+          result = f.fleet.update(f.owner, server.uuid, [](core::Editable& e) { e.name = "renamed"; });
+          break;
         case Action::Create: break;
       }
       const auto expected = expected_end(action, from);

@@ -111,6 +111,30 @@ class Contents(unittest.TestCase):
             proc.wait(timeout=20)
 
 
+class UnitCommandLine(unittest.TestCase):
+    def test_the_units_exec_start_starts_a_gateway(self):
+        """ExecStart as systemd would run it (the dynamic user and sandbox aside): its
+        flags parse, and --state creates the database it names."""
+        with open(os.path.join(root, UNIT)) as f:
+            exec_start = re.search(r"(?m)^ExecStart=(.*)$", f.read()).group(1).split()
+        self.assertEqual(exec_start[0], "/usr/bin/lifecycle-gateway")
+        with tempfile.TemporaryDirectory() as state_dir:
+            state = os.path.join(state_dir, "state.db")
+            argv = [os.path.join(root, "usr/bin/lifecycle-gateway")]
+            for word in exec_start[1:]:
+                if word in ("$CREDENTIAL_OPTS", "$GATEWAY_OPTS"):
+                    continue  # unset: systemd drops them
+                argv.append({"${LISTEN}": "127.0.0.1:0", "/var/lib/lifecycle-gateway/state.db": state}.get(word, word))
+            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                line = proc.stdout.readline()
+                self.assertIn("listening on http://127.0.0.1:", line, proc.stderr.read() if not line else "")
+                self.assertTrue(os.path.exists(state))
+            finally:
+                proc.terminate()
+                self.assertEqual(proc.wait(timeout=20), 0)
+
+
 class ManPage(unittest.TestCase):
     def render(self):
         r = subprocess.run(["man", "--warnings", "-l", os.path.join(root, MAN)], capture_output=True, text=True,

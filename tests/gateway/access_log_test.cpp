@@ -21,7 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-gateway::AccessRecord stop_record(const core::CallNote* note) {
+gateway::AccessRecord stop_record(const core::JournalEntry* call) {
   gateway::AccessRecord r;
   r.method = "POST";
   r.path = "/";
@@ -30,7 +30,7 @@ gateway::AccessRecord stop_record(const core::CallNote* note) {
   r.request_id = "3f2c";
   r.api = "transfer";
   r.operation = "StopServer";
-  r.note = note;
+  r.call = call;
   // 2026-01-02T03:04:05.000042Z
   r.time = std::chrono::system_clock::time_point(std::chrono::microseconds(1767323045000042LL));
   return r;
@@ -65,25 +65,39 @@ TEST_CASE("the human line, as before") {
   CHECK(out == "POST / 200 112us 3f2c\n");
 }
 
-TEST_CASE("the JSON line: every field, the caller as the adapter noted it") {
-  core::CallNote note;
-  note.api = "transfer";
-  note.server = "s-0123456789abcde01";
-  note.principal_kind = "access_key";
-  note.principal = "AKIDEXAMPLE";
-  note.scope_kind = "account";
-  note.scope = "222222222222";
+TEST_CASE("the JSON line: every field, the server and caller in the API's own terms") {
+  core::JournalEntry call;
+  call.api = "transfer";
+  call.server_uuid = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01";
+  call.server_transfer_id = "s-0123456789abcde01";
+  call.caller = "AKIDEXAMPLE";
+  call.caller_scope = "222222222222";
+  call.result = "accepted";
   std::string out;
-  gateway::append_json_line(out, stop_record(&note));
+  gateway::append_json_line(out, stop_record(&call));
   CHECK(out ==
         R"({"time":"2026-01-02T03:04:05.000042Z","request_id":"3f2c","method":"POST","path":"/","api":"transfer",)"
         R"("operation":"StopServer","server":"s-0123456789abcde01","status":200,"microseconds":112,)"
-        R"("caller":{"access_key":"AKIDEXAMPLE","account":"222222222222"}})"
+        R"("caller":{"access_key":"AKIDEXAMPLE","account":"222222222222"},"result":"accepted"})"
         "\n");
+  // Nova's call: its own identity of the server, a user and project.
+  call.api = "nova";
+  call.caller = "demo";
+  call.caller_scope = "demo";
+  call.result = "conflict";
+  out.clear();
+  gateway::append_json_line(out, stop_record(&call));
+  CHECK(out.find(R"("server":"6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01")") != std::string::npos);
+  CHECK(out.find(R"("caller":{"user":"demo","project":"demo"},"result":"conflict"})") != std::string::npos);
+  // Only the other identity known: that one.
+  call.server_uuid.clear();
+  out.clear();
+  gateway::append_json_line(out, stop_record(&call));
+  CHECK(out.find(R"("server":"s-0123456789abcde01")") != std::string::npos);
 }
 
 TEST_CASE("the JSON line: null server and caller when nobody noted them") {
-  core::CallNote empty;
+  core::JournalEntry empty;
   std::string out;
   gateway::append_json_line(out, stop_record(&empty));
   rapidjson::Document doc;

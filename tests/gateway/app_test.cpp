@@ -38,15 +38,15 @@ struct Running {
 
 gateway::Config demo_config() {
   auto c = gateway::default_config();
-  core::CreateSpec a;
-  a.name = "a";
-  a.initial_state = core::State::Stopped;
-  a.uuid = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01";
-  c.servers.push_back({"demo", "", "", a});
-  core::CreateSpec b;
-  b.name = "b";
-  b.lock = {true, core::LockOwner::Owner, "maintenance"};
-  c.servers.push_back({"", "222222222222", "eu-west-1", b});
+  gateway::ServerSeed a{"demo", "", "", {}};
+  a.record.info.name = "a";
+  a.record.info.state = core::State::Stopped;
+  a.record.info.uuid = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01";
+  c.servers.push_back(a);
+  gateway::ServerSeed b{"", "222222222222", "eu-west-1", {}};
+  b.record.info.name = "b";
+  b.record.info.lock = {true, core::LockOwner::Owner, "maintenance"};
+  c.servers.push_back(b);
   return c;
 }
 

@@ -101,12 +101,12 @@ TEST_CASE("a good fleet and config merge over the defaults, and flags win") {
   REQUIRE(std::holds_alternative<gateway::Config>(r));
   const auto& c = std::get<gateway::Config>(r);
   REQUIRE(c.servers.size() == 2);
-  CHECK(c.servers[0].spec.initial_state == core::State::Stopped);
-  CHECK(c.servers[0].spec.lock.by == core::LockOwner::Admin);
-  CHECK(c.servers[0].spec.lock.reason == "why");
-  CHECK(c.servers[0].spec.tags == core::Pairs{{"k", "v"}});
+  CHECK(c.servers[0].record.info.state == core::State::Stopped);
+  CHECK(c.servers[0].record.info.lock.by == core::LockOwner::Admin);
+  CHECK(c.servers[0].record.info.lock.reason == "why");
+  CHECK(c.servers[0].record.info.tags == core::Pairs{{"k", "v"}});
   CHECK(c.servers[1].account == "222222222222");
-  CHECK(c.servers[1].spec.initial_state == core::State::Running);
+  CHECK(c.servers[1].record.info.state == core::State::Running);
   CHECK(c.transition_ms == std::array<core::Millis, 3>{100, 300, 100});
   CHECK(c.nova.users.size() == 4);  // demo replaced, not added
   CHECK(c.nova.users.back().password == "secret");

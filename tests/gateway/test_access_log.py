@@ -87,6 +87,7 @@ class JsonLog(unittest.TestCase):
             "method": "POST", "path": "/", "api": "transfer", "operation": "StopServer", "server": WEB1_TRANSFER,
             "status": 200, "caller": {"access_key": "AKIDEXAMPLE", "account": "000000000000"}})
         self.assertEqual(stop["request_id"], amzn_id)
+        self.assertEqual(stop["result"], "accepted")  # the journal's verdict
         self.assertIsInstance(stop["microseconds"], int)
         self.assertGreater(stop["microseconds"], 0)
         when = datetime.datetime.strptime(stop["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
@@ -100,14 +101,17 @@ class JsonLog(unittest.TestCase):
         issued = by_path[("POST", "/identity/v3/auth/tokens")]
         self.assertEqual((issued["api"], issued["operation"], issued["status"], issued["caller"]),
                          ("keystone", "issue_token", 201, {"user": "demo", "project": "demo"}))
-        # Nothing any adapter noted: the gateway's own classification, no server, no caller.
+        # A path no API serves: as the journal records it, no server, no caller.
         nowhere = by_path[("GET", "/nowhere")]
-        self.assertEqual((nowhere["api"], nowhere["status"], nowhere["server"], nowhere["caller"]),
-                         ("other", 404, None, None))
+        self.assertEqual((nowhere["api"], nowhere["operation"], nowhere["status"], nowhere["server"],
+                          nowhere["caller"], nowhere["result"]),
+                         ("unknown", "GET /nowhere", 404, None, None, "unknown_operation"))
+        # The control plane is no API: the metrics' labels, nothing more.
         health = by_path[("GET", "/_gateway/health")]
-        self.assertEqual((health["api"], health["operation"]), ("control", "GET /_gateway/health"))
+        self.assertEqual((health["api"], health["operation"], health["caller"]), ("control", "GET /_gateway/health", None))
+        self.assertNotIn("result", health)
 
-    def test_refused_calls_name_who_tried(self):
+    def test_a_refused_call_is_logged_as_journaled(self):
         with Gateway(["--fleet", EXAMPLE_FLEET, "--access-log", "json"]) as gw:
             conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
             conn.request("GET", f"/compute/v2.1/servers/{WEB1}", headers={"X-Auth-Token": "not-a-token"})
@@ -116,8 +120,9 @@ class JsonLog(unittest.TestCase):
             while time.time() < deadline and not any("/compute/" in l for l in gw.log_lines):
                 time.sleep(0.02)
             shown = json.loads(next(l for l in gw.log_lines if "/compute/" in l))
-        self.assertEqual((shown["api"], shown["operation"], shown["server"], shown["status"], shown["caller"]),
-                         ("nova", "show", WEB1, 401, None))
+        # As the journal records it: refused before the caller or the server was known.
+        self.assertEqual((shown["api"], shown["operation"], shown["server"], shown["status"], shown["caller"],
+                          shown["result"]), ("nova", "show", None, 401, None, "unauthenticated"))
 
 
 class Buffered(unittest.TestCase):

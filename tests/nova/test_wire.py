@@ -309,11 +309,11 @@ class Wire(unittest.TestCase):
         for token in tokens:
             self.assertRegex(token, r"^[A-Za-z0-9_-]{32}$")  # 24 bytes from the CSPRNG, base64url
         self.assertEqual(len(set(tokens)), 3)
-        # The first 8 characters find the token, the other 24 must match it
+        # The first 12 characters find the token, the other 20 must match it
         # whole: a right lookup part with any other verifier, or a piece, is no token.
         token = tokens[0]
         flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
-        for forged in [flipped, token[:8] + tokens[1][8:], token[:8], token + "A", token[:31], token.swapcase()]:
+        for forged in [flipped, token[:12] + tokens[1][12:], token[:12], token + "A", token[:31], token.swapcase()]:
             self.assertEqual(self.call("GET", "/compute/v2.1/servers", token=forged)[0], 401, forged)
         self.assertEqual(self.call("GET", "/identity/v3/auth/tokens", token=self.token,
                                    headers={"X-Subject-Token": flipped})[0], 404)

@@ -1,0 +1,191 @@
+// Whole-fleet operations: restoring what a store kept, exporting everything
+// (for a new store, reset and snapshots), replacing every server, and the
+// adapters' credentials.
+#include <algorithm>
+#include <map>
+
+#include "core/fleet_record.h"
+#include "core/transitions.h"
+
+namespace core {
+
+void Fleet::load(std::vector<ServerRecord> records, bool keep_seq) {
+  const Millis now = clock_.now_ms();
+  for (auto& data : records) {
+    // Times a fleet file leaves out are "now"; a store always has them.
+    auto& info = data.info;
+    if (info.created_ms == 0) info.created_ms = now;
+    if (info.updated_ms == 0) info.updated_ms = info.created_ms;
+    if (data.billed_since == 0) data.billed_since = info.created_ms;
+    if (info.state == State::Running && !info.launched_ms) info.launched_ms = info.created_ms;
+    const bool deleted = data.deleted_ms.has_value();
+    if (deleted) data.pending.reset();
+    // A server in an in-between state with no due time settles like a new transition.
+    if (!data.pending && !deleted)
+      if (auto task = task_under_way(info.state)) schedule(data, *task, now, false, 0);
+    auto record = std::make_shared<Record>();
+    std::lock_guard guard(record->mutex);
+    const auto seq = keep_seq ? info.seq : 0;
+    record->data = std::move(data);
+    if (!index(record, seq, !deleted)) continue;  // the caller checked identities: only a duplicate lands here
+    if (deleted) {
+      record->gone = true;
+      std::lock_guard lock(deleted_mutex_);
+      deleted_.push_back(record);
+      continue;
+    }
+    by_state_[static_cast<int>(record->data.info.state)].fetch_add(1);
+    if (record->data.pending) {
+      std::lock_guard lock(due_mutex_);
+      due_.push(Due{record->data.pending->due_ms, record->data.info.seq, record});
+    }
+    events_.publish(event(record->data, EventKind::Created, std::nullopt, now, Action::Create));
+  }
+}
+
+bool Fleet::restore(StoredState state) {
+  // Tenant ids are this run's: the config may have mapped tenants in another
+  // order, so each kept tenant is found again by its project or account.
+  std::map<TenantId, TenantId> now_id;
+  bool moved = false;
+  for (const auto& [kept, info] : state.tenants) {
+    now_id[kept] = info.project.empty() ? tenants_.for_account(info.account, info.region)
+                                        : tenants_.for_project(info.project);
+  }
+  const auto translate = [&](TenantId kept) {
+    auto it = now_id.find(kept);
+    return it == now_id.end() ? kept : it->second;
+  };
+  for (auto& s : state.servers) s.info.tenant = translate(s.info.tenant);
+  for (auto& e : state.journal)
+    if (e.tenant) e.tenant = translate(*e.tenant);
+  {
+    std::lock_guard lock(tenants_written_mutex_);
+    for (const auto& [kept, id] : now_id) {
+      if (id >= tenants_written_.size()) tenants_written_.resize(id + 1, false);
+      tenants_written_[id] = true;
+      moved = moved || kept != id;
+    }
+  }
+  if (state.cursor_secret) cursor_secret_.store(state.cursor_secret);
+  load(std::move(state.servers), true);
+  journal_.restore(std::move(state.journal), state.journal_next_id);
+  return moved;
+}
+
+std::vector<ServerRecord> Fleet::records() {
+  std::vector<ServerRecord> out;
+  const Millis now = clock_.now_ms();
+  {
+    std::shared_lock lock(order_mutex_);
+    out.reserve(ordered_.size());
+    for (const auto& [seq, record] : ordered_) {
+      std::lock_guard record_lock(record->mutex);
+      settle_if_due(*record, now);
+      if (!record->gone) out.push_back(record->data);
+    }
+  }
+  {
+    std::lock_guard lock(deleted_mutex_);
+    for (const auto& record : deleted_) {
+      std::lock_guard record_lock(record->mutex);
+      out.push_back(record->data);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ServerRecord& a, const ServerRecord& b) { return a.info.seq < b.info.seq; });
+  return out;
+}
+
+StoredState Fleet::export_state() {
+  StoredState out;
+  for (TenantId id = 0; id < tenants_.size(); ++id) out.tenants.emplace_back(id, tenants_.info(id));
+  out.servers = records();
+  JournalQuery changes;
+  changes.changes_only = true;
+  changes.limit = journal_.max_entries();
+  out.journal = journal_.read(changes);
+  out.journal_next_id = journal_.next_id();
+  out.cursor_secret = cursor_secret_.load();
+  return out;
+}
+
+void Fleet::clear_memory() {
+  std::vector<RecordPtr> records;
+  {
+    std::unique_lock lock(order_mutex_);
+    for (auto& [seq, record] : ordered_) records.push_back(record);
+    ordered_.clear();
+    ordered_by_tenant_.clear();
+  }
+  for (auto& record : records) {
+    std::lock_guard record_lock(record->mutex);
+    record->gone = true;
+    record->data.pending.reset();
+  }
+  for (auto& shard : shards_) {
+    std::unique_lock lock(shard.mutex);
+    shard.by_id.clear();
+  }
+  {
+    std::lock_guard lock(due_mutex_);
+    due_ = {};
+  }
+  {
+    std::lock_guard lock(deleted_mutex_);
+    deleted_.clear();
+  }
+  for (auto& n : by_state_) n.store(0);
+  Event e;
+  e.kind = EventKind::Reset;
+  e.at_ms = clock_.now_ms();
+  events_.publish(std::move(e));
+}
+
+Result<Done> Fleet::replace(std::vector<ServerRecord> records, bool clear_journal) {
+  clear_memory();
+  if (clear_journal) journal_.clear();
+  load(std::move(records), false);
+  if (!commit_) return Done{};
+  auto written = commit_->replace(export_state());
+  if (written) {
+    std::lock_guard lock(tenants_written_mutex_);
+    tenants_written_.assign(tenants_.size(), true);
+  }
+  return written;
+}
+
+Result<Done> Fleet::attach_store(Store& store, bool write_all) {
+  store_ = &store;
+  auto commit = std::make_unique<GroupCommit>(store, journal_);
+  if (write_all) {
+    if (auto written = commit->replace(export_state()); !written) return written.error();
+    std::lock_guard lock(tenants_written_mutex_);
+    tenants_written_.assign(tenants_.size(), true);
+  }
+  commit_ = std::move(commit);
+  return Done{};
+}
+
+Result<Done> Fleet::clear_journal() {
+  journal_.clear();
+  if (!commit_) return Done{};
+  Change change;  // empty: the commit writes the journal's new floor, which drops every kept entry
+  return commit_->commit(change);
+}
+
+Result<Done> Fleet::keep_credential(Credential credential) {
+  if (!commit_) return Done{};
+  Change change;
+  change.credentials.push_back(std::move(credential));
+  return commit_->commit(change);
+}
+
+Result<Done> Fleet::drop_credential(std::string kind, std::string key) {
+  if (!commit_) return Done{};
+  Change change;
+  change.dropped_credentials.emplace_back(std::move(kind), std::move(key));
+  return commit_->commit(change);
+}
+
+}  // namespace core

@@ -1,0 +1,75 @@
+// What the core needs from durable storage, in the core's own terms: write a
+// batch of changes atomically, load everything at start, replace everything
+// (reset, snapshots). An engine (SQLite today) implements Store in a library
+// of its own; nothing of the engine crosses this interface.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/journal.h"
+#include "core/record.h"
+#include "core/result.h"
+#include "core/tenants.h"
+
+namespace core {
+
+// A secret an adapter issued and must honour after a restart (a Keystone
+// token): opaque to the core, kept until it expires.
+struct Credential {
+  std::string kind;   // the adapter's name for it ("keystone-token")
+  std::string key;    // unique within its kind
+  std::string value;  // the adapter's own encoding
+  Millis expires_ms = 0;
+};
+
+// A settled transition, for the journal entry of the call that began it.
+struct Settlement {
+  std::uint64_t journal_id = 0;
+  Millis at_ms = 0;
+  bool failed = false;
+};
+
+// One unit of change: everything in it is written together or not at all.
+struct Change {
+  std::vector<std::pair<TenantId, TenantInfo>> tenants;  // tenants the store has not seen
+  std::vector<ServerRecord> servers;                     // whole records, replacing what was kept (by seq)
+  std::vector<JournalEntry> journal;                     // appended; ids already given
+  std::vector<Settlement> settlements;
+  std::vector<Credential> credentials;                   // kept (replacing one with the same kind and key)
+  std::vector<std::pair<std::string, std::string>> dropped_credentials;  // kind, key
+  std::uint64_t journal_floor = 0;  // entries below this id may be forgotten
+  std::uint64_t journal_next_id = 0;
+
+  bool empty() const {
+    return servers.empty() && journal.empty() && settlements.empty() && credentials.empty() &&
+           dropped_credentials.empty();
+  }
+};
+
+// Everything a store keeps.
+struct StoredState {
+  std::vector<std::pair<TenantId, TenantInfo>> tenants;
+  std::vector<ServerRecord> servers;  // live and deleted (the ledger), in creation order
+  std::vector<JournalEntry> journal;  // oldest first
+  std::vector<Credential> credentials;
+  std::uint64_t journal_next_id = 1;
+  std::uint64_t cursor_secret = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Writes every change of the batch in one atomic step, durable when it
+  // returns Done. On an error nothing of the batch is kept.
+  virtual Result<Done> write(const std::vector<const Change*>& batch) = 0;
+  // Everything kept, for the restart.
+  virtual Result<StoredState> load() = 0;
+  // Replaces everything kept with `state`, atomically.
+  virtual Result<Done> replace(const StoredState& state) = 0;
+};
+
+}  // namespace core

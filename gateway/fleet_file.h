@@ -1,0 +1,40 @@
+// The fleet file format (--fleet, and the control plane's snapshots): every
+// server with both identities, its tenant, state, lock, tags, metadata,
+// attributes, times, a transition under way and its billing, deleted servers
+// (the ledger) included. Read and written here, in one place, so that a
+// snapshot loads back unchanged.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "core/ids.h"
+#include "core/record.h"
+#include "core/tenants.h"
+#include "gateway/json_reader.h"
+
+namespace gateway {
+
+// A server of a fleet file. Identities left out are drawn when resolved.
+struct ServerSeed {
+  std::string project;  // the tenant, by Nova project...
+  std::string account;  // ...or by (account, region)
+  std::string region;
+  core::ServerRecord record;
+};
+
+// Reads doc["servers"], if present, into `out`; problems go to `r`.
+void read_fleet_servers(Reader& r, const rapidjson::Value& doc, std::vector<ServerSeed>& out);
+
+// The seeds as the core's records: tenants resolved, missing identities
+// drawn, names defaulted; or a message if an identity appears twice.
+std::variant<std::vector<core::ServerRecord>, std::string> resolve_seeds(const std::vector<ServerSeed>& seeds,
+                                                                         core::Tenants& tenants, core::IdSource& ids);
+
+// {"servers": [...]}: what read_fleet_servers reads back as the same records.
+std::string write_fleet_file(const std::vector<core::ServerRecord>& records, const core::Tenants& tenants);
+
+}  // namespace gateway

@@ -1,0 +1,278 @@
+#include "store/sqlite_rows.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace store {
+namespace {
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE tenants(id INTEGER PRIMARY KEY, project TEXT NOT NULL, account TEXT NOT NULL, region TEXT NOT NULL);
+CREATE TABLE servers(
+  seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL, transfer_id TEXT NOT NULL, tenant INTEGER NOT NULL,
+  name TEXT NOT NULL, state TEXT NOT NULL, locked_by TEXT, lock_reason TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, launched_ms INTEGER, clean_shutdown INTEGER NOT NULL,
+  tags TEXT NOT NULL, metadata TEXT NOT NULL, attributes TEXT NOT NULL,
+  pending_action TEXT, pending_to TEXT, pending_failed TEXT, pending_fail INTEGER, pending_due_ms INTEGER,
+  pending_journal_id INTEGER,
+  billed_since INTEGER NOT NULL, running_ms INTEGER NOT NULL, stopped_ms INTEGER NOT NULL, deleted_ms INTEGER);
+CREATE TABLE journal(
+  id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, api TEXT NOT NULL, operation TEXT NOT NULL,
+  caller TEXT NOT NULL, caller_scope TEXT NOT NULL, tenant INTEGER, server_uuid TEXT NOT NULL,
+  server_transfer_id TEXT NOT NULL, action TEXT, state_before TEXT, state_after TEXT, status INTEGER NOT NULL,
+  result TEXT NOT NULL, injected INTEGER NOT NULL, start_ms INTEGER NOT NULL, finish_ms INTEGER NOT NULL,
+  settled_ms INTEGER, transition_failed INTEGER NOT NULL);
+CREATE TABLE credentials(kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_ms INTEGER NOT NULL,
+  PRIMARY KEY(kind, key)) WITHOUT ROWID;
+)sql";
+
+std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+
+template <typename T>
+std::optional<std::string_view> maybe_name(const std::optional<T>& v) {
+  if (!v) return std::nullopt;
+  return core::name(*v);
+}
+
+Statement& bind_name(Statement& s, int at, std::optional<std::string_view> name) {
+  return name ? s.bind(at, *name) : s.bind_null(at);
+}
+
+bool run(Statement& s) {
+  s.step();
+  const bool done = s.rc() == SQLITE_DONE;
+  s.reset();
+  return done;
+}
+
+// A state or action named in a row, or what is wrong with it.
+template <typename T, typename Parse>
+std::optional<T> parsed(const Statement& s, int column, Parse parse, std::string& problem, const char* what) {
+  if (s.is_null(column)) return std::nullopt;
+  const auto text = s.text(column);
+  auto value = parse(text);
+  if (!value && problem.empty()) problem = fmt::format("unknown {} '{}'", what, text);
+  return value;
+}
+
+}  // namespace
+
+std::string_view schema_sql() { return kSchema; }
+
+std::string encode_pairs(const core::Pairs& pairs) {
+  std::string out;
+  for (const auto& [k, v] : pairs)
+    for (const auto* part : {&k, &v}) out.append(std::to_string(part->size())).append(":").append(*part);
+  return out;
+}
+
+std::optional<core::Pairs> decode_pairs(std::string_view text) {
+  core::Pairs out;
+  const auto part = [&]() -> std::optional<std::string> {
+    const auto colon = text.find(':');
+    std::size_t n = 0;
+    if (colon == std::string_view::npos ||
+        std::from_chars(text.data(), text.data() + colon, n).ptr != text.data() + colon || n > text.size() - colon - 1)
+      return std::nullopt;
+    std::string value(text.substr(colon + 1, n));
+    text.remove_prefix(colon + 1 + n);
+    return value;
+  };
+  while (!text.empty()) {
+    auto k = part();
+    auto v = k ? part() : std::nullopt;
+    if (!v) return std::nullopt;
+    out.emplace_back(std::move(*k), std::move(*v));
+  }
+  return out;
+}
+
+Statements::Statements(sqlite3* db)
+    : put_tenant(db, "INSERT OR REPLACE INTO tenants VALUES(?1,?2,?3,?4)"),
+      put_server(db, "INSERT OR REPLACE INTO servers VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+                     "?17,?18,?19,?20,?21,?22,?23,?24,?25)"),
+      put_journal(db, "INSERT OR REPLACE INTO journal VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+                      "?17,?18,?19)"),
+      settle_journal(db, "UPDATE journal SET settled_ms=?2, transition_failed=?3 WHERE id=?1"),
+      put_credential(db, "INSERT OR REPLACE INTO credentials VALUES(?1,?2,?3,?4)"),
+      drop_credential(db, "DELETE FROM credentials WHERE kind=?1 AND key=?2"),
+      trim_journal(db, "DELETE FROM journal WHERE id < ?1"),
+      put_meta(db, "INSERT OR REPLACE INTO meta VALUES(?1,?2)") {}
+
+bool Statements::ok() const {
+  return put_tenant.ok() && put_server.ok() && put_journal.ok() && settle_journal.ok() && put_credential.ok() &&
+         drop_credential.ok() && trim_journal.ok() && put_meta.ok();
+}
+
+bool put_tenant(Statements& s, core::TenantId id, const core::TenantInfo& t) {
+  s.put_tenant.bind(1, std::int64_t{id}).bind(2, t.project).bind(3, t.account).bind(4, t.region);
+  return run(s.put_tenant);
+}
+
+bool put_server(Statements& s, const core::ServerRecord& r) {
+  auto& st = s.put_server;
+  const auto& i = r.info;
+  st.bind(1, as_int(i.seq)).bind(2, i.uuid).bind(3, i.transfer_id).bind(4, std::int64_t{i.tenant});
+  st.bind(5, i.name).bind(6, core::name(i.state));
+  bind_name(st, 7, i.lock.locked ? std::optional(core::name(i.lock.by)) : std::nullopt);
+  st.bind(8, i.lock.reason).bind(9, i.created_ms).bind(10, i.updated_ms).bind(11, i.launched_ms);
+  st.bind(12, std::int64_t{i.clean_shutdown});
+  st.bind(13, encode_pairs(i.tags)).bind(14, encode_pairs(i.metadata)).bind(15, encode_pairs(i.attributes));
+  if (r.pending) {
+    const auto& p = *r.pending;
+    st.bind(16, core::name(p.action)).bind(17, core::name(p.to)).bind(18, core::name(p.failed));
+    st.bind(19, std::int64_t{p.fail}).bind(20, p.due_ms).bind(21, as_int(p.journal_id));
+  } else {
+    for (int at = 16; at <= 21; ++at) st.bind_null(at);
+  }
+  st.bind(22, r.billed_since).bind(23, r.running_ms).bind(24, r.stopped_ms).bind(25, r.deleted_ms);
+  return run(st);
+}
+
+bool put_journal(Statements& s, const core::JournalEntry& e) {
+  auto& st = s.put_journal;
+  st.bind(1, as_int(e.id)).bind(2, e.request_id).bind(3, e.api).bind(4, e.operation).bind(5, e.caller);
+  st.bind(6, e.caller_scope);
+  st.bind(7, e.tenant ? std::optional<std::int64_t>(*e.tenant) : std::nullopt);
+  st.bind(8, e.server_uuid).bind(9, e.server_transfer_id);
+  bind_name(st, 10, maybe_name(e.action));
+  bind_name(st, 11, maybe_name(e.state_before));
+  bind_name(st, 12, maybe_name(e.state_after));
+  st.bind(13, std::int64_t{e.status}).bind(14, e.result).bind(15, std::int64_t{e.injected});
+  st.bind(16, e.start_ms).bind(17, e.finish_ms).bind(18, e.settled_ms).bind(19, std::int64_t{e.transition_failed});
+  return run(st);
+}
+
+bool settle_journal(Statements& s, const core::Settlement& settled) {
+  s.settle_journal.bind(1, as_int(settled.journal_id)).bind(2, settled.at_ms).bind(3, std::int64_t{settled.failed});
+  return run(s.settle_journal);
+}
+
+bool put_credential(Statements& s, const core::Credential& c) {
+  s.put_credential.bind(1, c.kind).bind(2, c.key).bind(3, c.value).bind(4, c.expires_ms);
+  return run(s.put_credential);
+}
+
+bool drop_credential(Statements& s, std::string_view kind, std::string_view key) {
+  s.drop_credential.bind(1, kind).bind(2, key);
+  return run(s.drop_credential);
+}
+
+bool trim_journal(Statements& s, std::uint64_t floor) {
+  s.trim_journal.bind(1, as_int(floor));
+  return run(s.trim_journal);
+}
+
+bool put_meta(Statements& s, std::string_view key, std::int64_t value) {
+  s.put_meta.bind(1, key).bind(2, value);
+  return run(s.put_meta);
+}
+
+std::optional<std::string> read_tenants(sqlite3* db, core::StoredState& state) {
+  Statement s(db, "SELECT id, project, account, region FROM tenants ORDER BY id");
+  while (s.step())
+    state.tenants.emplace_back(static_cast<core::TenantId>(s.integer(0)),
+                               core::TenantInfo{s.text(1), s.text(2), s.text(3)});
+  if (s.rc() != SQLITE_DONE) return fmt::format("tenants: {}", sqlite3_errmsg(db));
+  return std::nullopt;
+}
+
+std::optional<std::string> read_servers(sqlite3* db, core::StoredState& state) {
+  Statement s(db, "SELECT * FROM servers ORDER BY seq");
+  while (s.step()) {
+    core::ServerRecord r;
+    auto& i = r.info;
+    std::string problem;
+    i.seq = static_cast<std::uint64_t>(s.integer(0));
+    i.uuid = s.text(1);
+    i.transfer_id = s.text(2);
+    i.tenant = static_cast<core::TenantId>(s.integer(3));
+    i.name = s.text(4);
+    i.state = parsed<core::State>(s, 5, core::parse_state, problem, "state").value_or(core::State::Running);
+    if (!s.is_null(6)) {
+      const auto by = s.text(6);
+      if (by != "owner" && by != "admin") problem = fmt::format("unknown lock holder '{}'", by);
+      i.lock = core::LockInfo{true, by == "admin" ? core::LockOwner::Admin : core::LockOwner::Owner, s.text(7)};
+    }
+    i.created_ms = s.integer(8);
+    i.updated_ms = s.integer(9);
+    i.launched_ms = s.maybe_integer(10);
+    i.clean_shutdown = s.integer(11) != 0;
+    auto tags = decode_pairs(s.text(12)), metadata = decode_pairs(s.text(13)), attributes = decode_pairs(s.text(14));
+    if (!tags || !metadata || !attributes) problem = "tags, metadata or attributes cannot be read";
+    i.tags = std::move(tags).value_or(core::Pairs{});
+    i.metadata = std::move(metadata).value_or(core::Pairs{});
+    i.attributes = std::move(attributes).value_or(core::Pairs{});
+    if (auto action = parsed<core::Action>(s, 15, core::parse_action, problem, "action")) {
+      core::PendingTransition p;
+      p.action = *action;
+      p.to = parsed<core::State>(s, 16, core::parse_state, problem, "state").value_or(core::State::Running);
+      p.failed = parsed<core::State>(s, 17, core::parse_state, problem, "state").value_or(core::State::Running);
+      p.fail = s.integer(18) != 0;
+      p.due_ms = s.integer(19);
+      p.journal_id = static_cast<std::uint64_t>(s.integer(20));
+      r.pending = p;
+    }
+    r.billed_since = s.integer(21);
+    r.running_ms = s.integer(22);
+    r.stopped_ms = s.integer(23);
+    r.deleted_ms = s.maybe_integer(24);
+    if (!problem.empty()) return fmt::format("servers, row {}: {}", i.seq, problem);
+    state.servers.push_back(std::move(r));
+  }
+  if (s.rc() != SQLITE_DONE) return fmt::format("servers: {}", sqlite3_errmsg(db));
+  return std::nullopt;
+}
+
+std::optional<std::string> read_journal(sqlite3* db, core::StoredState& state) {
+  Statement s(db, "SELECT * FROM journal ORDER BY id");
+  while (s.step()) {
+    core::JournalEntry e;
+    std::string problem;
+    e.id = static_cast<std::uint64_t>(s.integer(0));
+    e.request_id = s.text(1);
+    e.api = s.text(2);
+    e.operation = s.text(3);
+    e.caller = s.text(4);
+    e.caller_scope = s.text(5);
+    if (auto tenant = s.maybe_integer(6)) e.tenant = static_cast<core::TenantId>(*tenant);
+    e.server_uuid = s.text(7);
+    e.server_transfer_id = s.text(8);
+    e.action = parsed<core::Action>(s, 9, core::parse_action, problem, "action");
+    e.state_before = parsed<core::State>(s, 10, core::parse_state, problem, "state");
+    e.state_after = parsed<core::State>(s, 11, core::parse_state, problem, "state");
+    e.status = static_cast<int>(s.integer(12));
+    e.result = s.text(13);
+    e.injected = s.integer(14) != 0;
+    e.start_ms = s.integer(15);
+    e.finish_ms = s.integer(16);
+    e.settled_ms = s.maybe_integer(17);
+    e.transition_failed = s.integer(18) != 0;
+    if (!problem.empty()) return fmt::format("journal, entry {}: {}", e.id, problem);
+    state.journal.push_back(std::move(e));
+  }
+  if (s.rc() != SQLITE_DONE) return fmt::format("journal: {}", sqlite3_errmsg(db));
+  return std::nullopt;
+}
+
+std::optional<std::string> read_credentials(sqlite3* db, core::StoredState& state) {
+  Statement s(db, "SELECT kind, key, value, expires_ms FROM credentials");
+  while (s.step()) state.credentials.push_back({s.text(0), s.text(1), s.text(2), s.integer(3)});
+  if (s.rc() != SQLITE_DONE) return fmt::format("credentials: {}", sqlite3_errmsg(db));
+  return std::nullopt;
+}
+
+std::optional<std::string> read_meta(sqlite3* db, core::StoredState& state) {
+  Statement s(db, "SELECT key, value FROM meta");
+  while (s.step()) {
+    const auto key = s.text(0);
+    if (key == "journal_next_id") state.journal_next_id = static_cast<std::uint64_t>(s.integer(1));
+    if (key == "cursor_secret") state.cursor_secret = static_cast<std::uint64_t>(s.integer(1));
+  }
+  if (s.rc() != SQLITE_DONE) return fmt::format("meta: {}", sqlite3_errmsg(db));
+  return std::nullopt;
+}
+
+}  // namespace store

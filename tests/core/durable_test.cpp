@@ -1,0 +1,227 @@
+// The fleet with a store attached: a change is written (with its journal
+// entry) before anyone sees it, a store that refuses leaves everything as it
+// was, concurrent commits share writes, and a restore picks up where the
+// store left off, transitions under way included.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "fixture.h"
+
+using core::Action;
+using core::State;
+
+namespace {
+
+// A store in memory that can be told to refuse writes or to be slow.
+struct MemoryStore : core::Store {
+  std::mutex mutex;
+  std::map<std::uint64_t, core::ServerRecord> servers;  // by seq
+  std::map<std::uint64_t, core::JournalEntry> journal;  // by id
+  std::map<std::pair<std::string, std::string>, core::Credential> credentials;
+  std::map<core::TenantId, core::TenantInfo> tenants;
+  std::uint64_t next_id = 1, secret = 0;
+  bool refuse = false;
+  int writes = 0;
+  std::chrono::milliseconds write_time{0};
+
+  core::Result<core::Done> write(const std::vector<const core::Change*>& batch) override {
+    std::this_thread::sleep_for(write_time);
+    std::lock_guard lock(mutex);
+    if (refuse) return core::unavailable("disk full");
+    ++writes;
+    for (const auto* c : batch) {
+      for (const auto& [id, t] : c->tenants) tenants[id] = t;
+      for (const auto& s : c->servers) servers[s.info.seq] = s;
+      for (const auto& e : c->journal) journal[e.id] = e;
+      for (const auto& s : c->settlements) {
+        journal[s.journal_id].settled_ms = s.at_ms;
+        journal[s.journal_id].transition_failed = s.failed;
+      }
+      for (const auto& cr : c->credentials) credentials[{cr.kind, cr.key}] = cr;
+      for (const auto& key : c->dropped_credentials) credentials.erase(key);
+      next_id = std::max(next_id, c->journal_next_id);
+    }
+    return core::Done{};
+  }
+  core::Result<core::StoredState> load() override {
+    std::lock_guard lock(mutex);
+    core::StoredState s;
+    for (const auto& t : tenants) s.tenants.push_back(t);
+    for (const auto& [seq, r] : servers) s.servers.push_back(r);
+    for (const auto& [id, e] : journal) s.journal.push_back(e);
+    for (const auto& [key, c] : credentials) s.credentials.push_back(c);
+    s.journal_next_id = next_id;
+    s.cursor_secret = secret;
+    return s;
+  }
+  core::Result<core::Done> replace(const core::StoredState& state) override {
+    std::lock_guard lock(mutex);
+    servers.clear();
+    journal.clear();
+    tenants.clear();
+    for (const auto& t : state.tenants) tenants.insert(t);
+    for (const auto& r : state.servers) servers[r.info.seq] = r;
+    for (const auto& e : state.journal) journal[e.id] = e;
+    next_id = state.journal_next_id;
+    secret = state.cursor_secret;
+    return core::Done{};
+  }
+};
+
+struct DurableFixture : test::FleetFixture {
+  MemoryStore store;
+  DurableFixture() { REQUIRE(fleet.attach_store(store, true).ok()); }
+
+  core::JournalEntry call(std::string op) {
+    core::JournalEntry e;
+    e.api = "nova";
+    e.operation = std::move(op);
+    e.status = 202;
+    return e;
+  }
+  core::ServerRecord kept(std::uint64_t seq) {
+    std::lock_guard lock(store.mutex);
+    return store.servers.at(seq);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an accepted change is written with its journal entry before it is answered") {
+  DurableFixture f;
+  const auto s = f.seed(State::Running, "web");
+  CHECK(f.kept(s.seq).info.state == State::Running);
+  auto entry = f.call("os-stop");
+  core::ActOptions options;
+  options.call = &entry;
+  REQUIRE(f.fleet.stop(f.owner, s.uuid, options).ok());
+  REQUIRE(entry.id != 0);
+  CHECK(f.kept(s.seq).info.state == State::Stopped);
+  std::lock_guard lock(f.store.mutex);
+  REQUIRE(f.store.journal.count(entry.id));
+  const auto& written = f.store.journal.at(entry.id);
+  CHECK(written.operation == "os-stop");
+  CHECK(written.action == Action::Stop);
+  CHECK(written.state_before == State::Running);
+  CHECK(written.state_after == State::Stopped);
+  CHECK(written.result == "accepted");
+  CHECK(written.server_uuid == s.uuid);
+  CHECK(written.server_transfer_id == s.transfer_id);
+}
+
+TEST_CASE("a store that refuses writes: the change is unavailable, nothing changes, reads still work") {
+  DurableFixture f;
+  const auto s = f.seed(State::Running, "web");
+  const auto events_before = f.events.size();
+  f.store.refuse = true;
+  auto entry = f.call("os-stop");
+  core::ActOptions options;
+  options.call = &entry;
+  auto refused = f.fleet.stop(f.owner, s.uuid, options);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == core::ErrorCode::Unavailable);
+  CHECK(f.state_of(s.uuid) == State::Running);
+  CHECK(f.events.size() == events_before);
+  CHECK(f.fleet.count_by_state()[static_cast<int>(State::Running)] == 1);
+  CHECK_FALSE(f.fleet.create(f.owner, {}).ok());
+  CHECK(f.fleet.size() == 1);
+  CHECK_FALSE(f.fleet.remove(f.owner, s.uuid).ok());
+  CHECK(f.fleet.get(f.owner, s.uuid).ok());
+  // The journal tells what happened to the refused stop.
+  const auto logged = f.fleet.journal().find(entry.id).value();
+  CHECK(logged.result == "unavailable");
+  CHECK(logged.state_after == State::Running);
+
+  f.store.refuse = false;
+  REQUIRE(f.fleet.stop(f.owner, s.uuid).ok());
+  CHECK(f.kept(s.seq).info.state == State::Stopped);
+}
+
+TEST_CASE("a restore picks up where the store left off; a transition under way settles at its due time") {
+  DurableFixture f;
+  f.fleet.set_transition_ms(Action::Stop, 1000);
+  const auto a = f.seed(State::Running, "a");
+  const auto b = f.seed(State::Running, "b");
+  REQUIRE(f.fleet.lock(f.owner, b.uuid, "why").ok());
+  auto entry = f.call("os-stop");
+  core::ActOptions options;
+  options.call = &entry;
+  REQUIRE(f.fleet.stop(f.owner, a.uuid, options).ok());
+  f.clock.advance(400);
+  REQUIRE(f.fleet.remove(f.admin, b.uuid).ok());
+
+  // A new process: same clock, a fleet restored from the store.
+  test::FleetFixture g;
+  g.clock.set(f.clock.now_ms());
+  auto stored = f.store.load().value();
+  g.fleet.restore(std::move(stored));
+  CHECK(g.fleet.size() == 1);
+  CHECK(g.state_of(a.uuid) == State::Stopping);
+  g.clock.advance(599);
+  g.fleet.settle_due();
+  CHECK(g.state_of(a.uuid) == State::Stopping);
+  g.clock.advance(1);
+  CHECK(g.fleet.settle_due() == 1);
+  CHECK(g.state_of(a.uuid) == State::Stopped);
+  // The stop's journal entry came back, and now says when it settled.
+  const auto logged = g.fleet.journal().find(entry.id).value();
+  CHECK(logged.operation == "os-stop");
+  CHECK(logged.settled_ms == f.clock.now_ms() - 400 + 1000);
+  // The deleted server is in the ledger, billed to its deletion.
+  const auto ledger = g.fleet.ledger();
+  const auto gone = std::find_if(ledger.begin(), ledger.end(), [&](auto& e) { return e.uuid == b.uuid; });
+  REQUIRE(gone != ledger.end());
+  CHECK(gone->deleted_ms == f.clock.now_ms());
+  CHECK(gone->billed_ms == 400);
+  // Ids go on from where they were.
+  const auto c = g.fleet.create(g.owner, {}).value();
+  CHECK(c.seq > b.seq);
+  CHECK(g.fleet.journal().append({}) >= entry.id + 1);
+}
+
+TEST_CASE("concurrent commits share writes (group commit)") {
+  DurableFixture f;
+  f.store.write_time = std::chrono::milliseconds(2);
+  constexpr int kThreads = 16, kRounds = 20;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kThreads; ++i) ids.push_back(f.seed(State::Running).uuid);
+  const int writes_before = f.store.writes;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r) {
+        REQUIRE(f.fleet.stop(f.owner, ids[t]).ok());
+        REQUIRE(f.fleet.start(f.owner, ids[t]).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const int commits = kThreads * kRounds * 2;
+  const int writes = f.store.writes - writes_before;
+  MESSAGE(commits << " commits in " << writes << " writes");
+  CHECK(writes < commits / 2);
+  for (const auto& id : ids) CHECK(f.state_of(id) == State::Running);
+}
+
+TEST_CASE("replace rewrites the store; credentials are kept and dropped") {
+  DurableFixture f;
+  f.seed(State::Running, "a");
+  f.seed(State::Stopped, "b");
+  auto records = f.fleet.records();
+  records.pop_back();
+  REQUIRE(f.fleet.replace(records, true).ok());
+  {
+    std::lock_guard lock(f.store.mutex);
+    CHECK(f.store.servers.size() == 1);
+    CHECK(f.store.servers.begin()->second.info.name == "a");
+  }
+  REQUIRE(f.fleet.keep_credential({"token", "t1", "value", 99}).ok());
+  REQUIRE(f.fleet.keep_credential({"token", "t2", "value", 99}).ok());
+  REQUIRE(f.fleet.drop_credential("token", "t1").ok());
+  CHECK(f.store.load()->credentials.size() == 1);
+  CHECK(f.store.load()->credentials.front().key == "t2");
+}
