@@ -17,7 +17,10 @@ LogWriter::~LogWriter() { close(); }
 void LogWriter::append(std::string_view lines) {
   std::unique_lock lock(mutex_);
   if (closing_) return;
-  if (pending_.size() >= kMaxPending) drained_.wait(lock, [this] { return pending_.size() < kMaxPending || closing_; });
+  if (pending_.size() >= kMaxPending) {
+    drained_.wait(lock, [this] { return pending_.size() < kMaxPending || closing_; });
+    if (closing_) return;
+  }
   const bool first = pending_.empty();
   pending_.append(lines);
   // The writer sleeps while nothing is pending: wake it for the first line
