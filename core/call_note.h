@@ -11,8 +11,9 @@ namespace core {
 // start to finish on one thread (cpp-httplib's model: routing, handler and
 // logger run on the connection's worker), so it needs no lock and no
 // plumbing through handler signatures. An adapter moves its finished journal
-// entry here (Keystone, not journaled, fills it in); the gateway empties it
-// per call. An empty api: no adapter described this call.
+// entry here (Keystone, not journaled, sets it whole); the gateway clears the
+// api per call. An empty api: no adapter described this call, and the other
+// fields are stale.
 JournalEntry& this_call();
 
 }  // namespace core

@@ -109,7 +109,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   server.set_payload_max_length(std::max(app->config_.nova.max_body_bytes, app->config_.transfer.max_body_bytes));
   server.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
-    core::this_call() = {};
+    core::this_call().api.clear();  // not described until an adapter says so
     self->in_flight_.begin(req.remote_addr, req.remote_port);
     // The token also comes as ?token=: a browser's EventSource and a link
     // to the page cannot send an Authorization header. Both are compared in
@@ -176,8 +176,9 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
       self->access_log_.write(record);
     }
     // A request cpp-httplib rejects before routing (a bad request line)
-    // skips the pre-routing handler: leave nothing for it to inherit.
-    call = {};
+    // skips the pre-routing handler: leave nothing for it to inherit. (An
+    // empty api marks the rest stale: whoever describes a call sets it whole.)
+    call.api.clear();
   });
 
   // cpp-httplib tries a method's routes in the order they were added, one

@@ -95,6 +95,7 @@ std::string iso(std::chrono::system_clock::time_point t) {
 // (Keystone calls are not journaled).
 void note_call(std::string_view operation, const Identity* caller) {
   auto& call = core::this_call();
+  call = core::JournalEntry{};
   call.api = "keystone";
   call.operation.assign(operation);
   if (!caller) return;

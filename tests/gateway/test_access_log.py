@@ -125,6 +125,30 @@ class JsonLog(unittest.TestCase):
                           shown["result"]), ("nova", "show", None, 401, None, "unauthenticated"))
 
 
+    def test_a_call_no_api_describes_inherits_nothing_from_the_one_before(self):
+        # One keep-alive connection: the same worker thread serves both calls.
+        with Gateway(["--fleet", EXAMPLE_FLEET, "--access-log", "json"]) as gw:
+            conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+            conn.request("POST", "/", json.dumps({"ServerId": WEB1_TRANSFER}), {
+                "X-Amz-Target": "TransferService.DescribeServer", "Content-Type": "application/x-amz-json-1.1",
+                "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/transfer/aws4_request, "
+                                 "SignedHeaders=host, Signature=00"})
+            described = conn.getresponse()
+            described.read()
+            self.assertEqual(described.status, 200)
+            conn.request("GET", "/_gateway/health")
+            conn.getresponse().read()
+            deadline = time.time() + 5
+            while time.time() < deadline and not any("/_gateway/health\"" in l for l in gw.log_lines[1:]):
+                time.sleep(0.02)
+            lines = [json.loads(l) for l in gw.log_lines]
+        described = next(e for e in lines if e["operation"] == "DescribeServer")
+        self.assertEqual((described["server"], described["caller"]["access_key"]), (WEB1_TRANSFER, "AKIDEXAMPLE"))
+        health = [e for e in lines if e["path"] == "/_gateway/health"][-1]
+        self.assertEqual((health["api"], health["server"], health["caller"]), ("control", None, None))
+        self.assertNotIn("result", health)
+
+
 class Buffered(unittest.TestCase):
     def test_lines_reach_the_file_while_the_gateway_runs(self):
         gw = LoggedToFile()
