@@ -47,10 +47,16 @@ class Launched:
             return e.code, e.headers, e.read().decode()
 
     def stop(self):
+        """SIGTERM; the rest of stderr. A gateway that does not exit is killed, and the test fails."""
         self.proc.send_signal(signal.SIGTERM)
-        rest = self.proc.stderr.read()
+        try:
+            _, rest = self.proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("the gateway did not exit on SIGTERM")
         self.stderr = rest
-        assert self.proc.wait(timeout=20) == 0
+        assert self.proc.returncode == 0, self.proc.returncode
         return rest
 
     def __enter__(self):
