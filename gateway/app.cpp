@@ -1,19 +1,20 @@
 #include "gateway/app.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
-#include <charconv>
 #include <chrono>
-#include <cstdio>
 
 #include <fmt/format.h>
 #include <httplib.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/call_note.h"
 #include "gateway/control_plane.h"
 #include "gateway/fleet_file.h"
 #include "gateway/worker_pool.h"
+#include "secret/secret.h"
 #include "store/sqlite_store.h"
 
 namespace gateway {
@@ -25,8 +26,10 @@ constexpr std::size_t kMaxWorkers = 4096;
 constexpr int kListenBacklog = 4096;
 constexpr std::size_t kKeepAliveRequests = 1000;
 
-// The request start, per worker thread, for the access log's duration.
+// The request start, per worker thread, for the access log's duration, and
+// the request's classification (made for the metrics) for the access log.
 thread_local std::chrono::steady_clock::time_point request_started;
+thread_local RequestKind request_kind;
 
 std::string_view request_id_of(const httplib::Response& res) {
   for (const char* name : {"x-openstack-request-id", "x-amzn-RequestId"}) {
@@ -38,20 +41,6 @@ std::string_view request_id_of(const httplib::Response& res) {
 
 long long micros_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-}
-
-// "POST /compute/v2.1/servers/ID/action 202 112us REQUEST-ID\n", built by
-// appending: it is written for every request.
-std::string access_line(std::string_view method, std::string_view path, int status, long long micros,
-                        std::string_view request_id) {
-  std::string line;
-  line.reserve(method.size() + path.size() + request_id.size() + 32);
-  char number[24];
-  line.append(method).append(" ").append(path).append(" ");
-  line.append(number, std::to_chars(number, number + sizeof number, status).ptr).append(" ");
-  line.append(number, std::to_chars(number, number + sizeof number, micros).ptr).append("us ");
-  line.append(request_id).append("\n");
-  return line;
 }
 
 void render_plain_error(const httplib::Request& req, httplib::Response& res) {
@@ -75,7 +64,10 @@ void render_plain_error(const httplib::Request& req, httplib::Response& res) {
 
 }  // namespace
 
-App::App(Config config) : config_(std::move(config)) {}
+App::App(Config config)
+    : config_(std::move(config)), access_log_(config_.access_log, STDERR_FILENO) {
+  if (config_.control_token) control_bearer_ = "Bearer " + *config_.control_token;
+}
 
 std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   std::unique_ptr<App> app(new App(std::move(config)));
@@ -96,7 +88,13 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->nova_ = std::make_unique<nova::Api>(fleet, app->config_.nova);
   app->transfer_ = std::make_unique<transfer::Api>(fleet, app->config_.transfer);
   if (auto error = app->open_state()) return *error;
-  app->server_ = std::make_unique<httplib::Server>();
+  if (app->config_.tls) {
+    auto tls = make_tls_server(*app->config_.tls);
+    if (auto* error = std::get_if<std::string>(&tls)) return *error;
+    app->server_ = std::move(std::get<std::unique_ptr<httplib::Server>>(tls));
+  } else {
+    app->server_ = std::make_unique<httplib::Server>();
+  }
   auto& server = *app->server_;
   auto* self = app.get();
 
@@ -110,13 +108,15 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   server.set_payload_max_length(std::max(app->config_.nova.max_body_bytes, app->config_.transfer.max_body_bytes));
   server.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
+    core::this_call().api.clear();  // not described until an adapter says so
     self->in_flight_.begin(req.remote_addr, req.remote_port);
     // The token also comes as ?token=: a browser's EventSource and a link
-    // to the page cannot send an Authorization header.
+    // to the page cannot send an Authorization header. Both are compared in
+    // constant time.
     const auto& control_token = self->config_.control_token;
     if (control_token && (req.path.rfind("/_gateway", 0) == 0 || req.path == "/metrics") &&
-        req.get_header_value("Authorization") != "Bearer " + *control_token &&
-        req.get_param_value("token") != *control_token) {
+        !secret::equal(req.get_header_value("Authorization"), self->control_bearer_) &&
+        !secret::equal(req.get_param_value("token"), *control_token)) {
       res.status = 401;
       res.set_header("WWW-Authenticate", "Bearer");
       res.set_content(R"({"error":{"code":401,"message":"the control plane needs Authorization: Bearer <control token>"}})",
@@ -155,15 +155,29 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   // scrapes /metrics after its answer always finds its request counted. The
   // logger runs after the write: too late for that.
   server.set_post_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
-    self->metrics_.record(classify(req), res.status, static_cast<double>(micros_since(request_started)) / 1e6);
+    request_kind = classify(req);
+    self->metrics_.record(request_kind, res.status, static_cast<double>(micros_since(request_started)) / 1e6);
   });
   server.set_logger([self](const httplib::Request& req, const httplib::Response& res) {
     const auto micros = micros_since(request_started);
     self->in_flight_.end();
-    if (!self->access_log) return;
-    // One write per line, so concurrent lines never interleave.
-    const auto line = access_line(req.method, req.path, res.status, micros, request_id_of(res));
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    auto& call = core::this_call();
+    if (self->access_log_.format() != LogFormat::Off) {
+      // The adapter's names when it described the call, else the metrics' classification.
+      const bool described = !call.api.empty();
+      AccessRecord record{req.method, req.path, res.status, micros, request_id_of(res),
+                          described ? std::string_view(call.api) : std::string_view(request_kind.api),
+                          described ? std::string_view(call.operation) : std::string_view(request_kind.operation),
+                          &call, {}};
+      // The wall clock only for the JSON line's time (when the request arrived).
+      if (self->access_log_.format() == LogFormat::Json)
+        record.time = std::chrono::system_clock::now() - std::chrono::microseconds(micros);
+      self->access_log_.write(record);
+    }
+    // A request cpp-httplib rejects before routing (a bad request line)
+    // skips the pre-routing handler: leave nothing for it to inherit. (An
+    // empty api marks the rest stale: whoever describes a call sets it whole.)
+    call.api.clear();
   });
 
   // cpp-httplib tries a method's routes in the order they were added, one
@@ -204,6 +218,7 @@ void App::journal_unrouted(const httplib::Request& req, const httplib::Response&
                 : res.status >= 500 ? "internal"
                                     : "invalid_argument";
   fleet_->journal().finish(call, res.status, call.finish_ms);
+  core::this_call() = std::move(call);  // for the access log
 }
 
 std::optional<std::string> App::open_state() {
@@ -252,7 +267,10 @@ int App::bind(const std::string& host, int port) {
     listening = sock;
   });
   port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ > 0 && listening >= 0) ::listen(listening, kListenBacklog);
+  if (port_ > 0 && listening >= 0) {
+    ::listen(listening, kListenBacklog);
+    listening_ = listening;
+  }
   return port_;
 }
 
@@ -269,15 +287,22 @@ void App::tick() {
 void App::run() {
   ticker_ = std::thread([this] { tick(); });
   server_->listen_after_bind();
+  // Every worker has finished (and logged) its last request.
+  access_log_.close();
 }
 
 void App::stop() {
   {
     std::lock_guard lock(ticker_mutex_);
+    if (stopping_) return;  // once: the listening socket below must not be touched after its close
     stopping_ = true;
   }
   ticker_wake_.notify_all();
   if (!server_) return;
+  // cpp-httplib's stop() does nothing until listen_after_bind() has begun, so
+  // a SIGTERM right after the start line would be lost and the server would
+  // serve on. A shut listening socket ends the accept loop whenever it runs.
+  if (listening_ >= 0) ::shutdown(listening_, SHUT_RDWR);
   server_->stop();
   if (port_ > 0) close_idle_connections(port_, in_flight_);
 }

@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "core/store.h"
 #include "core/tenants.h"
+#include "gateway/access_log.h"
 #include "gateway/config.h"
 #include "gateway/drain.h"
 #include "gateway/metrics.h"
@@ -36,15 +37,17 @@ class App {
 
   // Binds host:port (port 0: a free one). Returns the port, or -1.
   int bind(const std::string& host, int port);
-  // Serves until stop(); in-flight requests finish first.
+  // Serves until stop(); in-flight requests finish first, and every access
+  // log line is written before it returns.
   void run();
   // Safe from any thread (and from a signal-waiting thread).
   void stop();
 
   core::Fleet& fleet() { return *fleet_; }
+  // "https" with --tls-cert, else "http": for the URLs printed at start.
+  std::string_view scheme() const { return config_.tls ? "https" : "http"; }
   // What start-up has to tell the operator (e.g. that --fleet was ignored), or "".
   const std::string& notice() const { return notice_; }
-  bool access_log = true;
 
  private:
   explicit App(Config config);
@@ -69,8 +72,11 @@ class App {
   std::unique_ptr<transfer::Api> transfer_;
   std::unique_ptr<httplib::Server> server_;
   Metrics metrics_;
+  AccessLog access_log_;
+  std::string control_bearer_;  // "Bearer <control token>", when there is one
   InFlight in_flight_;
   int port_ = -1;
+  int listening_ = -1;  // the listening socket, once bound
 
   // Settles transitions as their time comes, so events flow without polling.
   std::thread ticker_;

@@ -185,6 +185,8 @@ std::variant<Config, std::string> load_config(const Options& options) {
   }
   if (options.transition_ms) config.transition_ms.fill(*options.transition_ms);
   config.control_token = options.control_token;
+  config.access_log = options.access_log;
+  if (options.tls_cert && options.tls_key) config.tls = TlsFiles{*options.tls_cert, *options.tls_key};
   config.fleet_file = options.fleet_file;
   config.state_file = options.state_file;
   config.state_sync_full = options.state_sync == "full";

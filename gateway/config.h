@@ -16,6 +16,7 @@
 #include "core/server.h"
 #include "gateway/fleet_file.h"
 #include "gateway/options.h"
+#include "gateway/tls.h"
 
 namespace gateway {
 
@@ -33,6 +34,8 @@ struct Config {
   std::array<core::Millis, core::kActionCount> transition_ms{};
   std::vector<ServerSeed> servers;
   std::optional<std::string> control_token;  // required as "Bearer T" on /_gateway when set
+  LogFormat access_log = LogFormat::Human;
+  std::optional<TlsFiles> tls;  // set: HTTPS on the one port
   std::optional<std::string> fleet_file;     // --fleet, as given
   std::optional<std::string> state_file;     // --state: durable state in this SQLite file
   bool state_sync_full = false;              // --state-sync full

@@ -10,6 +10,7 @@
 
 #include "gateway/app.h"
 #include "gateway/config.h"
+#include "gateway/exposure.h"
 #include "gateway/options.h"
 
 int main(int argc, char** argv) {
@@ -30,7 +31,8 @@ int main(int argc, char** argv) {
   }
 
   // Signals are taken by one thread with sigwait; every other thread (the
-  // store's and the server's, all started later) inherits the blocked mask.
+  // store's checkpointer, the access log's writer, the server's workers)
+  // inherits the blocked mask, so it is set before any of them starts.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -43,15 +45,16 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "lifecycle-gateway: {}\n", *error);
     return 1;
   }
+  // Off loopback the control plane is never open unless asked (GATEWAY.md, "Exposure").
+  const auto access = gateway::control_access(options);
+  std::get<gateway::Config>(config).control_token = access.token;
   auto created = gateway::App::create(std::move(std::get<gateway::Config>(config)));
   if (auto* error = std::get_if<std::string>(&created)) {
     fmt::print(stderr, "lifecycle-gateway: {}\n", *error);
     return 1;
   }
   auto& app = *std::get<std::unique_ptr<gateway::App>>(created);
-  app.access_log = options.access_log;
   if (!app.notice().empty()) fmt::print(stderr, "lifecycle-gateway: {}\n", app.notice());
-
 
   // Each client connection is a descriptor: allow as many as the system does.
   rlimit files{};
@@ -70,7 +73,12 @@ int main(int argc, char** argv) {
     sigwait(&signals, &received);
     app.stop();
   });
-  fmt::print("lifecycle-gateway listening on http://{}:{}\n", options.host, port);
+  const std::string scheme(app.scheme());
+  // Printed once, before the start line, so whoever reads that line finds
+  // the token already written.
+  if (access.generated)
+    fmt::print(stderr, "{}", gateway::generated_token_notice(*access.token, scheme, options.host, port));
+  fmt::print("lifecycle-gateway listening on {}://{}:{}\n", scheme, options.host, port);
   std::fflush(stdout);
   app.run();
   // run() returned: stop() was called by the signal thread.

@@ -30,8 +30,11 @@ server operations, over one lifecycle core.
                          pausing, shelving, ...; default 0: settle at once)
   --auth keystone|noauth compute auth: Keystone tokens (default) or "user:project" tokens
   --sigv4 scope|verify   AWS auth: read the credential scope (default) or verify signatures
-  --control-token T      require "Authorization: Bearer T" on /_gateway
-  --access-log on|off    one line per request on stderr (default on)
+  --control-token T|none require "Authorization: Bearer T" on /_gateway; "none" leaves it
+                         open. Default: open on a loopback --listen, else a generated token
+  --tls-cert FILE        serve HTTPS with this PEM certificate (chain); needs --tls-key
+  --tls-key FILE         the certificate's PEM private key (unencrypted)
+  --access-log on|off|json  one line per request on stderr: human (on, the default) or JSON
   --state FILE           keep servers, billing, the journal and tokens in FILE (SQLite),
                          across restarts and crashes; created and seeded from --fleet if missing
   --state-sync normal|full
@@ -101,12 +104,20 @@ std::variant<Options, UsageError> parse_options(const std::vector<std::string>& 
       auto v = value();
       if (!v) return missing();
       if (v->empty()) return UsageError{"--control-token must not be empty"};
-      o.control_token = *v;
+      o.control_open = *v == "none";
+      if (o.control_open) o.control_token.reset();
+      else o.control_token = *v;
     } else if (flag == "--access-log") {
       auto v = value();
       if (!v) return missing();
-      if (*v != "on" && *v != "off") return UsageError{fmt::format("--access-log: '{}' is not on or off", *v)};
-      o.access_log = *v == "on";
+      if (*v == "on") o.access_log = LogFormat::Human;
+      else if (*v == "off") o.access_log = LogFormat::Off;
+      else if (*v == "json") o.access_log = LogFormat::Json;
+      else return UsageError{fmt::format("--access-log: '{}' is not on, off or json", *v)};
+    } else if (flag == "--tls-cert") {
+      if (!(o.tls_cert = value())) return missing();
+    } else if (flag == "--tls-key") {
+      if (!(o.tls_key = value())) return missing();
     } else if (flag == "--state") {
       auto v = value();
       if (!v) return missing();
@@ -128,6 +139,8 @@ std::variant<Options, UsageError> parse_options(const std::vector<std::string>& 
       return UsageError{fmt::format("unknown flag '{}'", args[i])};
     }
   }
+  if (o.tls_cert.has_value() != o.tls_key.has_value())
+    return UsageError{"--tls-cert and --tls-key go together: give both to serve HTTPS"};
   return o;
 }
 

@@ -10,6 +10,9 @@
 
 namespace gateway {
 
+// --access-log: nothing, one human line per request, or one JSON object.
+enum class LogFormat { Off, Human, Json };
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 8780;
@@ -19,7 +22,10 @@ struct Options {
   std::string auth = "keystone";      // keystone | noauth
   std::string sigv4 = "scope";        // scope | verify
   std::optional<std::string> control_token;
-  bool access_log = true;             // --access-log on|off
+  bool control_open = false;          // --control-token none: open, even off loopback
+  LogFormat access_log = LogFormat::Human;  // --access-log on|off|json
+  std::optional<std::string> tls_cert;  // --tls-cert and --tls-key: HTTPS, both or neither
+  std::optional<std::string> tls_key;
   std::optional<std::string> state_file;  // --state FILE: durable state in SQLite
   std::string state_sync = "normal";      // --state-sync normal|full
   std::size_t journal_max = 100000;       // --journal-max N

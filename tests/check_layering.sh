@@ -1,7 +1,8 @@
 #!/bin/sh
-# The architecture, checked: core includes nothing of HTTP, JSON or SQLite;
-# the store (SQLite) includes only core; neither adapter includes the other,
-# the store or the gateway. Only gateway/ wires them together. (System headers such as httplib.h
+# The architecture, checked: core includes nothing of HTTP, JSON, SQLite or
+# OpenSSL; the store (SQLite) includes only core; secret/ is a leaf (OpenSSL
+# only); neither adapter includes the other, the store or the gateway. Only
+# gateway/ wires them together. (System headers such as httplib.h
 # and rapidjson are on every include path, so the link line alone cannot stop
 # an include; this can.)
 root="$1"
@@ -12,8 +13,9 @@ check() {  # folder, forbidden pattern, why
     echo "layering violation in $1/ ($3):"; echo "$hits"; fail=1
   fi
 }
-check core 'httplib|rapidjson|sqlite|store/|adapters/|gateway/' 'core is protocol-neutral and storage-neutral'
+check core 'httplib|rapidjson|sqlite|openssl|store/|secret/|adapters/|gateway/' 'core is protocol-neutral and storage-neutral'
 check store 'httplib|rapidjson|adapters/|gateway/' 'the store knows only core and SQLite'
+check secret 'httplib|rapidjson|sqlite|core/|store/|adapters/|gateway/' 'secret/ is a leaf library'
 check adapters/nova 'adapters/transfer|gateway/|store/|sqlite' 'the Nova adapter knows only core'
 check adapters/transfer 'adapters/nova|gateway/|store/|sqlite' 'the Transfer adapter knows only core'
 [ $fail -eq 0 ] && echo "layering ok"

@@ -14,6 +14,7 @@
 #include "adapters/nova/keystone.h"
 #include "adapters/nova/service.h"
 #include "adapters/nova/views.h"
+#include "core/call_note.h"
 #include "core/ids.h"
 #include "core/text.h"
 
@@ -152,6 +153,7 @@ struct Api::Impl {
       call.base = base_url(req);
       checked(req, res, call, handler, takes_body);
       fleet.journal().finish(entry, res.status, fleet.clock().now_ms());
+      core::this_call() = std::move(entry);  // for the access log
     };
   }
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <mutex>
-#include <random>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -12,6 +11,9 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include "core/call_note.h"
+#include "secret/secret.h"
 
 namespace nova {
 namespace {
@@ -76,16 +78,29 @@ void unavailable(httplib::Response& res) {
                       "The service is unavailable: its state cannot be written. Try again later.");
 }
 
-std::string random_hex(std::size_t bytes) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string out;
-  while (out.size() < bytes * 2) out += fmt::format("{:016x}", rng());
-  return out.substr(0, bytes * 2);
-}
+// 24 random bytes as 32 base64url characters (the length a client sent
+// before, so the hot path reads no more bytes): the first 12 characters (72
+// bits: no two live tokens share them in practice) select the entry, the
+// other 20 (120 bits) are its verifier.
+constexpr std::size_t kTokenBytes = 24;
+constexpr std::size_t kTokenChars = 32;
+constexpr std::size_t kSelectorChars = 12;
 
 std::string iso(std::chrono::system_clock::time_point t) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)), micros);
+}
+
+// Describes a Keystone call, and its caller once known, for the access log
+// (Keystone calls are not journaled).
+void note_call(std::string_view operation, const Identity* caller) {
+  auto& call = core::this_call();
+  call = core::JournalEntry{};
+  call.api = "keystone";
+  call.operation.assign(operation);
+  if (!caller) return;
+  call.caller.assign(caller->user);
+  call.caller_scope.assign(caller->project);
 }
 
 void unauthorized(httplib::Response& res) {
@@ -209,7 +224,20 @@ bool Identity::has_role(std::string_view role) const {
 
 std::string base_url(const httplib::Request& req) {
   const auto host = req.get_header_value("Host");
-  return "http://" + (host.empty() ? std::string("127.0.0.1") : host);
+  // cpp-httplib's SSLServer hands each request its TLS session: the client
+  // came over HTTPS, and every URL we give it (the catalog's too) must say so.
+  const char* scheme = req.ssl ? "https://" : "http://";
+  return scheme + (host.empty() ? std::string("127.0.0.1") : host);
+}
+
+// Only the selector goes through the hash table, whose timing can at most
+// hint at a selector; the verifier, which alone grants access once a
+// selector is known, is compared in constant time.
+const Keystone::Issued* Keystone::find(std::string_view token) const {
+  if (token.size() != kTokenChars) return nullptr;
+  const auto it = tokens_.find(token.substr(0, kSelectorChars));
+  if (it == tokens_.end() || !secret::equal(it->second.verifier, token.substr(kSelectorChars))) return nullptr;
+  return &it->second;
 }
 
 Keystone::Keystone(const Settings& settings, core::Fleet& fleet) : settings_(settings), fleet_(fleet) {}
@@ -220,27 +248,29 @@ void Keystone::restore(const std::vector<core::Credential>& credentials) {
   for (const auto& c : credentials) {
     if (c.kind != kTokenKind) continue;
     auto id = decode_identity(c.value);
-    if (id && id->expires > now) tokens_[c.key] = std::make_shared<const Identity>(std::move(*id));
+    if (id && id->expires > now && c.key.size() == kTokenChars)
+      tokens_.insert_or_assign(c.key.substr(0, kSelectorChars),
+                               Issued{c.key.substr(kSelectorChars), std::make_shared<const Identity>(std::move(*id))});
   }
 }
 
-std::shared_ptr<const Identity> Keystone::check(const std::string& token) const {
+std::shared_ptr<const Identity> Keystone::check(std::string_view token) const {
   if (token.empty()) return nullptr;
   if (settings_.auth == AuthMode::NoAuth) {
     const auto colon = token.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == token.size()) return nullptr;
     auto id = std::make_shared<Identity>();
-    id->user = token.substr(0, colon);
-    id->project = token.substr(colon + 1);
+    id->user = std::string(token.substr(0, colon));
+    id->project = std::string(token.substr(colon + 1));
     id->roles = id->user == "admin" ? std::vector<std::string>{"admin", "member", "reader"}
                                     : std::vector<std::string>{"member", "reader"};
     id->expires = std::chrono::system_clock::time_point::max();
     return id;
   }
   std::shared_lock lock(mutex_);
-  auto it = tokens_.find(token);
-  if (it == tokens_.end() || it->second->expires <= std::chrono::system_clock::now()) return nullptr;
-  return it->second;
+  const auto* issued = find(token);
+  if (!issued || issued->identity->expires <= std::chrono::system_clock::now()) return nullptr;
+  return issued->identity;
 }
 
 void Keystone::mount(httplib::Server& server) {
@@ -271,6 +301,7 @@ void Keystone::mount(httplib::Server& server) {
   });
 
   server.Post("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
+    note_call("issue_token", nullptr);
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(req.body.data(),
                                                                                       req.body.size());
@@ -293,7 +324,7 @@ void Keystone::mount(httplib::Server& server) {
       const auto password = string_of(member(*user, "password"));
       const auto& users = settings_.users;
       const auto found = std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == name; });
-      if (found == users.end() || found->password != password) return unauthorized(res);
+      if (found == users.end() || !secret::equal(found->password, password)) return unauthorized(res);
       id.user = found->name;
       id.project = found->project;
       id.roles = found->roles;
@@ -314,10 +345,11 @@ void Keystone::mount(httplib::Server& server) {
       if (name != id.project) return unauthorized(res);
     }
 
+    note_call("issue_token", &id);
     id.issued = std::chrono::system_clock::now();
     id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
-    id.audit_id = random_hex(11);
-    const auto token = random_hex(16);
+    id.audit_id = secret::random_hex(11);
+    const auto token = secret::random_base64url(kTokenBytes);
     // Kept before it is given out: a restart honours every token issued.
     const auto expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(id.expires.time_since_epoch()).count();
     if (!fleet_.keep_credential({kTokenKind, token, encode_identity(id), expires_ms})) return unavailable(res);
@@ -327,10 +359,11 @@ void Keystone::mount(httplib::Server& server) {
       // sweep: amortised O(1) per token, and the table stays bounded by twice
       // the live tokens.
       if (tokens_.size() >= sweep_at_) {
-        std::erase_if(tokens_, [&](const auto& t) { return t.second->expires <= id.issued; });
+        std::erase_if(tokens_, [&](const auto& t) { return t.second.identity->expires <= id.issued; });
         sweep_at_ = std::max<std::size_t>(1024, 2 * tokens_.size());
       }
-      tokens_[token] = std::make_shared<const Identity>(id);
+      tokens_.insert_or_assign(token.substr(0, kSelectorChars),
+                               Issued{token.substr(kSelectorChars), std::make_shared<const Identity>(id)});
     }
     res.status = 201;
     res.set_header("X-Subject-Token", token);
@@ -338,7 +371,9 @@ void Keystone::mount(httplib::Server& server) {
   });
 
   server.Get("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!check(req.get_header_value("X-Auth-Token"))) return unauthorized(res);
+    const auto caller = check(req.get_header_value("X-Auth-Token"));
+    note_call("validate_token", caller.get());
+    if (!caller) return unauthorized(res);
     const auto subject = req.get_header_value("X-Subject-Token");
     auto id = check(subject);
     if (!id) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
@@ -347,12 +382,14 @@ void Keystone::mount(httplib::Server& server) {
   });
 
   server.Delete("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!check(req.get_header_value("X-Auth-Token"))) return unauthorized(res);
+    const auto caller = check(req.get_header_value("X-Auth-Token"));
+    note_call("revoke_token", caller.get());
+    if (!caller) return unauthorized(res);
     const auto subject = req.get_header_value("X-Subject-Token");
     if (!check(subject)) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
     if (!fleet_.drop_credential(kTokenKind, subject)) return unavailable(res);
     std::unique_lock lock(mutex_);
-    tokens_.erase(subject);
+    tokens_.erase(subject.substr(0, kSelectorChars));
     res.status = 204;
   });
 }

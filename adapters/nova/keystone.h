@@ -1,13 +1,14 @@
 // The Keystone v3 subset real clients need: discovery, password (and token)
 // authentication scoped to a project, token validation and revocation.
-// Tokens are random and expire by the wall clock; with durable state they
-// are kept (as core credentials) and honoured after a restart.
+// Tokens come from a CSPRNG and expire by the wall clock; with durable state
+// they are kept (as core credentials) and honoured after a restart.
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -35,7 +36,8 @@ struct Identity {
 // Keystone's (and Glance's) error body: {"error": {"code", "title", "message"}}.
 void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message);
 
-// The scheme and host the client used, for URLs in answers: "http://127.0.0.1:8780".
+// The scheme and host the client used, for URLs in answers: "http://127.0.0.1:8780",
+// "https://..." over TLS.
 std::string base_url(const httplib::Request& req);
 
 class Keystone {
@@ -45,15 +47,29 @@ class Keystone {
   // The identity behind a token, if it is valid now (null otherwise): one
   // hash lookup under a shared lock, no copy. With --auth noauth a token
   // "user:project" is taken at its word, as Nova's noauth2 does.
-  std::shared_ptr<const Identity> check(const std::string& token) const;
+  std::shared_ptr<const Identity> check(std::string_view token) const;
   // Tokens kept before a restart (expired ones are skipped).
   void restore(const std::vector<core::Credential>& credentials);
 
  private:
+  // A token is a selector (the table's key) and a verifier compared in
+  // constant time, so the table's lookup never times a comparison of the
+  // secret part (see keystone.cpp).
+  struct Issued {
+    std::string verifier;
+    std::shared_ptr<const Identity> identity;
+  };
+  struct SelectorHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // The entry of a token, if the token is well formed, issued and its verifier matches.
+  const Issued* find(std::string_view token) const;
+
   const Settings& settings_;
   core::Fleet& fleet_;
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const Identity>> tokens_;
+  std::unordered_map<std::string, Issued, SelectorHash, std::equal_to<>> tokens_;
   std::size_t sweep_at_ = 1024;  // guarded by mutex_
 };
 

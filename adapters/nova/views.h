@@ -26,7 +26,7 @@ inline constexpr std::string_view kDescriptionAttr = "nova.description";
 inline constexpr std::string_view kAvailabilityZone = "nova";
 
 struct ViewContext {
-  std::string base;  // http://host:port
+  std::string base;  // http://host:port (https:// over TLS)
   Version version;
   const Settings& settings;
   std::string project;  // the server's project, as tenant_id

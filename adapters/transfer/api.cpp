@@ -18,6 +18,7 @@
 #include "adapters/transfer/errors.h"
 #include "adapters/transfer/operations.h"
 #include "adapters/transfer/sigv4.h"
+#include "core/call_note.h"
 #include "core/ids.h"
 #include "core/journal.h"
 
@@ -129,6 +130,7 @@ struct Api::Impl {
     res.set_header("x-amzn-RequestId", call.request_id);
     respond(req, res, call);
     fleet.journal().finish(call, res.status, fleet.clock().now_ms());
+    core::this_call() = std::move(call);  // for the access log
   }
 
   void respond(const httplib::Request& req, httplib::Response& res, core::JournalEntry& call) {

@@ -3,6 +3,7 @@
     openstack(gw, "server", "stop", "web-1", user="demo")  -> CompletedProcess
     openstack_json(gw, "server", "show", "web-1")          -> parsed -f json output
     transfer(gw, key="test", region="us-east-1")           -> boto3 client, retries off
+    transfer(gw, verify=ca_path)                           -> the same over HTTPS, trusting ca_path
     openstack_sdk(gw, user="demo")                         -> openstacksdk Connection
 
 Each call runs with a private HOME so no clouds.yaml or ~/.aws leaks in.
@@ -59,11 +60,12 @@ def openstack_sdk(gw, user="demo", project=None):
                        load_envvars=False)
 
 
-def transfer(gw, key="test", secret="test", region="us-east-1", retries=False):
-    """A boto3 Transfer client; with retries off, a 5xx is seen once."""
+def transfer(gw, key="test", secret="test", region="us-east-1", retries=False, verify=None):
+    """A boto3 Transfer client; with retries off, a 5xx is seen once. verify: boto3's
+    (None: the system's CA bundle; a path: trust that CA)."""
     config = Config(retries={"total_max_attempts": 1} if not retries else {"mode": "legacy"})
     return boto3.client("transfer", endpoint_url=gw.url, region_name=region, aws_access_key_id=key,
-                        aws_secret_access_key=secret, config=config)
+                        aws_secret_access_key=secret, config=config, verify=verify)
 
 
 def aws_env(key="test", secret="test", region="us-east-1"):

@@ -1,7 +1,7 @@
 """Start a lifecycle-gateway process on 127.0.0.1:0 for a client test.
 
     with Gateway(["--fleet", fleet_path]) as gw:
-        gw.url            # http://127.0.0.1:PORT
+        gw.url            # http://127.0.0.1:PORT (https:// with --tls-cert; pass cafile=)
         gw.control(...)   # helper for /_gateway calls
 
 The binary comes from $GATEWAY_BIN (set by meson). The gateway prints one line
@@ -9,6 +9,8 @@ with its URL on start; we read it, then wait for /_gateway/health.
 """
 import json
 import os
+import re
+import ssl
 import subprocess
 import sys
 import threading
@@ -21,8 +23,10 @@ EXAMPLE_FLEET = os.path.join(REPO_ROOT, "examples", "fleet.json")
 
 
 class Gateway:
-    def __init__(self, args=None, env=None, control_token=None):
+    def __init__(self, args=None, env=None, control_token=None, cafile=None):
         self.args = list(args or [])
+        # Over HTTPS the helper's own calls trust the test's CA, as a client given it would.
+        self.ssl_context = ssl.create_default_context(cafile=cafile) if cafile else None
         self.control_headers = {"Authorization": f"Bearer {control_token}"} if control_token else {}
         self.env = env
         self.proc = None
@@ -35,17 +39,18 @@ class Gateway:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, env=self.env)
         line = self.proc.stdout.readline()
-        if "http://" not in line:
+        started = re.search(r"https?://\S+", line)
+        if not started:
             err = self.proc.stderr.read()
             raise RuntimeError(f"gateway did not start: {line!r} {err}")
-        self.url = line[line.index("http://"):].strip()
+        self.url = started.group(0)
         # Drain stderr (the access log) so the pipe never fills.
         threading.Thread(target=self._drain, daemon=True).start()
         deadline = time.time() + 10
         while True:
             try:
                 health = urllib.request.Request(self.url + "/_gateway/health", headers=self.control_headers)
-                with urllib.request.urlopen(health, timeout=2) as r:
+                with urllib.request.urlopen(health, timeout=2, context=self.ssl_context) as r:
                     if r.status == 200:
                         break
             except OSError:
@@ -91,7 +96,7 @@ class Gateway:
                                      headers=dict(self.control_headers, **(headers or {}),
                                                   **({"Content-Type": "application/json"} if data else {})))
         try:
-            with urllib.request.urlopen(req, timeout=10) as r:
+            with urllib.request.urlopen(req, timeout=10, context=self.ssl_context) as r:
                 raw = r.read().decode()
                 status = r.status
         except urllib.error.HTTPError as e:

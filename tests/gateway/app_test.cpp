@@ -17,10 +17,10 @@ struct Running {
   int port = 0;
 
   explicit Running(gateway::Config config) {
+    config.access_log = gateway::LogFormat::Off;
     auto created = gateway::App::create(std::move(config));
     REQUIRE(std::holds_alternative<std::unique_ptr<gateway::App>>(created));
     app = std::move(std::get<std::unique_ptr<gateway::App>>(created));
-    app->access_log = false;
     port = app->bind("127.0.0.1", 0);
     REQUIRE(port > 0);
     thread = std::thread([this] { app->run(); });

@@ -25,13 +25,16 @@ TEST_CASE("defaults are GATEWAY.md's") {
   CHECK(o.sigv4 == "scope");
   CHECK_FALSE(o.transition_ms.has_value());
   CHECK_FALSE(o.control_token.has_value());
-  CHECK(o.access_log);
+  CHECK(o.access_log == gateway::LogFormat::Human);
+  CHECK_FALSE(o.control_open);
+  CHECK_FALSE(o.tls_cert.has_value());
 }
 
 TEST_CASE("every flag, in both spellings") {
   auto o = std::get<Options>(parse({"--listen", "0.0.0.0:0", "--fleet", "f.json", "--config=c.json",
                                     "--transition-ms", "250", "--auth", "noauth", "--sigv4=verify",
-                                    "--control-token", "t0k", "--access-log", "off"}));
+                                    "--control-token", "t0k", "--access-log", "off", "--tls-cert", "c.pem",
+                                    "--tls-key=k.pem"}));
   CHECK(o.host == "0.0.0.0");
   CHECK(o.port == 0);
   CHECK(o.fleet_file == "f.json");
@@ -40,9 +43,21 @@ TEST_CASE("every flag, in both spellings") {
   CHECK(o.auth == "noauth");
   CHECK(o.sigv4 == "verify");
   CHECK(o.control_token == "t0k");
-  CHECK_FALSE(o.access_log);
+  CHECK(o.access_log == gateway::LogFormat::Off);
+  CHECK(o.tls_cert == "c.pem");
+  CHECK(o.tls_key == "k.pem");
+  CHECK(std::get<Options>(parse({"--access-log", "json"})).access_log == gateway::LogFormat::Json);
   CHECK(std::get<Options>(parse({"--help"})).help);
   CHECK(std::get<Options>(parse({"--version"})).version);
+}
+
+TEST_CASE("--control-token none opens the control plane explicitly; a later token wins") {
+  auto open = std::get<Options>(parse({"--control-token", "none"}));
+  CHECK(open.control_open);
+  CHECK_FALSE(open.control_token.has_value());
+  auto token = std::get<Options>(parse({"--control-token", "none", "--control-token", "t0k"}));
+  CHECK_FALSE(token.control_open);
+  CHECK(token.control_token == "t0k");
 }
 
 TEST_CASE("bad flags are named") {
@@ -55,12 +70,15 @@ TEST_CASE("bad flags are named") {
   CHECK(error_of({"--auth", "basic"}) == "--auth: 'basic' is not keystone or noauth");
   CHECK(error_of({"--sigv4", "none"}) == "--sigv4: 'none' is not scope or verify");
   CHECK(error_of({"--control-token", ""}) == "--control-token must not be empty");
-  CHECK(error_of({"--access-log", "quiet"}) == "--access-log: 'quiet' is not on or off");
+  CHECK(error_of({"--access-log", "quiet"}) == "--access-log: 'quiet' is not on, off or json");
+  CHECK(error_of({"--tls-cert", "c.pem"}) == "--tls-cert and --tls-key go together: give both to serve HTTPS");
+  CHECK(error_of({"--tls-key", "k.pem"}) == "--tls-cert and --tls-key go together: give both to serve HTTPS");
+  CHECK(error_of({"--tls-cert"}) == "--tls-cert needs a value");
 }
 
 TEST_CASE("usage lists every flag") {
   const auto text = gateway::usage_text();
   for (auto flag : {"--listen", "--fleet", "--config", "--transition-ms", "--auth", "--sigv4", "--control-token",
-                    "--access-log", "--help", "--version"})
+                    "--access-log", "--tls-cert", "--tls-key", "--help", "--version"})
     CHECK(text.find(flag) != std::string::npos);
 }

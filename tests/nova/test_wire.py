@@ -307,6 +307,24 @@ class Wire(unittest.TestCase):
         self.assertEqual(self.call("GET", "/compute/v2.1/servers", token=token)[0], 401)
 
 
+    def test_tokens_are_random_and_only_the_whole_token_passes(self):
+        tokens = [self.login("demo") for _ in range(3)]
+        for token in tokens:
+            self.assertRegex(token, r"^[A-Za-z0-9_-]{32}$")  # 24 bytes from the CSPRNG, base64url
+        self.assertEqual(len(set(tokens)), 3)
+        # The first 12 characters find the token, the other 20 must match it
+        # whole: a right lookup part with any other verifier, or a piece, is no token.
+        token = tokens[0]
+        flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+        for forged in [flipped, token[:12] + tokens[1][12:], token[:12], token + "A", token[:31], token.swapcase()]:
+            self.assertEqual(self.call("GET", "/compute/v2.1/servers", token=forged)[0], 401, forged)
+        self.assertEqual(self.call("GET", "/identity/v3/auth/tokens", token=self.token,
+                                   headers={"X-Subject-Token": flipped})[0], 404)
+        self.assertEqual(self.call("DELETE", "/identity/v3/auth/tokens", token=self.token,
+                                   headers={"X-Subject-Token": flipped})[0], 404)
+        self.assertEqual(self.call("GET", "/compute/v2.1/servers", token=token)[0], 200)  # not revoked by that
+
+
 class AuthModes(unittest.TestCase):
     def request(self, gw, method, path, body=None, token=None):
         conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)

@@ -1,0 +1,62 @@
+#include "secret/secret.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+namespace secret {
+
+namespace {
+
+std::vector<unsigned char> random_bytes(std::size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+    std::fputs("lifecycle-gateway: the system's random source failed (RAND_bytes); refusing to issue a secret\n",
+               stderr);
+    std::abort();
+  }
+  return raw;
+}
+
+}  // namespace
+
+std::string random_hex(std::size_t bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  const auto raw = random_bytes(bytes);
+  std::string out(bytes * 2, '0');
+  for (std::size_t i = 0; i < bytes; ++i) {
+    out[2 * i] = kDigits[raw[i] >> 4];
+    out[2 * i + 1] = kDigits[raw[i] & 0xf];
+  }
+  return out;
+}
+
+std::string random_base64url(std::size_t bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const auto raw = random_bytes(bytes);
+  std::string out;
+  out.reserve((bytes * 4 + 2) / 3);
+  unsigned bits = 0;
+  int pending = 0;  // bits in `bits` not yet written
+  for (const unsigned char byte : raw) {
+    bits = (bits << 8) | byte;
+    pending += 8;
+    while (pending >= 6) {
+      pending -= 6;
+      out += kAlphabet[(bits >> pending) & 0x3f];
+    }
+  }
+  if (pending > 0) out += kAlphabet[(bits << (6 - pending)) & 0x3f];
+  return out;
+}
+
+bool equal(std::string_view a, std::string_view b) {
+  // CRYPTO_memcmp reads every byte whatever it finds; only the lengths,
+  // which are not secret (every token of a kind has the same), decide early.
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace secret

@@ -1,0 +1,24 @@
+// Secrets: tokens drawn from OpenSSL's CSPRNG, and comparisons whose time
+// does not depend on where two values differ. For Keystone tokens, the
+// control token and passwords; knows nothing of HTTP, JSON or the core.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace secret {
+
+// `bytes` random bytes from RAND_bytes, as 2 * bytes lowercase hex digits.
+// Aborts if the CSPRNG cannot be seeded: a gateway must never hand out a
+// guessable secret.
+std::string random_hex(std::size_t bytes);
+
+// `bytes` random bytes as unpadded base64url (A-Z a-z 0-9 - _): 4 characters
+// per 3 bytes, so a token carries its entropy in fewer bytes on the wire.
+std::string random_base64url(std::size_t bytes);
+
+// Whether a and b are equal, in time that depends on their lengths only.
+bool equal(std::string_view a, std::string_view b);
+
+}  // namespace secret
