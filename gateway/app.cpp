@@ -12,6 +12,7 @@
 #include <rapidjson/writer.h>
 
 #include "gateway/control_plane.h"
+#include "gateway/event_stream.h"
 #include "gateway/fleet_file.h"
 #include "gateway/worker_pool.h"
 #include "store/sqlite_store.h"
@@ -278,6 +279,7 @@ void App::stop() {
     stopping_ = true;
   }
   ticker_wake_.notify_all();
+  wake_event_streams(stopping_);
   if (!server_) return;
   server_->stop();
   if (port_ > 0) close_idle_connections(port_, in_flight_);
