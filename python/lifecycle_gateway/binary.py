@@ -4,8 +4,9 @@ Looked at in this order, the first that is given wins:
   1. the `binary` argument (the plugin's --lifecycle-gateway-bin),
   2. $LIFECYCLE_GATEWAY_BIN,
   3. `lifecycle-gateway` on PATH,
-  4. a repository's build/gateway/lifecycle-gateway: the checkout this
-     package was imported from, then the current directory and its parents.
+  4. a repository's build/gateway/lifecycle-gateway: in the current
+     directory or one of its parents, then in the checkout this package was
+     imported from.
 A binary named by 1 or 2 is used or refused, never replaced by another one.
 """
 import os
@@ -16,6 +17,8 @@ from .errors import GatewayNotFound
 ENV_VAR = "LIFECYCLE_GATEWAY_BIN"
 NAME = "lifecycle-gateway"
 BUILT = os.path.join("build", "gateway", NAME)
+# The repository this package sits in when used from a checkout (python/lifecycle_gateway/).
+CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _executable(path):
@@ -31,10 +34,8 @@ def _why_not(path):
 
 
 def _repo_candidates(cwd):
-    """build/gateway/lifecycle-gateway in this package's checkout, then in cwd and its parents."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    seen, out = set(), []
-    roots = [os.path.dirname(os.path.dirname(here))]  # python/lifecycle_gateway -> the repository
+    """build/gateway/lifecycle-gateway in cwd and each of its parents, then in this package's checkout."""
+    roots = []
     d = os.path.abspath(cwd)
     while True:
         roots.append(d)
@@ -42,10 +43,11 @@ def _repo_candidates(cwd):
         if parent == d:
             break
         d = parent
+    roots.append(CHECKOUT)
+    out = []
     for root in roots:
         path = os.path.join(root, BUILT)
-        if path not in seen:
-            seen.add(path)
+        if path not in out:
             out.append(path)
     return out
 
@@ -64,7 +66,7 @@ def find_binary(binary=None, environ=None, cwd=None):
         if _executable(named):
             return named
         raise GatewayNotFound(f"lifecycle-gateway binary {named!r} (from ${ENV_VAR}): {_why_not(named)}")
-    tried = [f"binary argument / --lifecycle-gateway-bin: not given", f"${ENV_VAR}: not set"]
+    tried = ["binary argument / --lifecycle-gateway-bin: not given", f"${ENV_VAR}: not set"]
     search_path = environ.get("PATH", "")
     on_path = shutil.which(NAME, path=search_path)
     if on_path:

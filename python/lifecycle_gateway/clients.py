@@ -21,11 +21,13 @@ def _require(module, what, debian):
 
 
 def _boto3_session():
-    """One boto3 session per process: its model loader is warm after the first client."""
+    """One boto3 session per process: its model loader is warm after the first client.
+    A new one if boto3 was imported anew since (pytester's in-process runs do that),
+    so errors come from the botocore the caller imports."""
     global _session
+    boto3_session = _require("boto3.session", "transfer_client()", "python3-boto3")
     with _session_lock:
-        if _session is None:
-            boto3_session = _require("boto3.session", "transfer_client()", "python3-boto3")
+        if _session is None or not isinstance(_session, boto3_session.Session):
             _session = boto3_session.Session()
         return _session
 

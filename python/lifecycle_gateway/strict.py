@@ -22,7 +22,7 @@ def _why(entry):
 def _describe(entry):
     server = entry.get("server") or {}
     who = entry.get("caller") or {}
-    caller = ", ".join(f"{k}={v}" for k, v in who.items())
+    caller = ", ".join(f"{k}={v}" for k, v in who.items() if v)
     target = f" server {server.get('server_id') or server.get('id')}" if server else ""
     return (f"#{entry.get('id')} {entry.get('api')} {entry.get('operation')}{target} -> {entry.get('status')} "
             f"{entry.get('result')} ({_why(entry)}; request {entry.get('request_id')}"
