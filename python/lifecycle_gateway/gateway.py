@@ -94,8 +94,7 @@ class Gateway:
                 if not self._process.running() or time.monotonic() > deadline:
                     message = self._process.describe(f"the gateway at {self.url} did not answer "
                                                      f"/_gateway/health within {timeout:g} s: {e}")
-                    self._process.proc.kill()
-                    self._process.proc.wait()
+                    self._process.kill()
                     raise GatewayStartError(message) from e
                 time.sleep(0.01)
 

@@ -49,11 +49,11 @@ def marker_options(node):
     for mark in node.iter_markers(MARKER):
         if mark.args:
             raise ValueError(f"{node.nodeid}: @pytest.mark.{MARKER} takes keywords only "
-                                    f"({', '.join(MARKER_KEYS)}), not {mark.args!r}")
+                             f"({', '.join(MARKER_KEYS)}), not {mark.args!r}")
         unknown = set(mark.kwargs) - set(MARKER_KEYS)
         if unknown:
             raise ValueError(f"{node.nodeid}: @pytest.mark.{MARKER} does not know "
-                                    f"{', '.join(sorted(unknown))} (it takes {', '.join(MARKER_KEYS)})")
+                             f"{', '.join(sorted(unknown))} (it takes {', '.join(MARKER_KEYS)})")
         for key, value in mark.kwargs.items():
             options.setdefault(key, value)
     return options

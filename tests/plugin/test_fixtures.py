@@ -1,9 +1,6 @@
 """The plugin as a user meets it: test modules of their own (run by pytester)
 using the fixtures, the marker and the option, and strict teardown failing a
 test whose code made a call the gateway cannot serve."""
-import os
-import sqlite3
-
 import pytest
 
 from conftest import FLEET, PLUGIN, WEB1_T

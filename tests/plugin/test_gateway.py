@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 import urllib.request
 
 import pytest
@@ -57,6 +58,10 @@ def test_as_a_context_manager_it_stops_with_sigterm_and_exits_0(binary):
 def test_a_gateway_that_died_is_an_error_at_stop_with_what_it_printed(binary):
     gw = Gateway(binary=binary, fleet=FLEET)
     gw.servers()
+    deadline = time.monotonic() + 5
+    while "GET /_gateway/servers 200" not in gw.output():  # its access line follows the answer
+        assert time.monotonic() < deadline, gw.output()
+        time.sleep(0.01)
     os.kill(gw.pid, signal.SIGKILL)
     gw._process.proc.wait()
     with pytest.raises(GatewayError) as e:
