@@ -12,6 +12,7 @@
 
 #include "core/call_note.h"
 #include "gateway/control_plane.h"
+#include "gateway/event_stream.h"
 #include "gateway/fleet_file.h"
 #include "gateway/worker_pool.h"
 #include "secret/secret.h"
@@ -298,6 +299,7 @@ void App::stop() {
     stopping_ = true;
   }
   ticker_wake_.notify_all();
+  wake_event_streams(stopping_);
   if (!server_) return;
   // cpp-httplib's stop() does nothing until listen_after_bind() has begun, so
   // a SIGTERM right after the start line would be lost and the server would

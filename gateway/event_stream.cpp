@@ -2,6 +2,9 @@
 
 #include <httplib.h>
 
+#include <map>
+#include <memory>
+
 #include "gateway/json_writer.h"
 #include "gateway/state_views.h"
 
@@ -11,6 +14,11 @@ namespace {
 constexpr std::size_t kBufferedEvents = 1024;
 constexpr int kPollMs = 200;            // how often a quiet stream checks for shutdown
 constexpr int kKeepAliveEveryPolls = 75;  // a comment line every ~15 s keeps proxies from closing it
+
+// The open streams, by the flag that stops them (one per App), so a stop
+// wakes its streams at once instead of after their poll.
+std::mutex open_mutex;
+std::multimap<const std::atomic<bool>*, std::weak_ptr<EventQueue>> open_streams;
 
 }  // namespace
 
@@ -28,12 +36,28 @@ void EventQueue::push(const core::Event& e) {
 
 std::deque<core::Event> EventQueue::pop(int timeout_ms, std::size_t& dropped) {
   std::unique_lock lock(mutex_);
-  ready_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this] { return !events_.empty() || dropped_; });
+  ready_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                  [this] { return !events_.empty() || dropped_ || closed_; });
   std::deque<core::Event> out;
   out.swap(events_);
   dropped = dropped_;
   dropped_ = 0;
   return out;
+}
+
+void EventQueue::close() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  ready_.notify_all();
+}
+
+void wake_event_streams(const std::atomic<bool>& stopping) {
+  std::lock_guard lock(open_mutex);
+  auto [first, last] = open_streams.equal_range(&stopping);
+  for (auto it = first; it != last; ++it)
+    if (auto queue = it->second.lock()) queue->close();
 }
 
 std::string event_json(const core::Event& e, core::Tenants& tenants) {
@@ -75,6 +99,11 @@ void mount_event_stream(httplib::Server& server, core::Fleet& fleet, const std::
   server.Get("/_gateway/events", [&fleet, &stopping](const httplib::Request&, httplib::Response& res) {
     auto queue = std::make_shared<EventQueue>(kBufferedEvents);
     const auto token = fleet.events().subscribe([queue](const core::Event& e) { queue->push(e); });
+    {
+      std::lock_guard lock(open_mutex);
+      open_streams.emplace(&stopping, queue);
+      if (stopping.load()) queue->close();  // a stop that began before we were listed
+    }
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
     auto quiet_polls = std::make_shared<int>(0);
@@ -106,7 +135,16 @@ void mount_event_stream(httplib::Server& server, core::Fleet& fleet, const std::
           *quiet_polls = 0;
           return sink.write(out.data(), out.size());
         },
-        [&fleet, token](bool) { fleet.events().unsubscribe(token); });
+        [&fleet, &stopping, token, queue](bool) {
+          fleet.events().unsubscribe(token);
+          std::lock_guard lock(open_mutex);
+          auto [first, last] = open_streams.equal_range(&stopping);
+          for (auto it = first; it != last; ++it)
+            if (it->second.lock() == queue) {
+              open_streams.erase(it);
+              break;
+            }
+        });
   });
 }
 

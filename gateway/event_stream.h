@@ -25,7 +25,10 @@ class EventQueue {
   // Called on the fleet's thread, under a server's lock: never blocks for long.
   void push(const core::Event& e);
   // Waits up to `timeout_ms` for events; returns them and how many were dropped since.
+  // Once closed, it never waits again.
   std::deque<core::Event> pop(int timeout_ms, std::size_t& dropped);
+  // Wakes the reader for good: the gateway is stopping.
+  void close();
 
  private:
   std::mutex mutex_;
@@ -33,11 +36,16 @@ class EventQueue {
   std::deque<core::Event> events_;
   std::size_t capacity_;
   std::size_t dropped_ = 0;
+  bool closed_ = false;
 };
 
 // The JSON of one event: both identities, tenant, old and new state.
 std::string event_json(const core::Event& e, core::Tenants& tenants);
 
 void mount_event_stream(httplib::Server& server, core::Fleet& fleet, const std::atomic<bool>& stopping);
+
+// Called after `stopping` is set: wakes the streams it stops, so a SIGTERM
+// waits for no stream's next poll.
+void wake_event_streams(const std::atomic<bool>& stopping);
 
 }  // namespace gateway

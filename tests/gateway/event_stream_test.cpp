@@ -2,6 +2,9 @@
 
 #include <rapidjson/document.h>
 
+#include <chrono>
+#include <thread>
+
 #include "gateway/event_stream.h"
 
 TEST_CASE("a full event buffer drops the oldest and counts them") {
@@ -47,4 +50,18 @@ TEST_CASE("an event as JSON carries both identities, the tenant and both states"
   CHECK(std::string(doc["new_state"].GetString()) == "stopping");
   CHECK(std::string(doc["cause"].GetString()) == "stop");
   CHECK(doc["at_ms"].GetInt64() == 1234);
+}
+
+TEST_CASE("a closed queue wakes its reader at once and never waits again") {
+  gateway::EventQueue queue(4);
+  std::size_t dropped = 0;
+  std::thread closer([&queue] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    queue.close();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(queue.pop(60000, dropped).empty());  // woken by close(), not by the minute's timeout
+  closer.join();
+  CHECK(queue.pop(60000, dropped).empty());
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(30));
 }
