@@ -75,6 +75,10 @@ class Worker(threading.Thread):
     def create(self):
         if self.api == "transfer":
             answer = self.call(self.aws.create_server)
+            # A 200 cut short by the kill: urllib3 1.26 does not check Content-Length, so
+            # botocore may parse the truncated body as {}. That answer never fully came.
+            if "ServerId" not in answer:
+                raise CutOff()
             self.acked_ids.add(answer["ResponseMetadata"]["RequestId"])
             key = answer["ServerId"]
         else:
