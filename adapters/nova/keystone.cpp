@@ -187,6 +187,40 @@ std::string string_of(const rapidjson::Value* v) {
 
 }  // namespace
 
+std::variant<AuthRequest, std::string> parse_auth_request(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::string("The request body is not a valid JSON object.");
+  const auto* auth = member(doc, "auth");
+  const auto* identity = auth ? member(*auth, "identity") : nullptr;
+  if (!identity) return std::string("'identity' is a required property");
+  const auto* methods = member(*identity, "methods");
+  if (!methods || !methods->IsArray() || methods->Empty() || !(*methods)[0].IsString())
+    return std::string("'methods' is a required property");
+  AuthRequest request;
+  request.method = (*methods)[0].GetString();
+  if (request.method == "password") {
+    const auto* password = member(*identity, "password");
+    const auto* user = password ? member(*password, "user") : nullptr;
+    if (!user) return std::string("'user' is a required property");
+    request.user = string_of(member(*user, "name"));
+    if (request.user.empty()) request.user = string_of(member(*user, "id"));
+    request.password = string_of(member(*user, "password"));
+  } else if (request.method == "token") {
+    const auto* token = member(*identity, "token");
+    request.token = string_of(token ? member(*token, "id") : nullptr);
+  }
+  if (const auto* scope = member(*auth, "scope")) {
+    request.scoped = true;
+    if (const auto* project = member(*scope, "project")) {
+      auto name = string_of(member(*project, "name"));
+      if (name.empty()) name = string_of(member(*project, "id"));
+      request.project = std::move(name);
+    }
+  }
+  return request;
+}
+
 void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -271,48 +305,29 @@ void Keystone::mount(httplib::Server& server) {
   });
 
   server.Post("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(req.body.data(),
-                                                                                      req.body.size());
-    if (doc.HasParseError() || !doc.IsObject())
-      return send_keystone_error(res, 400, "Bad Request", "The request body is not a valid JSON object.");
-    const auto* auth = member(doc, "auth");
-    const auto* identity = auth ? member(*auth, "identity") : nullptr;
-    if (!identity) return send_keystone_error(res, 400, "Bad Request", "'identity' is a required property");
-    const auto* methods = member(*identity, "methods");
-    if (!methods || !methods->IsArray() || methods->Empty() || !(*methods)[0].IsString())
-      return send_keystone_error(res, 400, "Bad Request", "'methods' is a required property");
-    const std::string method = (*methods)[0].GetString();
+    auto parsed = parse_auth_request(req.body);
+    if (auto* problem = std::get_if<std::string>(&parsed)) return send_keystone_error(res, 400, "Bad Request", *problem);
+    const auto& request = std::get<AuthRequest>(parsed);
+    const auto& method = request.method;
 
     Identity id;
     if (method == "password") {
-      const auto* user = member(*identity, "password") ? member(*member(*identity, "password"), "user") : nullptr;
-      if (!user) return send_keystone_error(res, 400, "Bad Request", "'user' is a required property");
-      auto name = string_of(member(*user, "name"));
-      if (name.empty()) name = string_of(member(*user, "id"));
-      const auto password = string_of(member(*user, "password"));
       const auto& users = settings_.users;
-      const auto found = std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == name; });
-      if (found == users.end() || found->password != password) return unauthorized(res);
+      const auto found =
+          std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == request.user; });
+      if (found == users.end() || found->password != request.password) return unauthorized(res);
       id.user = found->name;
       id.project = found->project;
       id.roles = found->roles;
     } else if (method == "token") {
-      const auto* token = member(*identity, "token");
-      auto existing = check(string_of(token ? member(*token, "id") : nullptr));
+      auto existing = check(request.token);
       if (!existing) return unauthorized(res);
       id = *existing;
     } else {
       return unauthorized(res);
     }
     // A project scope must name the user's own project: roles are granted there only.
-    if (const auto* scope = member(*auth, "scope")) {
-      const auto* project = member(*scope, "project");
-      if (!project) return unauthorized(res);
-      auto name = string_of(member(*project, "name"));
-      if (name.empty()) name = string_of(member(*project, "id"));
-      if (name != id.project) return unauthorized(res);
-    }
+    if (request.scoped && request.project != id.project) return unauthorized(res);
 
     id.issued = std::chrono::system_clock::now();
     id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
