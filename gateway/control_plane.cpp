@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include "gateway/event_stream.h"
 #include "gateway/fault_rules.h"
@@ -45,12 +44,8 @@ namespace {
 
 // Parses a control-plane body; on failure answers 400 and returns false.
 bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::Document& doc) {
-  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(req.body.data(),
-                                                                                    req.body.size());
-  if (doc.HasParseError()) {
-    send_error(res, 400,
-               fmt::format("body is not JSON: {} (at byte {})", rapidjson::GetParseError_En(doc.GetParseError()),
-                           doc.GetErrorOffset()));
+  if (auto error = parse_json_body(req.body, doc)) {
+    send_error(res, 400, *error);
     return false;
   }
   return true;

@@ -11,10 +11,20 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
 
 #include "core/server.h"
 
 namespace gateway {
+
+// Parses a control-plane request body into `doc` (iteratively, validating
+// UTF-8); the message for its 400 when it is not JSON.
+inline std::optional<std::string> parse_json_body(std::string_view text, rapidjson::Document& doc) {
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  if (!doc.HasParseError()) return std::nullopt;
+  return fmt::format("body is not JSON: {} (at byte {})", rapidjson::GetParseError_En(doc.GetParseError()),
+                     doc.GetErrorOffset());
+}
 
 // Walks a JSON value with a path for messages ("servers[2].state"); the
 // first problem found is kept and every later read is a no-op.
