@@ -1,0 +1,21 @@
+// Nova's server action bodies (POST /servers/{id}/action: os-stop, os-start,
+// lock with its 2.73 locked_reason, unlock) through nova::parse_action, at the
+// microversion the request negotiated; every fault must render as UTF-8 JSON.
+// Input: "<X-OpenStack-Nova-API-Version>\n<body>", e.g. "2.73\n{"lock": null}".
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "adapters/nova/faults.h"
+#include "adapters/nova/json_body.h"
+#include "adapters/nova/microversion.h"
+#include "tests/fuzz/fuzz_world.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto rest = fuzz::as_text(data, size);
+  const auto negotiated = nova::negotiate("", std::string(fuzz::take_line(rest)));
+  const auto* version = std::get_if<nova::Version>(&negotiated);
+  const auto parsed = nova::parse_action(rest, version ? *version : nova::kMinVersion);
+  if (const auto* fault = std::get_if<nova::Fault>(&parsed)) fuzz::require_json(nova::fault_body(*fault), "a fault");
+  return 0;
+}
