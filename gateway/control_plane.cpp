@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include "core/text.h"
 #include "gateway/event_stream.h"
 #include "gateway/fault_rules.h"
 #include "gateway/journal_api.h"
@@ -34,7 +35,7 @@ void send_control_error(httplib::Response& res, int status, std::string_view mes
   w.StartObject();
   w.Key("code");
   w.Int(status);
-  write_field(w, "message", message);
+  write_field(w, "message", core::valid_utf8(message));
   w.EndObject();
   w.EndObject();
   send(res, buffer, status);

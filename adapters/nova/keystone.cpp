@@ -1,6 +1,7 @@
 #include "adapters/nova/keystone.h"
 
 #include "adapters/nova/views.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <mutex>
@@ -230,7 +231,7 @@ void send_keystone_error(httplib::Response& res, int status, std::string_view ti
   w.Key("code");
   w.Int(status);
   field(w, "title", title);
-  field(w, "message", message);
+  field(w, "message", core::valid_utf8(message));  // may echo a token header's bytes
   w.EndObject();
   w.EndObject();
   res.status = status;
@@ -243,7 +244,8 @@ bool Identity::has_role(std::string_view role) const {
 
 std::string base_url(const httplib::Request& req) {
   const auto host = req.get_header_value("Host");
-  return "http://" + (host.empty() ? std::string("127.0.0.1") : host);
+  // The Host header's bytes go into every link: answers must stay UTF-8.
+  return "http://" + (host.empty() ? std::string("127.0.0.1") : core::valid_utf8(host));
 }
 
 Keystone::Keystone(const Settings& settings, core::Fleet& fleet) : settings_(settings), fleet_(fleet) {}

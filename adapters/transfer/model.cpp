@@ -35,8 +35,12 @@ const rapidjson::Value* Input::member(const char* name, bool required) {
 
 void Input::fail(const char* member, std::string_view value, const std::string& constraint) {
   if (error_) return;
-  error_ = fmt::format("1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: {}",
-                       value.substr(0, 200), message_name(member), constraint);
+  // At most 200 bytes of the value, cut between characters: the message is JSON, in UTF-8.
+  auto shown = value.substr(0, 200);
+  while (shown.size() < value.size() && !shown.empty() && (static_cast<unsigned char>(value[shown.size()]) & 0xc0) == 0x80)
+    shown.remove_suffix(1);
+  error_ = fmt::format("1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: {}", shown,
+                       message_name(member), constraint);
 }
 
 void Input::fail_type(const char* member, const char* expected) {
