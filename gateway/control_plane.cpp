@@ -27,7 +27,7 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
 
 }  // namespace
 
-void send_control_error(httplib::Response& res, int status, std::string_view message) {
+std::string error_json(int status, std::string_view message) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -35,10 +35,15 @@ void send_control_error(httplib::Response& res, int status, std::string_view mes
   w.StartObject();
   w.Key("code");
   w.Int(status);
-  write_field(w, "message", core::valid_utf8(message));
+  write_field(w, "message", core::valid_utf8(message));  // may echo a body's bytes
   w.EndObject();
   w.EndObject();
-  send(res, buffer, status);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+void send_control_error(httplib::Response& res, int status, std::string_view message) {
+  res.status = status;
+  res.set_content(error_json(status, message), "application/json");
 }
 
 namespace {

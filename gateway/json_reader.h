@@ -14,6 +14,7 @@
 #include <rapidjson/error/en.h>
 
 #include "core/server.h"
+#include "core/text.h"
 
 namespace gateway {
 
@@ -77,7 +78,7 @@ class Reader {
       fail(path + "." + key, "must be a string");
       return std::nullopt;
     }
-    return std::string(it->value.GetString(), it->value.GetStringLength());
+    return kept(it->value);
   }
 
   std::optional<long> integer(const rapidjson::Value& obj, const char* key, const std::string& path, long min, long max) {
@@ -113,7 +114,7 @@ class Reader {
         fail(path + "." + key, "must be an array of strings");
         return out;
       }
-      out.emplace_back(s.GetString(), s.GetStringLength());
+      out.emplace_back(kept(s));
     }
     return out;
   }
@@ -133,13 +134,19 @@ class Reader {
         fail(fmt::format("{}.{}.{}", path, key, m.name.GetString()), "must be a string");
         return out;
       }
-      out.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
-                       std::string(m.value.GetString(), m.value.GetStringLength()));
+      out.emplace_back(kept(m.name), kept(m.value));
     }
     return out;
   }
 
  private:
+  // A string read into the configuration (and shown later). RapidJSON decodes
+  // a lone surrogate escape ("\udc00") into bytes that are not UTF-8; valid
+  // JSON all the same, so it is kept as U+FFFD rather than refused.
+  static std::string kept(const rapidjson::Value& v) {
+    return core::valid_utf8(std::string_view(v.GetString(), v.GetStringLength()));
+  }
+
   std::string file_;
   std::optional<std::string> error_;
 };

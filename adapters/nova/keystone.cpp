@@ -266,8 +266,9 @@ std::shared_ptr<const Identity> Keystone::check(const std::string& token) const 
     const auto colon = token.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == token.size()) return nullptr;
     auto id = std::make_shared<Identity>();
-    id->user = token.substr(0, colon);
-    id->project = token.substr(colon + 1);
+    // Header bytes, shown in views (user_id, tenant_id): kept as UTF-8.
+    id->user = core::valid_utf8(std::string_view(token).substr(0, colon));
+    id->project = core::valid_utf8(std::string_view(token).substr(colon + 1));
     id->roles = id->user == "admin" ? std::vector<std::string>{"admin", "member", "reader"}
                                     : std::vector<std::string>{"member", "reader"};
     id->expires = std::chrono::system_clock::time_point::max();

@@ -19,6 +19,7 @@
 #include "adapters/transfer/sigv4.h"
 #include "core/ids.h"
 #include "core/journal.h"
+#include "core/text.h"
 
 namespace transfer {
 namespace {
@@ -108,8 +109,10 @@ struct Api::Impl {
       if (auto denied = verify(req, *auth, *known)) return std::move(*denied);
     }
     const std::string& account = known && !known->account.empty() ? known->account : settings.default_account;
-    const core::Caller caller{fleet.tenants().for_account(account, auth->region), known && known->admin, true, false};
-    return Context{fleet, caller, std::string(auth->access_key), account, std::string(auth->region), {}};
+    // The region is header bytes, and every ARN shows it.
+    auto region = core::valid_utf8(auth->region);
+    const core::Caller caller{fleet.tenants().for_account(account, region), known && known->admin, true, false};
+    return Context{fleet, caller, std::string(auth->access_key), account, std::move(region), {}};
   }
 
   // Every call is journaled: its entry is begun here, filled in as the call

@@ -11,6 +11,8 @@
 #include <string_view>
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "core/clock.h"
 #include "core/fleet.h"
@@ -41,6 +43,21 @@ inline void require_json(std::string_view text, const char* what) {
   std::fprintf(stderr, "%s is not UTF-8 JSON (error at byte %zu): %.*s\n", what, doc.GetErrorOffset(),
                static_cast<int>(text.size()), text.data());
   std::abort();
+}
+
+// The oracle for text a parser hands on (to the core, to a view): well-formed UTF-8.
+inline void require_utf8(std::string_view text, const char* what) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  require_json({buffer.GetString(), buffer.GetSize()}, what);
+}
+
+inline void require_utf8(const core::Pairs& pairs, const char* what) {
+  for (const auto& [k, v] : pairs) {
+    require_utf8(k, what);
+    require_utf8(v, what);
+  }
 }
 
 // The demo fleet's tenants and a few of its servers (their ids are in the

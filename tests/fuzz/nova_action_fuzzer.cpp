@@ -1,6 +1,7 @@
 // Nova's server action bodies (POST /servers/{id}/action: os-stop, os-start,
 // lock with its 2.73 locked_reason, unlock) through nova::parse_action, at the
-// microversion the request negotiated; every fault must render as UTF-8 JSON.
+// microversion the request negotiated; every fault must render as UTF-8 JSON,
+// and a lock's reason (stored, then shown) must be UTF-8.
 // Input: "<X-OpenStack-Nova-API-Version>\n<body>", e.g. "2.73\n{"lock": null}".
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto negotiated = nova::negotiate("", std::string(fuzz::take_line(rest)));
   const auto* version = std::get_if<nova::Version>(&negotiated);
   const auto parsed = nova::parse_action(rest, version ? *version : nova::kMinVersion);
-  if (const auto* fault = std::get_if<nova::Fault>(&parsed)) fuzz::require_json(nova::fault_body(*fault), "a fault");
+  if (const auto* fault = std::get_if<nova::Fault>(&parsed)) {
+    fuzz::require_json(nova::fault_body(*fault), "a fault");
+    return 0;
+  }
+  fuzz::require_utf8(std::get<nova::ActionRequest>(parsed).locked_reason, "a locked_reason");
   return 0;
 }

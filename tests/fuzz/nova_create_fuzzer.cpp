@@ -1,6 +1,7 @@
 // Nova's server create body (POST /servers) through nova::parse_create: the
 // schema of every microversion up to 2.79, refs resolved against the default
-// catalog; every fault must render as UTF-8 JSON.
+// catalog; every fault must render as UTF-8 JSON, and what a create stores
+// (name, description, metadata) must be UTF-8: every later view shows it.
 // Input: "<X-OpenStack-Nova-API-Version>\n<body>".
 #include <cstddef>
 #include <cstdint>
@@ -32,6 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto negotiated = nova::negotiate("", std::string(fuzz::take_line(rest)));
   const auto* version = std::get_if<nova::Version>(&negotiated);
   const auto parsed = nova::parse_create(rest, version ? *version : nova::kMinVersion, settings);
-  if (const auto* fault = std::get_if<nova::Fault>(&parsed)) fuzz::require_json(nova::fault_body(*fault), "a fault");
+  if (const auto* fault = std::get_if<nova::Fault>(&parsed)) {
+    fuzz::require_json(nova::fault_body(*fault), "a fault");
+    return 0;
+  }
+  const auto& request = std::get<nova::CreateRequest>(parsed);
+  fuzz::require_utf8(request.name, "a server name");
+  fuzz::require_utf8(request.description, "a description");
+  fuzz::require_utf8(request.metadata, "metadata");
   return 0;
 }

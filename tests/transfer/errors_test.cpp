@@ -82,3 +82,15 @@ TEST_CASE("validation messages and error bodies stay UTF-8 JSON") {
     CHECK_FALSE(doc.HasParseError());
   }
 }
+
+TEST_CASE("tags keep a lone surrogate escape as U+FFFD (found by fuzzing)") {
+  // Stored as RapidJSON decodes it (ED B0 80), it broke every later
+  // DescribeServer for botocore (UnicodeDecodeError).
+  rapidjson::Document body;
+  body.Parse(R"({"Tags": [{"Key": "Name", "Value": "x\udc00"}], "TagKeys": ["\udfff"]})");
+  Input in(body);
+  const auto tags = in.tags(true);
+  REQUIRE(tags);
+  CHECK((*tags)[0].second == "x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(in.tag_keys() == std::vector<std::string>{"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"});
+}
