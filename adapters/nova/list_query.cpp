@@ -28,6 +28,7 @@ const std::set<std::string, std::less<>> kListParams = {
     "image_ref", "flavor_id", "soft_deleted", "instance_type_id", "sort_by"};
 
 constexpr int kMaxRegexDepth = 64;
+constexpr long kMaxRegexCount = 1000;  // in {n}, {n,} and {n,m}
 
 const std::string* param(const Params& params, const char* key) {
   const auto it = params.equal_range(key).first;
@@ -36,19 +37,41 @@ const std::string* param(const Params& params, const char* key) {
 
 // Nova's query schema checks name as a Python regex. Ours is ECMAScript,
 // compiled in libstdc++'s polynomial mode (no back-references) so no pattern
-// can make a listing backtrack exponentially, and with bounded nesting so no
-// pattern can exhaust the stack while compiling.
+// can make a listing backtrack exponentially, with bounded nesting so no
+// pattern can exhaust the stack while compiling, and with repeat counts of at
+// most 1000: libstdc++ reads a count (and a back-reference's number, which
+// polynomial mode refuses only after reading it) into a long without checking
+// for overflow (undefined behaviour; found by fuzzing), and copies the
+// repeated atom count times while compiling.
 std::variant<std::regex, Fault> name_filter(const std::string& pattern) {
   const auto not_regex = [&] {
     return bad_request(fmt::format("Invalid input for query parameters name. Value: {}. '{}' is not a 'regex'",
                                    pattern, pattern));
   };
   if (pattern.empty()) return not_regex();
+  // The number written at `at` (digits only), capped just above the limit; 0 if none.
+  const auto number = [&](std::size_t& at) {
+    long n = 0;
+    for (; at < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[at])); ++at)
+      n = std::min(n * 10 + (pattern[at] - '0'), kMaxRegexCount + 1);
+    return n;
+  };
   int depth = 0, deepest = 0;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (pattern[i] == '\\') ++i;
-    else if (pattern[i] == '(') deepest = std::max(deepest, ++depth);
-    else if (pattern[i] == ')') --depth;
+    if (pattern[i] == '\\') {
+      std::size_t at = i + 1;
+      if (number(at) > kMaxRegexCount) return not_regex();
+      ++i;
+    } else if (pattern[i] == '(') {
+      deepest = std::max(deepest, ++depth);
+    } else if (pattern[i] == ')') {
+      --depth;
+    } else if (pattern[i] == '{') {
+      // {n}, {n,} or {n,m} (a literal brace in a bracket expression is read alike).
+      std::size_t at = i + 1;
+      if (number(at) > kMaxRegexCount) return not_regex();
+      if (at < pattern.size() && pattern[at] == ',' && (++at, number(at) > kMaxRegexCount)) return not_regex();
+    }
   }
   if (deepest > kMaxRegexDepth) return not_regex();
   try {
