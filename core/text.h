@@ -21,5 +21,7 @@ bool iequals(std::string_view a, std::string_view b);
 // Headers, query strings and paths carry any bytes; an answer that echoes
 // them in JSON must still be UTF-8, or clients cannot parse it.
 std::string valid_utf8(std::string_view text);
+// Whether `text` is well-formed UTF-8 (valid_utf8 would return it unchanged).
+bool is_utf8(std::string_view text);
 
 }  // namespace core

@@ -69,4 +69,6 @@ TEST_CASE("client bytes echoed in an answer become well-formed UTF-8") {
   CHECK(core::valid_utf8("\xf4\x90\x80\x80") == fffd + fffd + fffd + fffd);  // above U+10FFFF
   CHECK(core::valid_utf8("\xe2\x82") == fffd + fffd);           // cut short
   CHECK(core::valid_utf8(std::string_view("a\0b", 3)) == std::string("a\0b", 3));
+  CHECK(core::is_utf8("caf\xc3\xa9"));
+  CHECK_FALSE(core::is_utf8("\xed\xb0\x80"));
 }
