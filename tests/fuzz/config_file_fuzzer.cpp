@@ -1,9 +1,9 @@
 // Fleet and config files (--fleet, --config) as load_config reads them:
 // gateway::parse_json_text, then gateway::apply_file over the defaults, once
-// as a fleet file (servers allowed) and once as a config file. The control
-// plane's snapshots are fleet files read by the same parser, and answer its
-// errors in the control plane's error body, which must be UTF-8 JSON; every
-// text the file hands on (names, tags, users, tenants) must be UTF-8.
+// as a fleet file (servers allowed) and once as a config file. Messages must
+// render as UTF-8 JSON in the control plane's error body, and every text the
+// file hands on (names, tags, users, tenants) must be UTF-8. (Snapshots read
+// servers with the same reader: the snapshot target.)
 // Input: the file.
 #include <cstddef>
 #include <cstdint>
