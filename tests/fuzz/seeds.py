@@ -4,9 +4,10 @@ requests the test suites really sent.
     python3 tests/fuzz/seeds.py CAPTURE_DIR
 
 CAPTURE_DIR holds one JSON file per request a gateway answered while the
-client suites ran (openstack CLI, tempest, openstacksdk, the raw-HTTP Nova
-suite, boto3, the AWS CLI, the AWS SDK for JavaScript, the control-plane and
-cross-API suites): {"method", "path", "status", "query": [[k, v]...] (decoded),
+client suites ran (openstack CLI, tempest, openstacksdk, the raw-HTTP Nova,
+power-lifecycle and instance-actions suites, boto3, the AWS CLI, the AWS SDK
+for JavaScript, the control-plane, cross-API, journal and snapshot suites):
+{"method", "path", "status", "query": [[k, v]...] (decoded),
 "headers": [[k, v]...], "body_hex"}. The capture used for the committed seeds
 came from a throwaway build whose cpp-httplib logger wrote each request so
 (nothing of it is in the gateway); any recording proxy would serve as well.
@@ -94,7 +95,7 @@ def cursor(scope, seq, secret=0x5EED5EED5EED5EED):
 def main(capture_dir):
     requests = load(capture_dir)
     names = ["transfer_request", "sigv4", "nova_action", "nova_create", "nova_list_query", "nova_microversion",
-             "keystone_auth", "fault_rule", "config_file", "cursor"]
+             "keystone_auth", "fault_rule", "config_file", "snapshot", "cursor"]
     c = {n: Corpus(n) for n in names}
     for r in requests:
         method, path, body, h = r["method"], r["path"], r["body"], r["h"]
@@ -128,9 +129,13 @@ def main(capture_dir):
             c["keystone_auth"].add(body, agent + str(r["status"]))
         elif method == "POST" and path == "/_gateway/faults":
             c["fault_rule"].add(body, str(r["status"]))
+        elif method == "POST" and path == "/_gateway/snapshot":
+            c["snapshot"].add(body, str(r["status"]))
 
     with open(os.path.join(ROOT, "examples", "fleet.json"), "rb") as f:
-        c["config_file"].add(f.read(), "example")
+        example = f.read()
+    c["config_file"].add(example, "example")
+    c["snapshot"].add(example, "example")  # a fleet file is a snapshot
     with open(os.path.join(ROOT, "tests", "gateway", "config_test.cpp")) as f:
         for text in re.findall(r'R"\((.*?)\)"', f.read(), re.S):
             c["config_file"].add(text, "config_test" + str(len(c["config_file"].seeds)))
