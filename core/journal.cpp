@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "core/journal_index.h"
+#include "core/text.h"
 
 namespace core {
 namespace {
@@ -110,6 +111,11 @@ struct Journal::Impl {
   std::uint64_t add(JournalEntry e) { return add_as(next_id, std::move(e)); }
 
   std::uint64_t add_as(std::uint64_t id, JournalEntry e) {
+    // Operations, callers and server ids are what clients sent (a header, a
+    // path, a JSON key): kept as UTF-8, so every view of the journal is.
+    for (auto* text : {&e.operation, &e.caller, &e.caller_scope, &e.server_uuid, &e.server_transfer_id,
+                       &e.request_id})
+      if (!is_utf8(*text)) *text = valid_utf8(*text);
     next_id = id + 1;
     Slot s;
     s.id = id;

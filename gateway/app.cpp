@@ -11,6 +11,7 @@
 #include <rapidjson/writer.h>
 
 #include "core/call_note.h"
+#include "core/text.h"
 #include "gateway/control_plane.h"
 #include "gateway/event_stream.h"
 #include "gateway/fleet_file.h"
@@ -53,11 +54,13 @@ void render_plain_error(const httplib::Request& req, httplib::Response& res) {
   w.Key("code");
   w.Int(res.status);
   w.Key("message");
-  const auto message = res.status == 404   ? fmt::format("no such path: {} {}", req.method, req.path)
-                       : res.status == 413 ? std::string("request body too large")
-                       : res.status == 411 ? std::string("a request body needs a Content-Length header")
-                                           : fmt::format("request failed with status {}", res.status);
-  w.String(message.c_str());
+  // The path is decoded client bytes: the answer must stay UTF-8.
+  const auto message = core::valid_utf8(
+      res.status == 404   ? fmt::format("no such path: {} {}", req.method, req.path)
+      : res.status == 413 ? std::string("request body too large")
+      : res.status == 411 ? std::string("a request body needs a Content-Length header")
+                          : fmt::format("request failed with status {}", res.status));
+  w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
   w.EndObject();
   w.EndObject();
   res.set_content(buffer.GetString(), buffer.GetSize(), "application/json");

@@ -2,8 +2,8 @@
 
 #include <httplib.h>
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
+#include "core/text.h"
 #include "gateway/event_stream.h"
 #include "gateway/fault_rules.h"
 #include "gateway/journal_api.h"
@@ -27,7 +27,7 @@ void send_error(httplib::Response& res, int status, const std::string& message) 
 
 }  // namespace
 
-void send_control_error(httplib::Response& res, int status, std::string_view message) {
+std::string error_json(int status, std::string_view message) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -35,22 +35,23 @@ void send_control_error(httplib::Response& res, int status, std::string_view mes
   w.StartObject();
   w.Key("code");
   w.Int(status);
-  write_field(w, "message", message);
+  write_field(w, "message", core::valid_utf8(message));  // may echo a body's bytes
   w.EndObject();
   w.EndObject();
-  send(res, buffer, status);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+void send_control_error(httplib::Response& res, int status, std::string_view message) {
+  res.status = status;
+  res.set_content(error_json(status, message), "application/json");
 }
 
 namespace {
 
 // Parses a control-plane body; on failure answers 400 and returns false.
 bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::Document& doc) {
-  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(req.body.data(),
-                                                                                    req.body.size());
-  if (doc.HasParseError()) {
-    send_error(res, 400,
-               fmt::format("body is not JSON: {} (at byte {})", rapidjson::GetParseError_En(doc.GetParseError()),
-                           doc.GetErrorOffset()));
+  if (auto error = parse_json_body(req.body, doc)) {
+    send_error(res, 400, *error);
     return false;
   }
   return true;

@@ -33,4 +33,7 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane);
 // {"error": {"code": N, "message": "..."}}, the control plane's error shape.
 void send_control_error(httplib::Response& res, int status, std::string_view message);
 
+// The same error body as text.
+std::string error_json(int status, std::string_view message);
+
 }  // namespace gateway

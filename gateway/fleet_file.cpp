@@ -116,6 +116,14 @@ void read_fleet_servers(Reader& r, const Value& doc, std::vector<ServerSeed>& ou
   }
 }
 
+std::optional<std::string> read_snapshot(std::string_view body, std::vector<ServerSeed>& out) {
+  rapidjson::Document doc;
+  if (auto error = parse_json_body(body, doc)) return error;
+  Reader r;
+  if (r.object(doc, "(body)", {"servers"})) read_fleet_servers(r, doc, out);
+  return r.error();
+}
+
 std::variant<std::vector<core::ServerRecord>, std::string> resolve_seeds(const std::vector<ServerSeed>& seeds,
                                                                          core::Tenants& tenants, core::IdSource& ids) {
   std::vector<core::ServerRecord> out;

@@ -5,7 +5,9 @@
 // snapshot loads back unchanged.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -28,6 +30,10 @@ struct ServerSeed {
 
 // Reads doc["servers"], if present, into `out`; problems go to `r`.
 void read_fleet_servers(Reader& r, const rapidjson::Value& doc, std::vector<ServerSeed>& out);
+
+// A snapshot body (POST /_gateway/snapshot): JSON holding {"servers": [...]}
+// and nothing else, read into `out`; or the message for its 400.
+std::optional<std::string> read_snapshot(std::string_view body, std::vector<ServerSeed>& out);
 
 // The seeds as the core's records: tenants resolved, missing identities
 // drawn, names defaulted; or a message if an identity appears twice.

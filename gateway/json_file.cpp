@@ -26,12 +26,15 @@ std::variant<rapidjson::Document, std::string> read_json_file(const std::string&
   if (!in) return fmt::format("{}: cannot open the file", path);
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  return parse_json_text(buffer.str(), path);
+}
+
+std::variant<rapidjson::Document, std::string> parse_json_text(const std::string& text, const std::string& name) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
     auto [line, column] = line_and_column(text, doc.GetErrorOffset());
-    return fmt::format("{}:{}:{}: {}", path, line, column, rapidjson::GetParseError_En(doc.GetParseError()));
+    return fmt::format("{}:{}:{}: {}", name, line, column, rapidjson::GetParseError_En(doc.GetParseError()));
   }
   return doc;
 }

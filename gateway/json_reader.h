@@ -11,10 +11,21 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
 
 #include "core/server.h"
+#include "core/text.h"
 
 namespace gateway {
+
+// Parses a control-plane request body into `doc` (iteratively, validating
+// UTF-8); the message for its 400 when it is not JSON.
+inline std::optional<std::string> parse_json_body(std::string_view text, rapidjson::Document& doc) {
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  if (!doc.HasParseError()) return std::nullopt;
+  return fmt::format("body is not JSON: {} (at byte {})", rapidjson::GetParseError_En(doc.GetParseError()),
+                     doc.GetErrorOffset());
+}
 
 // Walks a JSON value with a path for messages ("servers[2].state"); the
 // first problem found is kept and every later read is a no-op.
@@ -67,7 +78,7 @@ class Reader {
       fail(path + "." + key, "must be a string");
       return std::nullopt;
     }
-    return std::string(it->value.GetString(), it->value.GetStringLength());
+    return kept(it->value);
   }
 
   std::optional<long> integer(const rapidjson::Value& obj, const char* key, const std::string& path, long min, long max) {
@@ -103,7 +114,7 @@ class Reader {
         fail(path + "." + key, "must be an array of strings");
         return out;
       }
-      out.emplace_back(s.GetString(), s.GetStringLength());
+      out.emplace_back(kept(s));
     }
     return out;
   }
@@ -123,13 +134,19 @@ class Reader {
         fail(fmt::format("{}.{}.{}", path, key, m.name.GetString()), "must be a string");
         return out;
       }
-      out.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
-                       std::string(m.value.GetString(), m.value.GetStringLength()));
+      out.emplace_back(kept(m.name), kept(m.value));
     }
     return out;
   }
 
  private:
+  // A string read into the configuration (and shown later). RapidJSON decodes
+  // a lone surrogate escape ("\udc00") into bytes that are not UTF-8; valid
+  // JSON all the same, so it is kept as U+FFFD rather than refused.
+  static std::string kept(const rapidjson::Value& v) {
+    return core::valid_utf8(std::string_view(v.GetString(), v.GetStringLength()));
+  }
+
   std::string file_;
   std::optional<std::string> error_;
 };

@@ -1,8 +1,6 @@
 #include "gateway/snapshot_api.h"
 
 #include <httplib.h>
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include "gateway/fleet_file.h"
 #include "gateway/control_plane.h"
@@ -15,17 +13,8 @@ void mount_snapshots(httplib::Server& server, core::Fleet& fleet, core::IdSource
   });
 
   server.Post("/_gateway/snapshot", [&fleet, &ids](const httplib::Request& req, httplib::Response& res) {
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(req.body.data(),
-                                                                                      req.body.size());
-    if (doc.HasParseError())
-      return send_control_error(res, 400, fmt::format("body is not JSON: {} (at byte {})",
-                                                      rapidjson::GetParseError_En(doc.GetParseError()),
-                                                      doc.GetErrorOffset()));
-    Reader r;
     std::vector<ServerSeed> seeds;
-    if (r.object(doc, "(body)", {"servers"})) read_fleet_servers(r, doc, seeds);
-    if (r.failed()) return send_control_error(res, 400, *r.error());
+    if (auto error = read_snapshot(req.body, seeds)) return send_control_error(res, 400, *error);
     auto resolved = resolve_seeds(seeds, fleet.tenants(), ids);
     if (auto* problem = std::get_if<std::string>(&resolved)) return send_control_error(res, 400, *problem);
     auto& records = std::get<std::vector<core::ServerRecord>>(resolved);

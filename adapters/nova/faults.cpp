@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "adapters/nova/api.h"
+#include "core/text.h"
 
 namespace nova {
 namespace {
@@ -114,6 +115,8 @@ Fault from_core(const core::Error& e) {
 }
 
 std::string fault_body(const Fault& f) {
+  // Messages echo client bytes (a header, a query parameter): JSON must stay UTF-8.
+  const auto message = core::valid_utf8(f.message);
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -125,7 +128,7 @@ std::string fault_body(const Fault& f) {
     w.Key("title");
     w.String("Unauthorized");
     w.Key("message");
-    w.String(f.message.c_str());
+    w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
     w.EndObject();
   } else {
     w.Key(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
@@ -133,7 +136,7 @@ std::string fault_body(const Fault& f) {
     w.Key("code");
     w.Int(f.status);
     w.Key("message");
-    w.String(f.message.c_str(), static_cast<rapidjson::SizeType>(f.message.size()));
+    w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
     if (f.retry_after_s >= 0) {
       const auto s = std::to_string(f.retry_after_s);
       w.Key("retryAfter");

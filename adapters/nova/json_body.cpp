@@ -12,6 +12,7 @@
 #include <rapidjson/writer.h>
 
 #include "adapters/nova/views.h"
+#include "core/text.h"
 
 namespace nova {
 namespace {
@@ -34,6 +35,11 @@ bool known(const std::array<std::string_view, N>& names, std::string_view key) {
 }
 
 std::string_view text_of(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
+
+// A string the server keeps (and every later view shows). RapidJSON decodes a
+// lone surrogate escape ("\udc00") into bytes that are not UTF-8; valid JSON
+// all the same, so it is kept as U+FFFD rather than refused.
+std::string kept(const rapidjson::Value& v) { return core::valid_utf8(text_of(v)); }
 
 std::string show(const rapidjson::Value& v) {
   if (v.IsString()) return std::string(text_of(v));
@@ -92,7 +98,7 @@ std::optional<Fault> read_metadata(const rapidjson::Value& server, core::Pairs& 
       return invalid("metadata", m, "keys must be 1 to 255 characters");
     if (!entry.value.IsString()) return invalid("metadata", entry.value, "is not of type 'string'");
     if (entry.value.GetStringLength() > 255) return invalid("metadata", entry.value, "is too long");
-    out.emplace_back(std::string(text_of(entry.name)), std::string(text_of(entry.value)));
+    out.emplace_back(kept(entry.name), kept(entry.value));
   }
   return std::nullopt;
 }
@@ -186,7 +192,7 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
         if (!reason.IsString()) return invalid("locked_reason", reason, "is not of type 'string'");
         if (reason.GetStringLength() < 1) return invalid("locked_reason", reason, "'' is too short");
         if (reason.GetStringLength() > 255) return invalid("locked_reason", reason, "is too long");
-        request.locked_reason = std::string(text_of(reason));
+        request.locked_reason = kept(reason);
       }
     }
   } else if (request.name.empty()) {
@@ -216,7 +222,7 @@ std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Ver
   CreateRequest request;
   if (!s.HasMember("name")) return invalid("server", s, "'name' is a required property");
   if (!s["name"].IsString()) return invalid("name", s["name"], "is not of type 'string'");
-  request.name = std::string(text_of(s["name"]));
+  request.name = kept(s["name"]);
   if (auto problem = name_problem(request.name)) return invalid("name", s["name"], *problem);
 
   if (!s.HasMember("flavorRef")) return invalid("server", s, "'flavorRef' is a required property");
@@ -249,7 +255,7 @@ std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Ver
     if (!d.IsString() && !d.IsNull()) return invalid("description", d, "is not of type 'string', 'null'");
     if (d.IsString()) {
       if (d.GetStringLength() > 255) return invalid("description", d, "is too long");
-      request.description = std::string(text_of(d));
+      request.description = kept(d);
     }
   }
 

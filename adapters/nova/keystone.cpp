@@ -1,6 +1,7 @@
 #include "adapters/nova/keystone.h"
 
 #include "adapters/nova/views.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <mutex>
@@ -202,6 +203,40 @@ std::string string_of(const rapidjson::Value* v) {
 
 }  // namespace
 
+std::variant<AuthRequest, std::string> parse_auth_request(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::string("The request body is not a valid JSON object.");
+  const auto* auth = member(doc, "auth");
+  const auto* identity = auth ? member(*auth, "identity") : nullptr;
+  if (!identity) return std::string("'identity' is a required property");
+  const auto* methods = member(*identity, "methods");
+  if (!methods || !methods->IsArray() || methods->Empty() || !(*methods)[0].IsString())
+    return std::string("'methods' is a required property");
+  AuthRequest request;
+  request.method = (*methods)[0].GetString();
+  if (request.method == "password") {
+    const auto* password = member(*identity, "password");
+    const auto* user = password ? member(*password, "user") : nullptr;
+    if (!user) return std::string("'user' is a required property");
+    request.user = string_of(member(*user, "name"));
+    if (request.user.empty()) request.user = string_of(member(*user, "id"));
+    request.password = string_of(member(*user, "password"));
+  } else if (request.method == "token") {
+    const auto* token = member(*identity, "token");
+    request.token = string_of(token ? member(*token, "id") : nullptr);
+  }
+  if (const auto* scope = member(*auth, "scope")) {
+    request.scoped = true;
+    if (const auto* project = member(*scope, "project")) {
+      auto name = string_of(member(*project, "name"));
+      if (name.empty()) name = string_of(member(*project, "id"));
+      request.project = std::move(name);
+    }
+  }
+  return request;
+}
+
 void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -211,7 +246,7 @@ void send_keystone_error(httplib::Response& res, int status, std::string_view ti
   w.Key("code");
   w.Int(status);
   field(w, "title", title);
-  field(w, "message", message);
+  field(w, "message", core::valid_utf8(message));  // may echo a token header's bytes
   w.EndObject();
   w.EndObject();
   res.status = status;
@@ -227,7 +262,8 @@ std::string base_url(const httplib::Request& req) {
   // cpp-httplib's SSLServer hands each request its TLS session: the client
   // came over HTTPS, and every URL we give it (the catalog's too) must say so.
   const char* scheme = req.ssl ? "https://" : "http://";
-  return scheme + (host.empty() ? std::string("127.0.0.1") : host);
+  // The Host header's bytes go into every link: answers must stay UTF-8.
+  return scheme + (host.empty() ? std::string("127.0.0.1") : core::valid_utf8(host));
 }
 
 // Only the selector goes through the hash table, whose timing can at most
@@ -260,8 +296,9 @@ std::shared_ptr<const Identity> Keystone::check(std::string_view token) const {
     const auto colon = token.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == token.size()) return nullptr;
     auto id = std::make_shared<Identity>();
-    id->user = std::string(token.substr(0, colon));
-    id->project = std::string(token.substr(colon + 1));
+    // Header bytes, shown in views (user_id, tenant_id): kept as UTF-8.
+    id->user = core::valid_utf8(token.substr(0, colon));
+    id->project = core::valid_utf8(token.substr(colon + 1));
     id->roles = id->user == "admin" ? std::vector<std::string>{"admin", "member", "reader"}
                                     : std::vector<std::string>{"member", "reader"};
     id->expires = std::chrono::system_clock::time_point::max();
@@ -302,48 +339,29 @@ void Keystone::mount(httplib::Server& server) {
 
   server.Post("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
     note_call("issue_token", nullptr);
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(req.body.data(),
-                                                                                      req.body.size());
-    if (doc.HasParseError() || !doc.IsObject())
-      return send_keystone_error(res, 400, "Bad Request", "The request body is not a valid JSON object.");
-    const auto* auth = member(doc, "auth");
-    const auto* identity = auth ? member(*auth, "identity") : nullptr;
-    if (!identity) return send_keystone_error(res, 400, "Bad Request", "'identity' is a required property");
-    const auto* methods = member(*identity, "methods");
-    if (!methods || !methods->IsArray() || methods->Empty() || !(*methods)[0].IsString())
-      return send_keystone_error(res, 400, "Bad Request", "'methods' is a required property");
-    const std::string method = (*methods)[0].GetString();
+    auto parsed = parse_auth_request(req.body);
+    if (auto* problem = std::get_if<std::string>(&parsed)) return send_keystone_error(res, 400, "Bad Request", *problem);
+    const auto& request = std::get<AuthRequest>(parsed);
+    const auto& method = request.method;
 
     Identity id;
     if (method == "password") {
-      const auto* user = member(*identity, "password") ? member(*member(*identity, "password"), "user") : nullptr;
-      if (!user) return send_keystone_error(res, 400, "Bad Request", "'user' is a required property");
-      auto name = string_of(member(*user, "name"));
-      if (name.empty()) name = string_of(member(*user, "id"));
-      const auto password = string_of(member(*user, "password"));
       const auto& users = settings_.users;
-      const auto found = std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == name; });
-      if (found == users.end() || !secret::equal(found->password, password)) return unauthorized(res);
+      const auto found =
+          std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == request.user; });
+      if (found == users.end() || !secret::equal(found->password, request.password)) return unauthorized(res);
       id.user = found->name;
       id.project = found->project;
       id.roles = found->roles;
     } else if (method == "token") {
-      const auto* token = member(*identity, "token");
-      auto existing = check(string_of(token ? member(*token, "id") : nullptr));
+      auto existing = check(request.token);
       if (!existing) return unauthorized(res);
       id = *existing;
     } else {
       return unauthorized(res);
     }
     // A project scope must name the user's own project: roles are granted there only.
-    if (const auto* scope = member(*auth, "scope")) {
-      const auto* project = member(*scope, "project");
-      if (!project) return unauthorized(res);
-      auto name = string_of(member(*project, "name"));
-      if (name.empty()) name = string_of(member(*project, "id"));
-      if (name != id.project) return unauthorized(res);
-    }
+    if (request.scoped && request.project != id.project) return unauthorized(res);
 
     note_call("issue_token", &id);
     id.issued = std::chrono::system_clock::now();

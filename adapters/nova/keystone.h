@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "adapters/nova/api.h"
@@ -32,6 +34,21 @@ struct Identity {
   std::string audit_id;
   bool has_role(std::string_view role) const;
 };
+
+// POST /identity/v3/auth/tokens, as read from its body (before any user or
+// token is looked up).
+struct AuthRequest {
+  std::string method;    // identity.methods[0]: "password", "token", or another (a 401)
+  std::string user;      // password: the user's name, else its id
+  std::string password;
+  std::string token;     // token: the token's id
+  bool scoped = false;   // a scope was given...
+  std::optional<std::string> project;  // ...naming this project (name, else id; nothing: no project scope)
+};
+
+// Parses and checks the body's shape; Keystone's 400 message when it is wrong.
+// Pure, so the fuzzer calls exactly what the handler calls.
+std::variant<AuthRequest, std::string> parse_auth_request(std::string_view body);
 
 // Keystone's (and Glance's) error body: {"error": {"code", "title", "message"}}.
 void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message);

@@ -13,7 +13,6 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include "adapters/transfer/errors.h"
 #include "adapters/transfer/operations.h"
@@ -21,6 +20,7 @@
 #include "core/call_note.h"
 #include "core/ids.h"
 #include "core/journal.h"
+#include "core/text.h"
 
 namespace transfer {
 namespace {
@@ -54,11 +54,6 @@ struct KeyHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 using KeyMap = std::unordered_map<std::string, AccessKey, KeyHash, std::equal_to<>>;
-
-// The parsed body: small bodies (every lifecycle call) never touch the heap.
-using PoolAllocator = rapidjson::MemoryPoolAllocator<>;
-using Body = rapidjson::GenericDocument<rapidjson::UTF8<>, PoolAllocator, PoolAllocator>;
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 }  // namespace
 
@@ -115,8 +110,10 @@ struct Api::Impl {
       if (auto denied = verify(req, *auth, *known)) return std::move(*denied);
     }
     const std::string& account = known && !known->account.empty() ? known->account : settings.default_account;
-    const core::Caller caller{fleet.tenants().for_account(account, auth->region), known && known->admin, true, false};
-    return Context{fleet, caller, std::string(auth->access_key), account, std::string(auth->region), {}};
+    // The region is header bytes, and every ARN shows it.
+    auto region = core::valid_utf8(auth->region);
+    const core::Caller caller{fleet.tenants().for_account(account, region), known && known->admin, true, false};
+    return Context{fleet, caller, std::string(auth->access_key), account, std::move(region), {}};
   }
 
   // Every call is journaled: its entry is begun here, filled in as the call
@@ -159,14 +156,7 @@ struct Api::Impl {
     PoolAllocator values(value_buffer, sizeof value_buffer);
     PoolAllocator stack(stack_buffer, sizeof stack_buffer);
     Body body(&values, sizeof stack_buffer / 2, &stack);
-    // An empty body is an empty input; deep nesting parses without recursion.
-    const std::string_view text = req.body.empty() ? std::string_view("{}") : std::string_view(req.body);
-    body.Parse<kParseFlags>(text.data(), text.size());
-    if (body.HasParseError())
-      return fail(serialization_error(fmt::format("Could not parse the request body as JSON: {} (at byte {})",
-                                                  rapidjson::GetParseError_En(body.GetParseError()),
-                                                  body.GetErrorOffset())));
-    if (!body.IsObject()) return fail(invalid_request("The request body must be a JSON object"));
+    if (auto e = parse_body(req.body, body)) return fail(*e);
 
     const auto server = body.FindMember("ServerId");
     const std::string_view server_id = server != body.MemberEnd() && server->value.IsString()

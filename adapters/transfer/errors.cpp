@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "adapters/transfer/api.h"
+#include "core/text.h"
 
 namespace transfer {
 namespace {
@@ -104,10 +105,13 @@ std::string error_body(const WireError& e) {
   w.Key("__type");
   w.String(e.type.data(), static_cast<rapidjson::SizeType>(e.type.size()));
   w.Key("Message");
-  w.String(e.message.c_str(), static_cast<rapidjson::SizeType>(e.message.size()));
+  // Messages echo client bytes (a header, a value cut at 200 bytes): JSON must stay UTF-8.
+  const auto message = core::valid_utf8(e.message);
+  w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
   if (e.type == "ResourceNotFoundException") {
     w.Key("Resource");
-    w.String(e.resource.c_str(), static_cast<rapidjson::SizeType>(e.resource.size()));
+    const auto resource = core::valid_utf8(e.resource);
+    w.String(resource.c_str(), static_cast<rapidjson::SizeType>(resource.size()));
     w.Key("ResourceType");
     w.String("Server");
   }

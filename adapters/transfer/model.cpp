@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/ids.h"
+#include "core/text.h"
 
 namespace transfer {
 namespace {
@@ -17,6 +18,11 @@ std::string message_name(const char* member) {
 }
 
 std::string_view text(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
+
+// A string the service keeps (and later answers show). RapidJSON decodes a
+// lone surrogate escape ("\udc00") into bytes that are not UTF-8; valid JSON
+// all the same, so it is kept as U+FFFD rather than refused.
+std::string kept(std::string_view s) { return core::valid_utf8(s); }
 
 }  // namespace
 
@@ -35,8 +41,12 @@ const rapidjson::Value* Input::member(const char* name, bool required) {
 
 void Input::fail(const char* member, std::string_view value, const std::string& constraint) {
   if (error_) return;
-  error_ = fmt::format("1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: {}",
-                       value.substr(0, 200), message_name(member), constraint);
+  // At most 200 bytes of the value, cut between characters: the message is JSON, in UTF-8.
+  auto shown = value.substr(0, 200);
+  while (shown.size() < value.size() && !shown.empty() && (static_cast<unsigned char>(value[shown.size()]) & 0xc0) == 0x80)
+    shown.remove_suffix(1);
+  error_ = fmt::format("1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: {}", shown,
+                       message_name(member), constraint);
 }
 
 void Input::fail_type(const char* member, const char* expected) {
@@ -55,7 +65,7 @@ std::optional<std::string> Input::string(const char* name, bool required, std::s
     fail(name, s, fmt::format("Member must have length between {} and {}", min, max));
     return std::nullopt;
   }
-  return std::string(s);
+  return kept(s);
 }
 
 std::optional<std::string> Input::server_id() {
@@ -176,7 +186,7 @@ std::optional<core::Pairs> Input::tags(bool required) {
       fail("Tags", text(value->value), "Member must have length less than or equal to 256");
       return std::nullopt;
     }
-    core::set_pair(out, std::string(text(key->value)), std::string(text(value->value)));
+    core::set_pair(out, kept(text(key->value)), kept(text(value->value)));
   }
   return out;
 }
@@ -198,7 +208,7 @@ std::optional<std::vector<std::string>> Input::tag_keys() {
       fail_type("TagKeys", "a list of strings of at most 128 characters");
       return std::nullopt;
     }
-    out.emplace_back(text(k));
+    out.emplace_back(kept(text(k)));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include <fmt/format.h>
+#include <rapidjson/error/en.h>
 
 #include "adapters/transfer/api.h"
 #include "adapters/transfer/model.h"
@@ -239,6 +240,16 @@ constexpr std::array<std::pair<std::string_view, Operation>, 10> kOperations = {
 }};
 
 }  // namespace
+
+std::optional<WireError> parse_body(std::string_view text, Body& body) {
+  if (text.empty()) text = "{}";
+  body.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+  if (body.HasParseError())
+    return serialization_error(fmt::format("Could not parse the request body as JSON: {} (at byte {})",
+                                           rapidjson::GetParseError_En(body.GetParseError()), body.GetErrorOffset()));
+  if (!body.IsObject()) return invalid_request("The request body must be a JSON object");
+  return std::nullopt;
+}
 
 Operation find_operation(std::string_view name) {
   for (const auto& [n, op] : kOperations)

@@ -30,6 +30,16 @@ struct Reply {
 
 using Operation = Reply (*)(Context&, const rapidjson::Value& body);
 
+// A parsed request body, allocating from pools the caller provides (the
+// handler's are on its stack, so lifecycle calls never touch the heap).
+using PoolAllocator = rapidjson::MemoryPoolAllocator<>;
+using Body = rapidjson::GenericDocument<rapidjson::UTF8<>, PoolAllocator, PoolAllocator>;
+
+// Parses a request body into `body`: empty is {}; iteratively (deep nesting
+// is an error, not a recursion) and validating UTF-8. A SerializationException
+// when it is not JSON, an InvalidRequestException when not an object.
+std::optional<WireError> parse_body(std::string_view text, Body& body);
+
 // The operation of an X-Amz-Target suffix ("StopServer"), if we serve it.
 Operation find_operation(std::string_view name);
 

@@ -188,3 +188,16 @@ TEST_CASE("restore keeps the ids it is given, gaps and all; clear never reuses i
   CHECK(j.size() == 0);
   CHECK(j.append(call("nova", "show", kUuid)) == 16);
 }
+
+TEST_CASE("what clients sent is kept as UTF-8: every view of the journal is JSON") {
+  // An unrouted GET /nowhere%FE was journaled byte for byte, and from then on
+  // GET /_gateway/journal was not UTF-8: the defect the fuzz targets found in
+  // error bodies, checked by hand here.
+  core::Journal j;
+  auto e = call("unknown", "GET /nowhere\xfe", "");
+  e.caller = "key\xed\xb0\x80";
+  const auto kept = j.find(j.append(e));
+  REQUIRE(kept);
+  CHECK(kept->operation == "GET /nowhere\xef\xbf\xbd");
+  CHECK(kept->caller == "key\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+}

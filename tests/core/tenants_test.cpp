@@ -57,3 +57,18 @@ TEST_CASE("wire tokens compare without case, ASCII only") {
   CHECK_FALSE(core::iequals("x-amz-date", "x-amz-dat"));
   CHECK_FALSE(core::iequals("[", "{"));  // 0x5b and 0x7b differ by the case bit but are not letters
 }
+
+TEST_CASE("client bytes echoed in an answer become well-formed UTF-8") {
+  CHECK(core::valid_utf8("plain ASCII") == "plain ASCII");
+  CHECK(core::valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  const std::string fffd = "\xef\xbf\xbd";
+  CHECK(core::valid_utf8("\xfe") == fffd);                      // never a UTF-8 byte (fuzz: nova_microversion)
+  CHECK(core::valid_utf8("..\xf8") == ".." + fffd);             // fuzz: nova_list_query
+  CHECK(core::valid_utf8("\xc0\xaf") == fffd + fffd);           // overlong '/'
+  CHECK(core::valid_utf8("\xed\xa0\x80") == fffd + fffd + fffd);  // a UTF-16 surrogate
+  CHECK(core::valid_utf8("\xf4\x90\x80\x80") == fffd + fffd + fffd + fffd);  // above U+10FFFF
+  CHECK(core::valid_utf8("\xe2\x82") == fffd + fffd);           // cut short
+  CHECK(core::valid_utf8(std::string_view("a\0b", 3)) == std::string("a\0b", 3));
+  CHECK(core::is_utf8("caf\xc3\xa9"));
+  CHECK_FALSE(core::is_utf8("\xed\xb0\x80"));
+}

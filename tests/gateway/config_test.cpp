@@ -132,6 +132,16 @@ TEST_CASE("the demo fleet loads") {
   CHECK(std::get<gateway::Config>(r).servers.size() == 12);
 }
 
+TEST_CASE("a lone surrogate escape in a file is kept as U+FFFD (found by fuzzing)") {
+  auto r = load(R"({"servers": [{"name": "a\udc00", "project": "demo", "tags": {"\udfff": "v"}}],
+                    "users": [{"name": "u\udc00", "password": "p", "project": "demo"}]})");
+  REQUIRE(std::holds_alternative<gateway::Config>(r));
+  const auto& c = std::get<gateway::Config>(r);
+  CHECK(c.servers[0].record.info.name == "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(c.servers[0].record.info.tags == core::Pairs{{"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "v"}});
+  CHECK(c.nova.users.back().name == "u\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+}
+
 TEST_CASE("line_and_column counts from 1") {
   CHECK(gateway::line_and_column("ab\ncd", 0) == std::pair{1, 1});
   CHECK(gateway::line_and_column("ab\ncd", 4) == std::pair{2, 2});

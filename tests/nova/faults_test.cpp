@@ -59,6 +59,17 @@ TEST_CASE("fault bodies: Nova's shape, keystonemiddleware's for 401, retryAfter 
   CHECK(doc["error"]["code"].GetInt() == 401);
 }
 
+TEST_CASE("a fault that echoes bytes that are not UTF-8 is still UTF-8 JSON (found by fuzzing)") {
+  // X-OpenStack-Nova-API-Version: \xfe, and ?%F8=1 at 2.75 or later.
+  for (const auto& fault : {std::get<Fault>(negotiate("", "\xfe")),
+                            bad_request("Invalid input for query parameters \xf8. Value: 1.")}) {
+    rapidjson::Document doc;
+    const auto body = fault_body(fault);
+    doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.c_str());
+    CHECK_FALSE(doc.HasParseError());
+  }
+}
+
 TEST_CASE("microversion negotiation") {
   auto v = [](std::string a, std::string b) { return negotiate(a, b); };
   CHECK(std::get<Version>(v("", "")).text() == "2.1");

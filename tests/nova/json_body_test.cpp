@@ -200,3 +200,21 @@ TEST_CASE("create: Nova's 400s") {
     if (!row.message.empty()) CHECK(f.message == row.message);
   }
 }
+
+TEST_CASE("a lone surrogate escape is kept as U+FFFD, never as bytes that are not UTF-8 (found by fuzzing)") {
+  // RapidJSON decodes "\udc00" to ED B0 80; every later view showed it and
+  // strict UTF-8 clients (botocore) could not read the answer. Each of the
+  // three bytes becomes U+FFFD, as a UTF-8 decoder replacing errors does.
+  const auto r = create_ok(R"({"server": {"name": "vm\udc00", "flavorRef": "1", "imageRef": "",
+      "block_device_mapping_v2": [], "metadata": {"k\udfff": "v\udc00"}, "description": "d\udc00"}})",
+                           Version{2, 19});
+  CHECK(r.name == "vm\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(r.metadata[0].first == "k\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(r.metadata[0].second == "v\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(r.description == "d\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  const auto lock = parse_action(R"({"lock": {"locked_reason": "\udc00"}})", v73);
+  CHECK(std::get<ActionRequest>(lock).locked_reason == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  // A pair is one character, and stays as it is.
+  CHECK(create_ok(R"({"server": {"name": "\ud83d\ude00", "flavorRef": "1", "imageRef": "",
+      "block_device_mapping_v2": []}})").name == "\xf0\x9f\x98\x80");
+}

@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include "adapters/transfer/errors.h"
+#include "adapters/transfer/model.h"
 
 using namespace transfer;
 
@@ -59,4 +60,37 @@ TEST_CASE("protocol errors") {
   CHECK(missing_authentication().type == "MissingAuthenticationTokenException");
   CHECK(serialization_error("x").type == "SerializationException");
   CHECK(serialization_error("x").status == 400);
+}
+
+TEST_CASE("validation messages and error bodies stay UTF-8 JSON") {
+  // A value shown in a message is cut at 200 bytes; cutting inside a
+  // character made the body unparseable for every client.
+  rapidjson::Document body;
+  const std::string text = R"({"ServerId": ")" + std::string(199, 'a') + "\xc3\xa9\"}";
+  body.Parse(text.c_str());
+  Input in(body);
+  CHECK_FALSE(in.server_id());
+  REQUIRE(in.error());
+  CHECK(in.error()->find("Value '" + std::string(199, 'a') + "' at 'serverId'") != std::string::npos);
+
+  // Whatever bytes a message carries, the body is UTF-8 JSON.
+  for (const auto& e : {invalid_request(*in.error()), unknown_operation("TransferService.\xfe"),
+                        access_denied(std::string("\xc3"))}) {
+    rapidjson::Document doc;
+    const auto text = error_body(e);
+    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str());
+    CHECK_FALSE(doc.HasParseError());
+  }
+}
+
+TEST_CASE("tags keep a lone surrogate escape as U+FFFD (found by fuzzing)") {
+  // Stored as RapidJSON decodes it (ED B0 80), it broke every later
+  // DescribeServer for botocore (UnicodeDecodeError).
+  rapidjson::Document body;
+  body.Parse(R"({"Tags": [{"Key": "Name", "Value": "x\udc00"}], "TagKeys": ["\udfff"]})");
+  Input in(body);
+  const auto tags = in.tags(true);
+  REQUIRE(tags);
+  CHECK((*tags)[0].second == "x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(in.tag_keys() == std::vector<std::string>{"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"});
 }

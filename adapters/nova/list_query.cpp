@@ -1,0 +1,162 @@
+#include "adapters/nova/list_query.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "adapters/nova/api.h"
+#include "core/text.h"
+
+namespace nova {
+namespace {
+
+using Params = std::multimap<std::string, std::string>;
+
+// Query parameters Nova's server list accepts (schemas/servers.py); from
+// 2.75 any other is a 400, before it they are ignored.
+const std::set<std::string, std::less<>> kListParams = {
+    "name", "status", "all_tenants", "limit", "marker", "changes-since", "changes-before", "sort_key", "sort_dir",
+    "image", "flavor", "ip", "ip6", "host", "node", "tenant_id", "project_id", "user_id", "deleted",
+    "reservation_id", "locked", "tags", "tags-any", "not-tags", "not-tags-any", "availability_zone",
+    "launched_at", "terminated_at", "created_at", "updated_at", "key_name", "config_drive", "uuid",
+    "power_state", "task_state", "vm_state", "description", "hostname", "display_name", "display_description",
+    "access_ip_v4", "access_ip_v6", "kernel_id", "ramdisk_id", "progress", "launch_index", "root_device_name",
+    "image_ref", "flavor_id", "soft_deleted", "instance_type_id", "sort_by"};
+
+constexpr int kMaxRegexDepth = 64;
+constexpr long kMaxRegexCount = 1000;  // in {n}, {n,} and {n,m}
+
+const std::string* param(const Params& params, const char* key) {
+  const auto it = params.equal_range(key).first;
+  return it == params.end() || it->first != key ? nullptr : &it->second;
+}
+
+// Nova's query schema checks name as a Python regex. Ours is ECMAScript,
+// compiled in libstdc++'s polynomial mode (no back-references) so no pattern
+// can make a listing backtrack exponentially, with bounded nesting so no
+// pattern can exhaust the stack while compiling, and with repeat counts of at
+// most 1000: libstdc++ reads a count (and a back-reference's number, which
+// polynomial mode refuses only after reading it) into a long without checking
+// for overflow (undefined behaviour; found by fuzzing), and copies the
+// repeated atom count times while compiling.
+std::variant<std::regex, Fault> name_filter(const std::string& pattern) {
+  const auto not_regex = [&] {
+    return bad_request(fmt::format("Invalid input for query parameters name. Value: {}. '{}' is not a 'regex'",
+                                   pattern, pattern));
+  };
+  if (pattern.empty()) return not_regex();
+  // The number written at `at` (digits only), capped just above the limit; 0 if none.
+  const auto number = [&](std::size_t& at) {
+    long n = 0;
+    for (; at < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[at])); ++at)
+      n = std::min(n * 10 + (pattern[at] - '0'), kMaxRegexCount + 1);
+    return n;
+  };
+  int depth = 0, deepest = 0;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      std::size_t at = i + 1;
+      if (number(at) > kMaxRegexCount) return not_regex();
+      ++i;
+    } else if (pattern[i] == '(') {
+      deepest = std::max(deepest, ++depth);
+    } else if (pattern[i] == ')') {
+      --depth;
+    } else if (pattern[i] == '{') {
+      // {n}, {n,} or {n,m} (a literal brace in a bracket expression is read alike).
+      std::size_t at = i + 1;
+      if (number(at) > kMaxRegexCount) return not_regex();
+      if (at < pattern.size() && pattern[at] == ',' && (++at, number(at) > kMaxRegexCount)) return not_regex();
+    }
+  }
+  if (deepest > kMaxRegexDepth) return not_regex();
+  try {
+    return std::regex(pattern, std::regex::ECMAScript | std::regex_constants::__polynomial);
+  } catch (const std::regex_error&) {
+    return not_regex();
+  }
+}
+
+// Nova's server statuses; a status filter with any other is invalid.
+bool known_status(std::string_view status) {
+  static constexpr std::array<std::string_view, 20> kStatuses = {
+      "ACTIVE", "BUILD", "DELETED", "ERROR", "HARD_REBOOT", "MIGRATING", "PASSWORD", "PAUSED", "REBOOT", "REBUILD",
+      "RESCUE", "RESIZE", "REVERT_RESIZE", "SHELVED", "SHELVED_OFFLOADED", "SHUTOFF", "SOFT_DELETED", "SUSPENDED",
+      "UNKNOWN", "VERIFY_RESIZE"};
+  return std::find(kStatuses.begin(), kStatuses.end(), status) != kStatuses.end();
+}
+
+// all_tenants as Nova reads it (oslo's strict bool_from_string); present
+// but empty means true.
+std::variant<bool, Fault> all_tenants_flag(const Params& params) {
+  const auto* text = param(params, "all_tenants");
+  if (!text) return false;
+  const auto value = core::ascii_lower(*text);
+  for (std::string_view yes : {"", "1", "t", "true", "on", "y", "yes"})
+    if (value == yes) return true;
+  for (std::string_view no : {"0", "f", "false", "off", "n", "no"})
+    if (value == no) return false;
+  return bad_request(fmt::format("Unrecognized value '{}', acceptable values are: '0', '1', 'f', 'false', 'n', "
+                                 "'no', 'off', 'on', 't', 'true', 'y', 'yes'",
+                                 *text));
+}
+
+}  // namespace
+
+bool ListParams::matches(const core::ServerInfo& server) const {
+  if (no_status_matches) return false;
+  if (name && !std::regex_search(server.name, *name)) return false;
+  return status.empty() || status_view(server.state, server.transition_from).status == status;
+}
+
+std::variant<ListParams, Fault> parse_list_query(const Params& params, const Version& version, bool admin,
+                                                 const MarkerLookup& marker) {
+  for (const auto& [k, v] : params) {
+    if (version.at_least(75) && !kListParams.count(k))
+      return bad_request(fmt::format(
+          "Invalid input for query parameters {}. Value: {}. Additional properties are not allowed ('{}' was "
+          "unexpected)",
+          k, v, k));
+  }
+  ListParams out;
+  auto all_tenants = all_tenants_flag(params);
+  if (auto* fault = std::get_if<Fault>(&all_tenants)) return *fault;
+  if (std::get<bool>(all_tenants)) {
+    if (!admin)
+      return Fault{403, "forbidden",
+                   "Policy doesn't allow os_compute_api:servers:index:get_all_tenants to be performed.", -1};
+    out.all_tenants = true;
+  }
+  if (const auto* text = param(params, "limit")) {
+    if (text->empty() || text->size() > 9 || text->find_first_not_of("0123456789") != std::string::npos)
+      return bad_request(fmt::format(
+          "Invalid input for query parameters limit. Value: {}. '{}' does not match '^[0-9]*$'", *text, *text));
+    out.limit = std::min<std::size_t>(std::stoul(*text), 1000);
+  }
+  if (const auto* text = param(params, "marker")) {
+    const auto seq = marker(*text);
+    if (!seq) return bad_request(fmt::format("marker [{}] not found", *text));
+    out.after_seq = *seq;
+  }
+  if (const auto* text = param(params, "name")) {
+    auto filter = name_filter(*text);
+    if (auto* fault = std::get_if<Fault>(&filter)) return *fault;
+    out.name.emplace(std::move(std::get<std::regex>(filter)));
+  }
+  if (const auto* text = param(params, "status")) {
+    out.status = *text;
+    for (auto& ch : out.status) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    // An unknown status matches nothing; from 2.38 Nova refuses it.
+    if (!known_status(out.status)) {
+      if (version.at_least(38)) return bad_request("Invalid status value");
+      out.no_status_matches = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace nova

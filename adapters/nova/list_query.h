@@ -1,0 +1,42 @@
+// The server list's query string (GET /servers and /servers/detail), checked
+// as Nova's query schema checks it, in Nova's order, with Nova's 400s. Pure:
+// no fleet and no HTTP (the marker is resolved through a callback), so the
+// fuzzer and the unit tests call exactly what the handler calls.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <variant>
+
+#include "adapters/nova/faults.h"
+#include "adapters/nova/microversion.h"
+#include "core/server.h"
+
+namespace nova {
+
+struct ListParams {
+  bool all_tenants = false;
+  std::size_t limit = 1000;  // at most 1000, whatever was asked
+  std::uint64_t after_seq = 0;  // the marker's position (0: from the start)
+  std::optional<std::regex> name;
+  std::string status;  // upper case; empty: any
+  bool no_status_matches = false;  // an unknown status before 2.38 matches nothing
+  // Whether a server passes the name and status filters.
+  bool matches(const core::ServerInfo& server) const;
+  bool filters() const { return name.has_value() || !status.empty(); }
+};
+
+// A marker's position in the listing, or nothing when it names no server the caller sees.
+using MarkerLookup = std::function<std::optional<std::uint64_t>(const std::string& marker)>;
+
+// Decoded query parameters (a name may repeat: the first value counts, as in
+// cpp-httplib's get_param_value). `admin`: the caller may list all tenants.
+std::variant<ListParams, Fault> parse_list_query(const std::multimap<std::string, std::string>& params,
+                                                 const Version& version, bool admin, const MarkerLookup& marker);
+
+}  // namespace nova
