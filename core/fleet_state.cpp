@@ -68,7 +68,7 @@ void Fleet::change_state(ServerRecord& next, State to, Millis at, Action cause, 
 void Fleet::begin(ServerRecord& next, Action action, Millis now, ActOptions options,
                   std::vector<Event>& events) const {
   const auto t = transition(action, next.info.state);
-  if (t.via) change_state(next, *t.via, now, action, events);
+  if (t.via && *t.via != next.info.state) change_state(next, *t.via, now, action, events);
   if (transition_ms(action) == 0) {
     change_state(next, options.fail_transition ? t.failed : t.to, now, action, events);
     if (options.call) {

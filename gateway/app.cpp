@@ -13,6 +13,7 @@
 #include "core/call_note.h"
 #include "core/text.h"
 #include "gateway/control_plane.h"
+#include "gateway/credentials_api.h"
 #include "gateway/event_stream.h"
 #include "gateway/fleet_file.h"
 #include "gateway/worker_pool.h"
@@ -191,6 +192,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->nova_->mount(server);
   mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->ids_, self->stopping_,
                                            [self] { return self->reset(); }});
+  mount_credentials(server, *app->nova_, *app->transfer_);
   return app;
 }
 
