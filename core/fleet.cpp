@@ -130,7 +130,8 @@ Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id, ActO
     next.billed_since = now;
     next.deleted_ms = now;
     next.pending.reset();
-    std::vector<Event> events{event(next, EventKind::Deleted, next.info.state, now, Action::Delete)};
+    std::vector<Event> events;
+    if (events_.has_subscribers()) events.push_back(event(next, EventKind::Deleted, next.info.state, now, Action::Delete));
     note_call(options.call, r.data, next, Action::Delete, now);
     if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
     final_info = r.data.info;
@@ -153,7 +154,7 @@ Result<ServerInfo> Fleet::lock(const Caller& caller, std::string_view id, std::s
     next.info.lock = LockInfo{true, caller.tenant == next.info.tenant ? LockOwner::Owner : LockOwner::Admin,
                               std::move(reason)};
     next.info.updated_ms = now;
-    events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Lock));
+    if (events_.has_subscribers()) events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Lock));
   }
   note_call(options.call, r.data, next, Action::Lock, now);
   if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
@@ -175,7 +176,8 @@ Result<ServerInfo> Fleet::unlock(const Caller& caller, std::string_view id, ActO
   if (next.info.lock.locked) {
     next.info.lock = LockInfo{};
     next.info.updated_ms = now;
-    events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Unlock));
+    if (events_.has_subscribers())
+      events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Unlock));
   }
   note_call(options.call, r.data, next, Action::Unlock, now);
   if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
@@ -238,12 +240,12 @@ Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, ActOptions op
   if (spec.initial_state) {
     next.info.state = *spec.initial_state;
     if (next.info.state == State::Running) next.info.launched_ms = now;
-    events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
+    if (events_.has_subscribers()) events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
     // A server loaded mid-transition settles like any other.
     if (auto task = task_under_way(next.info.state)) schedule(next, *task, now, false, 0);
   } else {
     next.info.state = State::Provisioning;
-    events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
+    if (events_.has_subscribers()) events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
     begin(next, Action::Create, now, options, events);
   }
   note_call(options.call, ServerRecord{}, next, Action::Create, now);
