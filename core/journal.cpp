@@ -162,6 +162,9 @@ struct Journal::Impl {
   void drop_oldest() {
     const auto& s = slots.front();
     for (const auto key : keys(s)) index.drop_front(key, s.id);
+    for (const auto text : {s.api, s.operation, s.caller, s.caller_scope, s.server_uuid, s.server_transfer_id,
+                            s.result})
+      strings.release(text);
     odd_request_ids.erase(s.id);
     slots.pop_front();
   }
@@ -309,6 +312,7 @@ void Journal::refuse(std::uint64_t id, int status, std::string_view result) {
   s->after = s->before;
   s->settled = false;
   impl_->reindex_change(id, before, *s);
+  impl_->strings.release(before.result);  // after the reindex, which reads it
 }
 
 std::optional<JournalEntry> Journal::find(std::uint64_t id) const {
@@ -392,6 +396,11 @@ std::uint64_t Journal::oldest_id() const {
 std::size_t Journal::size() const {
   std::shared_lock lock(mutex_);
   return impl_->slots.size();
+}
+
+std::size_t Journal::distinct_strings() const {
+  std::shared_lock lock(mutex_);
+  return impl_->strings.size();
 }
 
 }  // namespace core

@@ -103,6 +103,9 @@ class Journal {
   std::uint64_t next_id() const;
   std::uint64_t oldest_id() const;  // the oldest entry kept (next_id() when empty)
   std::size_t size() const;
+  // Distinct strings held (servers, callers, operations): bounded by what the
+  // kept entries name, however many servers came and went before them.
+  std::size_t distinct_strings() const;
 
  private:
   struct Impl;
