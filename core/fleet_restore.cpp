@@ -26,8 +26,10 @@ void Fleet::load(std::vector<ServerRecord> records, bool keep_seq) {
     const bool deleted = data.deleted_ms.has_value();
     if (deleted) data.pending.reset();
     // A server in an in-between state with no due time settles like a new transition.
-    if (!data.pending && !deleted)
+    if (!data.pending && !deleted) {
       if (auto task = task_under_way(info.state)) schedule(data, *task, now, false, 0);
+      else if (info.state == State::SoftDeleted && reclaim_ms() > 0) schedule_reclaim(data, now);
+    }
     auto record = std::make_shared<Record>();
     std::lock_guard guard(record->mutex);
     const auto seq = keep_seq ? info.seq : 0;

@@ -32,14 +32,26 @@ enum class State {
   ShelvingOffloading,  // in between: ShelvedOffloaded
   ShelvedOffloaded,    // powered off, its host's resources given back
   Unshelving,          // in between (from either shelved state): Running
+  Rebuilding,          // in between (a new image, from several states): Running, or Stopped when begun stopped
+  Resizing,            // in between (a new flavor): Resized, or ResizedStopped when begun stopped
+  Resized,             // the new flavor runs, to be confirmed or reverted (powered on)
+  ResizedStopped,      // the same, for a server resized while stopped (powered off)
+  ConfirmingResize,    // in between: Running, or Stopped when it was resized stopped
+  RevertingResize,     // in between (the old flavor back): Running, or Stopped when it was resized stopped
+  SoftDeleted,         // deleted but restorable until reclaimed (powered off, still billed)
+  Restoring,           // in between: Running
 };
-inline constexpr int kStateCount = 20;
+inline constexpr int kStateCount = 28;
 
 enum class Action {
   Create, Stop, Start, Delete, Lock, Unlock, Update,
   Reboot, RebootHard, Pause, Unpause, Suspend, Resume, Shelve, ShelveOffload, Unshelve,
+  Rebuild, Resize, ConfirmResize, RevertResize,
+  ResetActive, ResetError,          // an admin sets the state (Nova's os-resetState)
+  SoftDelete, Restore,              // a delete that can be undone until it is reclaimed
+  CreateImage, CreateBackup, ChangePassword,  // allowed from some states, change none
 };
-inline constexpr int kActionCount = 16;
+inline constexpr int kActionCount = 27;
 
 enum class LockOwner { Owner, Admin };
 
@@ -51,6 +63,10 @@ std::optional<Action> parse_action(std::string_view text);
 
 // The action whose transition is under way in an in-between state, if any.
 std::optional<Action> task_under_way(State s);
+
+// Whether a lock stops the action for a caller who is not an admin. Nova's
+// lock guards against changes: snapshots and backups are taken anyway.
+bool lock_applies(Action a);
 
 // Whether the machine counts as powered on in that state: billing splits the
 // billed time into running (powered on) and stopped (powered off) seconds.
