@@ -15,7 +15,7 @@ constexpr std::array<std::string_view, kActionCount> kActionNames = {
     "create", "stop",   "start",   "delete", "lock",   "unlock",        "update",   "reboot",
     "reboot_hard", "pause", "unpause", "suspend", "resume", "shelve", "shelve_offload", "unshelve",
     "rebuild", "resize", "confirm_resize", "revert_resize", "reset_active", "reset_error", "soft_delete",
-    "restore", "create_image", "create_backup", "change_password"};
+    "restore", "create_image", "create_backup", "change_password", "set_metadata"};
 
 }  // namespace
 

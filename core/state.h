@@ -50,8 +50,9 @@ enum class Action {
   ResetActive, ResetError,          // an admin sets the state (Nova's os-resetState)
   SoftDelete, Restore,              // a delete that can be undone until it is reclaimed
   CreateImage, CreateBackup, ChangePassword,  // allowed from some states, change none
+  SetMetadata,                      // Nova's metadata API: a change of metadata, from some states
 };
-inline constexpr int kActionCount = 27;
+inline constexpr int kActionCount = 28;
 
 enum class LockOwner { Owner, Admin };
 

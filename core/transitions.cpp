@@ -27,7 +27,7 @@ struct Row {
 // ERROR; start also from a failed start, as Transfer retries one). Shelve
 // offloads at once (Nova's shelved_offload_time = 0), so it ends offloaded.
 // Delete, lock, unlock and update are not rows: any state, no change.
-const std::array<Row, 23> kTable = {{
+const std::array<Row, 24> kTable = {{
     {Action::Create, {}, Provisioning, Running, StartFailed},
     {Action::Stop, {Running, StopFailed, StartFailed}, Stopping, Stopped, StopFailed},
     {Action::Start, {Stopped, StartFailed}, Starting, Running, StartFailed},
@@ -56,6 +56,8 @@ const std::array<Row, 23> kTable = {{
     {Action::CreateImage, {Running, Stopped, Paused, Suspended}, std::nullopt, std::nullopt, Running},
     {Action::CreateBackup, {Running, Stopped, Paused, Suspended}, std::nullopt, std::nullopt, Running},
     {Action::ChangePassword, {Running}, std::nullopt, std::nullopt, Running},
+    // Nova changes metadata only of an ACTIVE, PAUSED, SUSPENDED or SHUTOFF server.
+    {Action::SetMetadata, {Running, Stopped, Paused, Suspended}, std::nullopt, std::nullopt, Running},
 }};
 
 const Row* row_of(Action action) {

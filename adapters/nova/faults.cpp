@@ -65,6 +65,7 @@ std::string policy_name(core::Action action, bool unlock_override) {
     case CreateImage: return "os_compute_api:servers:create_image";
     case CreateBackup: return "os_compute_api:os-create-backup";
     case ChangePassword: return "os_compute_api:os-admin-password";
+    case SetMetadata: return "os_compute_api:server-metadata:update";
   }
   return "os_compute_api:servers:update";
 }
@@ -82,6 +83,7 @@ std::string_view action_name(core::Action action) {
     case CreateImage: return "createImage";
     case CreateBackup: return "createBackup";
     case ChangePassword: return "changePassword";
+    case SetMetadata: return "update metadata";
     default: return core::name(action);
   }
 }

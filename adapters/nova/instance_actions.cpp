@@ -17,10 +17,10 @@ namespace nova {
 namespace {
 
 constexpr std::size_t kMaxLimit = 1000;  // Nova's [api] max_limit
-constexpr std::string_view kHost = "gateway-host";
 
-// Whether Nova records the action as an instance action (an update is not one).
-bool recorded(core::Action a) { return a != core::Action::Update; }
+// Whether Nova records the action as an instance action (an update or a
+// change of metadata is not one).
+bool recorded(core::Action a) { return a != core::Action::Update && a != core::Action::SetMetadata; }
 
 // The compute manager's function behind an action: its event's name. Lock,
 // unlock and resetState are done by the API alone: no event.

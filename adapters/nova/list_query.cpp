@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "adapters/nova/api.h"
+#include "adapters/nova/iso_time.h"
+#include "adapters/nova/views.h"
 #include "core/text.h"
 
 namespace nova {
@@ -108,8 +110,15 @@ std::variant<bool, Fault> all_tenants_flag(const Params& params) {
 }  // namespace
 
 bool ListParams::matches(const core::ServerInfo& server) const {
-  if (no_status_matches) return false;
+  if (no_status_matches || no_address_matches) return false;
   if (name && !std::regex_search(server.name, *name)) return false;
+  if (image && core::find_pair(server.attributes, kImageAttr).value_or("") != *image) return false;
+  // A server with no flavor recorded (made through Transfer) shows the first one.
+  if (flavor && core::find_pair(server.attributes, kFlavorAttr).value_or("1") != *flavor) return false;
+  if (changes_since && server.updated_ms < *changes_since) return false;
+  if (changes_before && server.updated_ms > *changes_before) return false;
+  if (host && (*host != kHost || server.state == core::State::ShelvedOffloaded)) return false;
+  if (locked && server.lock.locked != *locked) return false;
   return status.empty() || status_view(server.state, server.transition_from).status == status;
 }
 
@@ -146,6 +155,36 @@ std::variant<ListParams, Fault> parse_list_query(const Params& params, const Ver
     auto filter = name_filter(*text);
     if (auto* fault = std::get_if<Fault>(&filter)) return *fault;
     out.name.emplace(std::move(std::get<std::regex>(filter)));
+  }
+  // Filters only an admin may use: another caller's are dropped, as Nova drops them.
+  if (admin && out.all_tenants) {
+    if (const auto* text = param(params, "tenant_id")) out.project = *text;
+    if (const auto* text = param(params, "project_id")) out.project = *text;
+  }
+  if (admin) {
+    if (const auto* text = param(params, "host")) out.host = *text;
+    if (const auto* text = param(params, "node")) out.host = *text;
+  }
+  if (const auto* text = param(params, "image")) out.image = *text;
+  if (const auto* text = param(params, "flavor")) out.flavor = *text;
+  if (param(params, "ip") || (version.at_least(5) && param(params, "ip6"))) out.no_address_matches = true;
+  for (const auto* key : {"changes-since", "changes-before"}) {
+    const auto* text = param(params, key);
+    if (!text || (key[8] == 'b' && !version.at_least(66))) continue;
+    const auto t = parse_iso8601(*text);
+    if (!t) return bad_request(fmt::format("Invalid input for query parameters {}. Value: {}. '{}' is not a 'date-time'",
+                                           key, *text, *text));
+    (key[8] == 's' ? out.changes_since : out.changes_before) = *t;
+  }
+  if (out.changes_since && out.changes_before && *out.changes_before < *out.changes_since)
+    return bad_request("The value of changes-since must be less than or equal to changes-before.");
+  if (const auto* text = param(params, "locked"); text && version.at_least(73)) {
+    const auto value = core::ascii_lower(*text);
+    if (value == "true" || value == "1" || value == "t" || value == "yes" || value == "y" || value == "on") out.locked = true;
+    else if (value == "false" || value == "0" || value == "f" || value == "no" || value == "n" || value == "off")
+      out.locked = false;
+    else return bad_request(fmt::format("Unrecognized value '{}', acceptable values are: '0', '1', 'f', 'false', "
+                                        "'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'", *text));
   }
   if (const auto* text = param(params, "status")) {
     out.status = *text;

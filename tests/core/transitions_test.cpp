@@ -29,7 +29,7 @@ constexpr Action kAllActions[] = {Action::Stop,   Action::Start,  Action::Reboot
                                   Action::Resize, Action::ConfirmResize, Action::RevertResize,
                                   Action::ResetActive, Action::ResetError, Action::SoftDelete,
                                   Action::Restore, Action::CreateImage, Action::CreateBackup,
-                                  Action::ChangePassword};
+                                  Action::ChangePassword, Action::SetMetadata};
 static_assert(std::size(kAllActions) == core::kActionCount - 1);  // all but create
 
 bool one_of(State s, std::initializer_list<State> states) {
@@ -73,6 +73,7 @@ std::optional<State> expected_end(Action action, State from) {
     case Action::CreateImage:
     case Action::CreateBackup: return one_of(from, {Running, Stopped, Paused, Suspended}) ? std::optional(from) : std::nullopt;
     case Action::ChangePassword: return from == Running ? std::optional(Running) : std::nullopt;
+    case Action::SetMetadata: return one_of(from, {Running, Stopped, Paused, Suspended}) ? std::optional(from) : std::nullopt;
     case Action::Lock:
     case Action::Unlock:
     case Action::Update:
