@@ -17,12 +17,14 @@ EventBus::Token EventBus::subscribe(Subscriber s) {
   std::unique_lock lock(mutex_);
   const auto token = next_token_++;
   subscribers_.emplace(token, std::move(s));
+  count_.store(subscribers_.size(), std::memory_order_release);
   return token;
 }
 
 void EventBus::unsubscribe(Token t) {
   std::unique_lock lock(mutex_);
   subscribers_.erase(t);
+  count_.store(subscribers_.size(), std::memory_order_release);
 }
 
 void EventBus::publish(Event e) {

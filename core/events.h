@@ -54,10 +54,13 @@ class EventBus {
   void unsubscribe(Token t);
   // Stamps the event's seq and hands it to every subscriber.
   void publish(Event e);
+  // Whether anyone listens: a change with no listener need not build its events.
+  bool has_subscribers() const { return count_.load(std::memory_order_acquire) > 0; }
 
  private:
   std::shared_mutex mutex_;
   std::map<Token, Subscriber> subscribers_;
+  std::atomic<std::size_t> count_{0};
   Token next_token_ = 1;
   std::atomic<std::uint64_t> next_seq_{1};
 };

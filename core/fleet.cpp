@@ -135,7 +135,8 @@ Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id, ActO
       return locked(std::string(id), Action::Delete, r.data.info.lock.by);
     ServerRecord next = r.data;
     close_books(next, now);  // billing ends with the deletion
-    std::vector<Event> events{event(next, EventKind::Deleted, next.info.state, now, Action::Delete)};
+    std::vector<Event> events;
+    if (events_.has_subscribers()) events.push_back(event(next, EventKind::Deleted, next.info.state, now, Action::Delete));
     note_call(options.call, r.data, next, Action::Delete, now);
     if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
     final_info = r.data.info;
@@ -158,7 +159,7 @@ Result<ServerInfo> Fleet::lock(const Caller& caller, std::string_view id, std::s
     next.info.lock = LockInfo{true, caller.tenant == next.info.tenant ? LockOwner::Owner : LockOwner::Admin,
                               std::move(reason)};
     next.info.updated_ms = now;
-    events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Lock));
+    if (events_.has_subscribers()) events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Lock));
   }
   note_call(options.call, r.data, next, Action::Lock, now);
   if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
@@ -180,7 +181,8 @@ Result<ServerInfo> Fleet::unlock(const Caller& caller, std::string_view id, ActO
   if (next.info.lock.locked) {
     next.info.lock = LockInfo{};
     next.info.updated_ms = now;
-    events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Unlock));
+    if (events_.has_subscribers())
+      events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Unlock));
   }
   note_call(options.call, r.data, next, Action::Unlock, now);
   if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
@@ -243,13 +245,13 @@ Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, ActOptions op
   if (spec.initial_state) {
     next.info.state = *spec.initial_state;
     if (next.info.state == State::Running) next.info.launched_ms = now;
-    events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
+    if (events_.has_subscribers()) events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
     // A server loaded mid-transition settles like any other.
     if (auto task = task_under_way(next.info.state)) schedule(next, *task, now, false, 0);
     else if (next.info.state == State::SoftDeleted && reclaim_ms() > 0) schedule_reclaim(next, now);
   } else {
     next.info.state = State::Provisioning;
-    events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
+    if (events_.has_subscribers()) events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
     begin(next, Action::Create, now, options, events);
   }
   note_call(options.call, ServerRecord{}, next, Action::Create, now);

@@ -62,7 +62,7 @@ void Fleet::change_state(ServerRecord& next, State to, Millis at, Action cause, 
   next.info.state = to;
   next.info.updated_ms = at;
   if (to == State::Running && !next.info.launched_ms) next.info.launched_ms = at;
-  events.push_back(event(next, EventKind::StateChanged, from, at, cause));
+  if (events_.has_subscribers()) events.push_back(event(next, EventKind::StateChanged, from, at, cause));
 }
 
 void Fleet::begin(ServerRecord& next, Action action, Millis now, ActOptions options,
@@ -71,7 +71,7 @@ void Fleet::begin(ServerRecord& next, Action action, Millis now, ActOptions opti
   // Whatever was due (a soft delete's reclaim, a transition an admin's reset
   // abandons) is superseded by this action.
   next.pending.reset();
-  if (t.via) change_state(next, *t.via, now, action, events);
+  if (t.via && *t.via != next.info.state) change_state(next, *t.via, now, action, events);
   if (!t.via || transition_ms(action) == 0) {
     const State end = options.fail_transition ? t.failed : t.to;
     if (end != next.info.state) change_state(next, end, now, action, events);
@@ -158,11 +158,21 @@ void Fleet::add_new_tenants(Change& change, TenantId tenant) {
 
 Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std::vector<Event> events,
                            std::vector<Settlement> settled, bool is_new) {
+  const bool journaled_here = call && call->result == kAccepted;
+  if (!commit_) {  // in memory: nothing to write, the journal takes the entry at once
+    if (journaled_here) {
+      call->id = journal_.append(*call);
+      if (next.pending && next.pending->journal_id == kJournalIdOfThisChange) next.pending->journal_id = call->id;
+    }
+    for (const auto& s : settled) journal_.settle(s.journal_id, s.at_ms, s.failed);
+    apply(r, std::move(next), events, is_new);
+    return Done{};
+  }
   Change change;
-  const bool journaled = call && call->result == kAccepted;
+  const bool journaled = journaled_here;
   if (journaled) change.journal.push_back(*call);
   change.settlements = std::move(settled);
-  if (commit_) add_new_tenants(change, next.info.tenant);
+  add_new_tenants(change, next.info.tenant);
   change.servers.push_back(std::move(next));
   if (auto written = persist(change); !written) {
     // The entry was journaled as refused; the adapter's answer finishes it.

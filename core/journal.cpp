@@ -108,23 +108,23 @@ struct Journal::Impl {
   }
   Slot* slot(std::uint64_t id) { return const_cast<Slot*>(std::as_const(*this).slot(id)); }
 
-  std::uint64_t add(JournalEntry e) { return add_as(next_id, std::move(e)); }
+  std::uint64_t add(const JournalEntry& e) { return add_as(next_id, e); }
 
-  std::uint64_t add_as(std::uint64_t id, JournalEntry e) {
+  std::uint64_t add_as(std::uint64_t id, const JournalEntry& e) {
     // Operations, callers and server ids are what clients sent (a header, a
     // path, a JSON key): kept as UTF-8, so every view of the journal is.
-    for (auto* text : {&e.operation, &e.caller, &e.caller_scope, &e.server_uuid, &e.server_transfer_id,
-                       &e.request_id})
-      if (!is_utf8(*text)) *text = valid_utf8(*text);
+    const auto client_text = [this](const std::string& text) {
+      return is_utf8(text) ? strings.intern(text) : strings.intern(valid_utf8(text));
+    };
     next_id = id + 1;
     Slot s;
     s.id = id;
     s.api = strings.intern(e.api);
-    s.operation = strings.intern(e.operation);
-    s.caller = strings.intern(e.caller);
-    s.caller_scope = strings.intern(e.caller_scope);
-    s.server_uuid = strings.intern(e.server_uuid);
-    s.server_transfer_id = strings.intern(e.server_transfer_id);
+    s.operation = client_text(e.operation);
+    s.caller = client_text(e.caller);
+    s.caller_scope = client_text(e.caller_scope);
+    s.server_uuid = client_text(e.server_uuid);
+    s.server_transfer_id = client_text(e.server_transfer_id);
     s.result = strings.intern(e.result);
     s.tenant = e.tenant ? *e.tenant + 1 : 0;
     s.action = small(e.action);
@@ -138,7 +138,8 @@ struct Journal::Impl {
     s.settled_ms = e.settled_ms.value_or(0);
     s.transition_failed = e.transition_failed;
     s.request_id = pack(e.request_id);
-    if (!s.request_id.packed && !e.request_id.empty()) odd_request_ids.emplace(id, std::move(e.request_id));
+    if (!s.request_id.packed && !e.request_id.empty())
+      odd_request_ids.emplace(id, is_utf8(e.request_id) ? e.request_id : valid_utf8(e.request_id));
     slots.push_back(s);
     for (const auto key : keys(s)) index.add(key, id);
     while (slots.size() > max_entries) drop_oldest();
@@ -161,6 +162,9 @@ struct Journal::Impl {
   void drop_oldest() {
     const auto& s = slots.front();
     for (const auto key : keys(s)) index.drop_front(key, s.id);
+    for (const auto text : {s.api, s.operation, s.caller, s.caller_scope, s.server_uuid, s.server_transfer_id,
+                            s.result})
+      strings.release(text);
     odd_request_ids.erase(s.id);
     slots.pop_front();
   }
@@ -271,9 +275,9 @@ std::size_t Journal::max_entries() const {
   return impl_->max_entries;
 }
 
-std::uint64_t Journal::append(JournalEntry entry) {
+std::uint64_t Journal::append(const JournalEntry& entry) {
   std::unique_lock lock(mutex_);
-  return impl_->add(std::move(entry));
+  return impl_->add(entry);
 }
 
 void Journal::finish(JournalEntry& call, int status, Millis now) {
@@ -308,6 +312,7 @@ void Journal::refuse(std::uint64_t id, int status, std::string_view result) {
   s->after = s->before;
   s->settled = false;
   impl_->reindex_change(id, before, *s);
+  impl_->strings.release(before.result);  // after the reindex, which reads it
 }
 
 std::optional<JournalEntry> Journal::find(std::uint64_t id) const {
@@ -365,8 +370,7 @@ void Journal::restore(std::vector<JournalEntry> entries, std::uint64_t next_id) 
   // Ids stay those the store kept, gaps and all (reads live in memory only).
   for (auto& e : entries) {
     if (e.id < impl_->next_id) continue;  // out of order: not ours to keep
-    const auto id = e.id;
-    impl_->add_as(id, std::move(e));
+    impl_->add_as(e.id, e);
   }
   impl_->next_id = std::max(impl_->next_id, next_id);
 }
@@ -392,6 +396,11 @@ std::uint64_t Journal::oldest_id() const {
 std::size_t Journal::size() const {
   std::shared_lock lock(mutex_);
   return impl_->slots.size();
+}
+
+std::size_t Journal::distinct_strings() const {
+  std::shared_lock lock(mutex_);
+  return impl_->strings.size();
 }
 
 }  // namespace core

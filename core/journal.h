@@ -82,7 +82,7 @@ class Journal {
   std::size_t max_entries() const;
 
   // Gives the entry the next id and keeps it; returns the id.
-  std::uint64_t append(JournalEntry entry);
+  std::uint64_t append(const JournalEntry& entry);
   // Finishes the entry of one API call answered with `status`: appends it,
   // or, when its change was already written (it has an id) but the answer
   // changed (the store refused it), records the refusal. An entry with no
@@ -103,6 +103,9 @@ class Journal {
   std::uint64_t next_id() const;
   std::uint64_t oldest_id() const;  // the oldest entry kept (next_id() when empty)
   std::size_t size() const;
+  // Distinct strings held (servers, callers, operations): bounded by what the
+  // kept entries name, however many servers came and went before them.
+  std::size_t distinct_strings() const;
 
  private:
   struct Impl;

@@ -19,13 +19,34 @@ using StringId = std::uint32_t;  // 0: the empty string
 
 class Interner {
  public:
+  // The string's id, counting one more holder: each intern() is matched by a
+  // release() when the holder goes, so a long run that sees new server ids
+  // forever (creates and deletes) keeps only those still in the journal.
   StringId intern(std::string_view text) {
     if (text.empty()) return 0;
-    if (auto it = ids_.find(text); it != ids_.end()) return it->second;
-    const auto& kept = texts_.emplace_back(text);
-    const auto id = static_cast<StringId>(texts_.size());
-    ids_.emplace(std::string_view(kept), id);
+    if (auto it = ids_.find(text); it != ids_.end()) {
+      ++holders_[it->second - 1];
+      return it->second;
+    }
+    StringId id;
+    if (!free_.empty()) {
+      id = free_.back();
+      free_.pop_back();
+      texts_[id - 1].assign(text);
+      holders_[id - 1] = 1;
+    } else {
+      texts_.emplace_back(text);
+      holders_.push_back(1);
+      id = static_cast<StringId>(texts_.size());
+    }
+    ids_.emplace(std::string_view(texts_[id - 1]), id);
     return id;
+  }
+  void release(StringId id) {
+    if (id == 0 || --holders_[id - 1] > 0) return;
+    ids_.erase(std::string_view(texts_[id - 1]));
+    std::string().swap(texts_[id - 1]);
+    free_.push_back(id);
   }
   std::optional<StringId> find(std::string_view text) const {
     auto it = ids_.find(text);
@@ -33,9 +54,12 @@ class Interner {
   }
   std::string_view text(StringId id) const { return id == 0 ? std::string_view() : texts_[id - 1]; }
   void reserve(std::size_t strings) { ids_.reserve(strings); }
+  std::size_t size() const { return ids_.size(); }
 
  private:
   std::deque<std::string> texts_;  // a deque: the views in ids_ stay valid as it grows
+  std::vector<std::uint32_t> holders_;
+  std::vector<StringId> free_;  // ids whose strings went, for reuse
   std::unordered_map<std::string_view, StringId> ids_;
 };
 

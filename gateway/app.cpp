@@ -13,6 +13,7 @@
 #include "core/call_note.h"
 #include "core/text.h"
 #include "gateway/control_plane.h"
+#include "gateway/credentials_api.h"
 #include "gateway/event_stream.h"
 #include "gateway/fleet_file.h"
 #include "gateway/worker_pool.h"
@@ -88,11 +89,16 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   fleet.journal().set_max_entries(app->config_.journal_max);
   auto seeds = resolve_seeds(app->config_.servers, app->tenants_, app->ids_);
   if (auto* error = std::get_if<std::string>(&seeds)) return fmt::format("fleet: {}", *error);
-  app->seed_records_ = std::move(std::get<std::vector<core::ServerRecord>>(seeds));
+  auto seed = std::move(std::get<std::vector<core::ServerRecord>>(seeds));
+  // Every reset returns to this fleet. Kept as its fleet-file text, a third of
+  // about half the records' size, and the resolved seeds let go: a 100k-server demo
+  // would otherwise hold its fleet three times over.
+  app->seed_fleet_ = write_fleet_file(seed, app->tenants_, Layout::Compact);
+  std::vector<ServerSeed>().swap(app->config_.servers);
 
   app->nova_ = std::make_unique<nova::Api>(fleet, app->config_.nova);
   app->transfer_ = std::make_unique<transfer::Api>(fleet, app->config_.transfer);
-  if (auto error = app->open_state()) return *error;
+  if (auto error = app->open_state(std::move(seed))) return *error;
   if (app->config_.tls) {
     auto tls = make_tls_server(*app->config_.tls);
     if (auto* error = std::get_if<std::string>(&tls)) return *error;
@@ -192,6 +198,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->nova_->mount(server);
   mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->ids_, self->stopping_,
                                            [self] { return self->reset(); }});
+  mount_credentials(server, *app->nova_, *app->transfer_);
   return app;
 }
 
@@ -226,10 +233,18 @@ void App::journal_unrouted(const httplib::Request& req, const httplib::Response&
   core::this_call() = std::move(call);  // for the access log
 }
 
-std::optional<std::string> App::open_state() {
+std::vector<core::ServerRecord> App::seed_records() {
+  std::vector<ServerSeed> seeds;
+  if (auto error = read_snapshot(seed_fleet_, seeds)) return {};  // written by write_fleet_file: cannot fail
+  auto records = resolve_seeds(seeds, tenants_, ids_);
+  auto* resolved = std::get_if<std::vector<core::ServerRecord>>(&records);
+  return resolved ? std::move(*resolved) : std::vector<core::ServerRecord>{};
+}
+
+std::optional<std::string> App::open_state(std::vector<core::ServerRecord> seed) {
   auto& fleet = *fleet_;
   if (!config_.state_file) {
-    (void)fleet.replace(seed_records_, true);  // in memory: cannot fail
+    (void)fleet.replace(std::move(seed), true);  // in memory: cannot fail
     return std::nullopt;
   }
   const auto& path = *config_.state_file;
@@ -239,7 +254,7 @@ std::optional<std::string> App::open_state() {
   store_ = std::move(o.store);
   bool write_all = o.created;
   if (o.created) {
-    (void)fleet.replace(seed_records_, true);  // no store attached yet: in memory
+    (void)fleet.replace(std::move(seed), true);  // no store attached yet: in memory
   } else {
     auto loaded = store_->load();
     if (!loaded) return loaded.error().detail;
@@ -256,7 +271,7 @@ std::optional<std::string> App::open_state() {
 std::string App::reset() {
   fleet_->faults().clear();
   clock_.use_real();
-  auto replaced = fleet_->replace(seed_records_, true);
+  auto replaced = fleet_->replace(seed_records(), true);
   return replaced ? "" : replaced.error().detail;
 }
 

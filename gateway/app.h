@@ -53,7 +53,9 @@ class App {
   explicit App(Config config);
   // Seeds the fleet, or with --state opens the file: restores it, or seeds
   // a new one. A message when that cannot be done.
-  std::optional<std::string> open_state();
+  std::optional<std::string> open_state(std::vector<core::ServerRecord> seed);
+  // The fleet loaded at start, read back from seed_fleet_.
+  std::vector<core::ServerRecord> seed_records();
   // Journals a request no API handler answered (an unknown path or method).
   void journal_unrouted(const httplib::Request& req, const httplib::Response& res);
   // The control plane's reset: the fleet as loaded at start, no fault rules, real time.
@@ -66,7 +68,7 @@ class App {
   core::Tenants tenants_;
   std::unique_ptr<core::Fleet> fleet_;
   std::unique_ptr<core::Store> store_;             // with --state
-  std::vector<core::ServerRecord> seed_records_;   // the fleet file's servers: the start and every reset
+  std::string seed_fleet_;  // the fleet loaded at start, as a fleet file: what every reset returns to
   std::string notice_;
   std::unique_ptr<nova::Api> nova_;
   std::unique_ptr<transfer::Api> transfer_;

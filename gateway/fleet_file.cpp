@@ -64,7 +64,8 @@ void read_transition(Reader& r, const Value& s, const std::string& path, core::S
                                         r.boolean(it->value, "fails", where).value_or(false), *due, 0};
 }
 
-void write_pairs(rapidjson::PrettyWriter<rapidjson::StringBuffer>& w, const char* key, const core::Pairs& pairs) {
+template <typename Writer>
+void write_pairs(Writer& w, const char* key, const core::Pairs& pairs) {
   if (pairs.empty()) return;
   w.Key(key);
   w.StartObject();
@@ -162,10 +163,10 @@ std::variant<std::vector<core::ServerRecord>, std::string> resolve_seeds(const s
   return out;
 }
 
-std::string write_fleet_file(const std::vector<core::ServerRecord>& records, const core::Tenants& tenants) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
-  w.SetFormatOptions(rapidjson::kFormatSingleLineArray);
+namespace {
+
+template <typename Writer>
+void write_servers(Writer& w, const std::vector<core::ServerRecord>& records, const core::Tenants& tenants) {
   const auto field = [&](const char* key, std::string_view value) {
     w.Key(key);
     w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
@@ -226,6 +227,21 @@ std::string write_fleet_file(const std::vector<core::ServerRecord>& records, con
   }
   w.EndArray();
   w.EndObject();
+}
+
+}  // namespace
+
+std::string write_fleet_file(const std::vector<core::ServerRecord>& records, const core::Tenants& tenants,
+                             Layout layout) {
+  rapidjson::StringBuffer buffer;
+  if (layout == Layout::Compact) {
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    write_servers(w, records, tenants);
+  } else {
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+    w.SetFormatOptions(rapidjson::kFormatSingleLineArray);
+    write_servers(w, records, tenants);
+  }
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 

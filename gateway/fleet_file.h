@@ -40,7 +40,10 @@ std::optional<std::string> read_snapshot(std::string_view body, std::vector<Serv
 std::variant<std::vector<core::ServerRecord>, std::string> resolve_seeds(const std::vector<ServerSeed>& seeds,
                                                                          core::Tenants& tenants, core::IdSource& ids);
 
-// {"servers": [...]}: what read_fleet_servers reads back as the same records.
-std::string write_fleet_file(const std::vector<core::ServerRecord>& records, const core::Tenants& tenants);
+// {"servers": [...]}: what read_fleet_servers reads back as the same records;
+// indented for people (snapshots), or compact for the gateway's own keeping.
+enum class Layout { Indented, Compact };
+std::string write_fleet_file(const std::vector<core::ServerRecord>& records, const core::Tenants& tenants,
+                             Layout layout = Layout::Indented);
 
 }  // namespace gateway

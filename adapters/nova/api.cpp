@@ -220,6 +220,10 @@ void Api::restore_credentials(const std::vector<core::Credential>& credentials) 
   impl_->keypairs.restore(credentials);
 }
 
+std::optional<std::string> Api::token_for_project(const std::string& project) {
+  return impl_->keystone.issue_for_project(project);
+}
+
 void Api::mount(httplib::Server& server) {
   auto& i = *impl_;
   auto& s = i.service;

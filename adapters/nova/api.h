@@ -93,6 +93,8 @@ class Api {
   bool render_http_error(const httplib::Request& req, httplib::Response& res);
   // Keystone tokens a store kept across a restart.
   void restore_credentials(const std::vector<core::Credential>& credentials);
+  // A Keystone token for a member of `project` (see Keystone::issue_for_project).
+  std::optional<std::string> token_for_project(const std::string& project);
 
  private:
   struct Impl;

@@ -278,6 +278,36 @@ const Keystone::Issued* Keystone::find(std::string_view token) const {
 
 Keystone::Keystone(const Settings& settings, core::Fleet& fleet) : settings_(settings), fleet_(fleet) {}
 
+std::optional<std::string> Keystone::issue(Identity& id) {
+  id.issued = std::chrono::system_clock::now();
+  id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
+  id.audit_id = secret::random_hex(11);
+  auto token = secret::random_base64url(kTokenBytes);
+  // Kept before it is given out: a restart honours every token issued.
+  const auto expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(id.expires.time_since_epoch()).count();
+  if (!fleet_.keep_credential({kTokenKind, token, encode_identity(id), expires_ms})) return std::nullopt;
+  std::unique_lock lock(mutex_);
+  // Expired tokens are swept when the table has doubled since the last
+  // sweep: amortised O(1) per token, and the table stays bounded by twice
+  // the live tokens.
+  if (tokens_.size() >= sweep_at_) {
+    std::erase_if(tokens_, [&](const auto& t) { return t.second.identity->expires <= id.issued; });
+    sweep_at_ = std::max<std::size_t>(1024, 2 * tokens_.size());
+  }
+  tokens_.insert_or_assign(token.substr(0, kSelectorChars),
+                           Issued{token.substr(kSelectorChars), std::make_shared<const Identity>(id)});
+  return token;
+}
+
+std::optional<std::string> Keystone::issue_for_project(const std::string& project) {
+  if (settings_.auth == AuthMode::NoAuth) return "dashboard:" + project;
+  Identity id;
+  id.user = "dashboard";
+  id.project = project;
+  id.roles = {"member", "reader"};
+  return issue(id);
+}
+
 void Keystone::restore(const std::vector<core::Credential>& credentials) {
   const auto now = Clock::now();
   std::unique_lock lock(mutex_);
@@ -364,27 +394,10 @@ void Keystone::mount(httplib::Server& server) {
     if (request.scoped && request.project != id.project) return unauthorized(res);
 
     note_call("issue_token", &id);
-    id.issued = std::chrono::system_clock::now();
-    id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
-    id.audit_id = secret::random_hex(11);
-    const auto token = secret::random_base64url(kTokenBytes);
-    // Kept before it is given out: a restart honours every token issued.
-    const auto expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(id.expires.time_since_epoch()).count();
-    if (!fleet_.keep_credential({kTokenKind, token, encode_identity(id), expires_ms})) return unavailable(res);
-    {
-      std::unique_lock lock(mutex_);
-      // Expired tokens are swept when the table has doubled since the last
-      // sweep: amortised O(1) per token, and the table stays bounded by twice
-      // the live tokens.
-      if (tokens_.size() >= sweep_at_) {
-        std::erase_if(tokens_, [&](const auto& t) { return t.second.identity->expires <= id.issued; });
-        sweep_at_ = std::max<std::size_t>(1024, 2 * tokens_.size());
-      }
-      tokens_.insert_or_assign(token.substr(0, kSelectorChars),
-                               Issued{token.substr(kSelectorChars), std::make_shared<const Identity>(id)});
-    }
+    const auto token = issue(id);
+    if (!token) return unavailable(res);
     res.status = 201;
-    res.set_header("X-Subject-Token", token);
+    res.set_header("X-Subject-Token", *token);
     res.set_content(token_body(id, base_url(req), method), kJson);
   });
 

@@ -67,8 +67,13 @@ class Keystone {
   std::shared_ptr<const Identity> check(std::string_view token) const;
   // Tokens kept before a restart (expired ones are skipped).
   void restore(const std::vector<core::Credential>& credentials);
+  // A token for a member of `project` (the user "dashboard"), for the page to
+  // act through the real API; nothing if it cannot be kept (--state unwritable).
+  std::optional<std::string> issue_for_project(const std::string& project);
 
  private:
+  // Gives `id` its times and audit id, keeps and files a new token for it.
+  std::optional<std::string> issue(Identity& id);
   // A token is a selector (the table's key) and a verifier compared in
   // constant time, so the table's lookup never times a comparison of the
   // secret part (see keystone.cpp).

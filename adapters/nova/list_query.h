@@ -23,7 +23,7 @@ struct ListParams {
   bool all_tenants = false;
   std::size_t limit = 1000;  // at most 1000, whatever was asked
   std::uint64_t after_seq = 0;  // the marker's position (0: from the start)
-  std::optional<std::regex> name;
+  std::optional<std::regex> name;  // matched against a whole name (it is wrapped to find the pattern anywhere)
   std::string status;  // upper case; empty: any
   bool no_status_matches = false;  // an unknown status before 2.38 matches nothing
   std::optional<std::string> image;   // the image id, exactly

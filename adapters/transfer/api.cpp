@@ -6,7 +6,9 @@
 // buffer on the stack.
 #include "adapters/transfer/api.h"
 
+#include <cctype>
 #include <chrono>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -19,6 +21,7 @@
 #include "adapters/transfer/sigv4.h"
 #include "core/call_note.h"
 #include "core/ids.h"
+#include "secret/secret.h"
 #include "core/journal.h"
 #include "core/text.h"
 
@@ -60,7 +63,9 @@ using KeyMap = std::unordered_map<std::string, AccessKey, KeyHash, std::equal_to
 struct Api::Impl {
   core::Fleet& fleet;
   Settings settings;
-  KeyMap keys;
+  KeyMap keys;                      // from the config: never changes, read without a lock
+  mutable std::mutex issued_mutex;  // guards `issued`
+  KeyMap issued;                    // keys issued while running (issue_key)
 
   Impl(core::Fleet& f, Settings s) : fleet(f), settings(std::move(s)) {
     for (const auto& k : settings.keys) keys.insert_or_assign(k.id, k);
@@ -95,6 +100,14 @@ struct Api::Impl {
     return std::nullopt;
   }
 
+  // A configured key, else one issued while running (for the page).
+  const AccessKey* find_key(std::string_view id) const {
+    if (const auto key = keys.find(id); key != keys.end()) return &key->second;
+    std::lock_guard lock(issued_mutex);
+    const auto key = issued.find(id);
+    return key == issued.end() ? nullptr : &key->second;  // never erased: the pointer stays valid
+  }
+
   // Who signed the request, or why not.
   std::variant<Context, WireError> authenticate(const httplib::Request& req) const {
     const auto text = header(req, "Authorization");
@@ -103,8 +116,7 @@ struct Api::Impl {
     if (!auth)
       return access_denied("Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' "
                            "in the AWS4-HMAC-SHA256 format");
-    const auto key = keys.find(auth->access_key);
-    const AccessKey* known = key == keys.end() ? nullptr : &key->second;
+    const AccessKey* known = find_key(auth->access_key);
     if (settings.sigv4 == SigV4Mode::Verify) {
       if (!known || known->secret.empty()) return access_denied("The security token included in the request is invalid.");
       if (auto denied = verify(req, *auth, *known)) return std::move(*denied);
@@ -180,6 +192,14 @@ struct Api::Impl {
 
 Api::Api(core::Fleet& fleet, Settings settings) : impl_(std::make_unique<Impl>(fleet, std::move(settings))) {}
 Api::~Api() = default;
+
+AccessKey Api::issue_key(const std::string& account) {
+  AccessKey key{"AKGW" + secret::random_hex(8), secret::random_base64url(30), account, false};
+  for (auto& c : key.id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::lock_guard lock(impl_->issued_mutex);
+  impl_->issued.emplace(key.id, key);
+  return key;
+}
 
 void Api::mount(httplib::Server& server) {
   server.Post("/", [this](const httplib::Request& req, httplib::Response& res) { impl_->handle(req, res); });

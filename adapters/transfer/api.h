@@ -52,6 +52,9 @@ class Api {
   // a Transfer request (POST / or an X-Amz-Target header), renders a Transfer
   // error and returns true.
   bool render_http_error(const httplib::Request& req, httplib::Response& res);
+  // A new access key (with a secret, for --sigv4 verify) of `account`, for
+  // the page to act through the real API. Kept in memory for the process's life.
+  AccessKey issue_key(const std::string& account);
 
  private:
   struct Impl;

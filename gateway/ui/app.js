@@ -1,32 +1,23 @@
-// The dashboard: the fleet of every tenant, live from /_gateway/events.
-// Stop, start and Nova's other actions go through the real APIs, as a client would call them.
-"use strict";
+// The dashboard: the fleet of every tenant, live from /_gateway/events, with
+// the presenter's controls (panels.js). Every action on a server goes through
+// the real APIs (api.js), as a client would call them.
+import { NOVA_BODIES, act, control, create, eventsUrl, remove } from "./api.js";
+import { PRESETS, addPreset, clearRules, clockVirtual, loadClock, loadFaults, loadJournal, removeRule,
+         setClock } from "./panels.js";
 
-const token = new URLSearchParams(location.search).get("token");
 const servers = new Map();   // id -> server, as /_gateway/servers renders it
 const billing = new Map();   // id -> ledger entry, with the time it was read
-let clockVirtual = false;
-let novaToken = null;
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// The states core::powered_on bills as running.
 const POWERED_ON = new Set(["provisioning", "running", "stopping", "stop_failed", "rebooting", "rebooting_hard",
-                            "pausing", "suspending", "shelving"]);
-// The Nova action body for each core action (the page acts through the real API).
-const NOVA_BODIES = {
-  stop: { "os-stop": null }, start: { "os-start": null },
-  reboot: { reboot: { type: "SOFT" } }, reboot_hard: { reboot: { type: "HARD" } },
-  pause: { pause: null }, unpause: { unpause: null }, suspend: { suspend: null }, resume: { resume: null },
-  shelve: { shelve: null }, shelve_offload: { shelveOffload: null }, unshelve: { unshelve: null },
-};
-const LABELS = { reboot_hard: "reboot (hard)", shelve_offload: "shelve offload" };
-// Transfer's StartServer brings back whatever is powered off.
+                            "pausing", "suspending", "shelving", "rebuilding", "resizing", "resized",
+                            "confirming_resize", "reverting_resize"]);
+const LABELS = { reboot_hard: "reboot (hard)", shelve_offload: "shelve offload", confirm_resize: "confirm resize",
+                 revert_resize: "revert resize" };
+// Transfer's StartServer brings back whatever is powered off; so does the Start button.
 const POWER_ON = new Set(["start", "unpause", "resume", "unshelve"]);
-
-function control(path, options = {}) {
-  const url = token ? `${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : path;
-  return fetch(url, options).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${path}: ${r.status}`))));
-}
 
 async function loadServers() {
   const body = await control("/_gateway/servers");
@@ -41,32 +32,6 @@ async function loadBilling() {
   for (const e of body.servers) if (!e.deleted) billing.set(e.id, { ...e, readAt: now });
 }
 
-async function loadFaults() {
-  const body = await control("/_gateway/faults");
-  const list = $("faults");
-  if (!body.rules.length) {
-    list.innerHTML = '<li class="empty">none active</li>';
-    return;
-  }
-  list.innerHTML = body.rules.map((r) => {
-    const m = r.match, e = r.effect;
-    const what = [m.api, m.operation, m.server ? servers.get(m.server)?.name ?? m.server_id : null]
-      .filter(Boolean).join(" · ") || "every call";
-    const effect = [e.error, e.latency_ms ? `+${e.latency_ms} ms` : null, e.fail_transition ? "failed transition" : null]
-      .filter(Boolean).join(", ");
-    const often = r.count ? `${r.fired}/${r.count}` : `${r.fired} fired`;
-    return `<li><b>#${r.id}</b> ${esc(what)} &rarr; ${esc(effect)} <span class="empty">(${often}${r.probability < 1 ? `, p=${r.probability}` : ""})</span></li>`;
-  }).join("");
-}
-
-async function loadClock() {
-  const c = await control("/_gateway/clock");
-  clockVirtual = c.mode === "virtual";
-  const pill = $("clock");
-  pill.textContent = clockVirtual ? "clock: virtual" : "clock: real";
-  pill.className = clockVirtual ? "pill virtual" : "pill";
-}
-
 function tenantKey(t) {
   return t.project ? `project ${t.project}` : `account ${t.account} · ${t.region}`;
 }
@@ -74,7 +39,7 @@ function tenantKey(t) {
 function billed(id, state) {
   const b = billing.get(id);
   if (!b) return null;
-  // Between reads, the counters tick with the wall clock (unless time is virtual).
+  // Between reads, the counters tick with the wall clock (unless time is frozen).
   const extra = clockVirtual ? 0 : (performance.now() - b.readAt) / 1000;
   const on = POWERED_ON.has(state);
   return { billed: b.billed_seconds + extra, running: b.running_seconds + (on ? extra : 0),
@@ -87,6 +52,14 @@ function duration(s) {
   return h ? `${h}h ${String(m).padStart(2, "0")}m` : `${m}m ${String(sec).padStart(2, "0")}s`;
 }
 
+// "1:05" (m:ss) or "2:01:05": the split under each total, short enough for one line.
+function clock(s) {
+  s = Math.floor(s);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = String(s % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+}
+const billingCell = (b) => `${duration(b.billed)}<br><span>on ${clock(b.running)} · off ${clock(b.stopped)}</span>`;
+
 function row(s) {
   const nova = s.nova, aws = s.transfer;
   const b = billed(s.id, s.state);
@@ -94,7 +67,7 @@ function row(s) {
   const canStop = actions.includes("stop");
   const canStart = actions.some((a) => POWER_ON.has(a));
   // Nova's other actions, for servers a Nova project sees.
-  const more = s.tenant.project ? actions.filter((a) => a !== "stop" && a !== "start") : [];
+  const more = s.tenant.project ? actions.filter((a) => a !== "stop" && a !== "start" && a in NOVA_BODIES) : [];
   return `<tr data-id="${esc(s.id)}">
     <td class="name">${esc(s.name)}</td>
     <td class="ids"><code>${esc(s.id)}</code><code>${esc(s.server_id)}</code></td>
@@ -102,12 +75,13 @@ function row(s) {
     <td class="views">Nova <b>${esc(nova.status)}</b>${nova.task_state ? ` · ${esc(nova.task_state)}` : ""}<br>
         Transfer <b>${esc(aws.state)}</b></td>
     <td class="lock">${s.locked ? `<span class="tag">locked by ${esc(s.locked_by)}</span><br>${esc(s.locked_reason)}` : ""}</td>
-    <td class="billing">${b ? `${duration(b.billed)}<br><span>on ${duration(b.running)} · off ${duration(b.stopped)}</span>` : ""}</td>
-    <td class="act"><button data-act="stop" ${canStop ? "" : "disabled"}>Stop</button>
-        <button data-act="start" ${canStart ? "" : "disabled"}>Start</button>
+    <td class="billing">${b ? billingCell(b) : ""}</td>
+    <td class="act"><button data-act="stop" ${canStop ? "" : "disabled"} aria-label="stop ${esc(s.name)}">Stop</button>
+        <button data-act="start" ${canStart ? "" : "disabled"} aria-label="start ${esc(s.name)}">Start</button>
+        <button data-act="delete" class="danger" aria-label="delete ${esc(s.name)}">Delete</button>
         ${more.length ? `<select class="more" aria-label="more Nova actions for ${esc(s.name)}">
           ${more.map((a) => `<option value="${esc(a)}">${esc(LABELS[a] ?? a)}</option>`).join("")}</select>
-          <button data-act="more">Run</button>` : ""}</td>
+          <button data-act="more" aria-label="run the chosen action on ${esc(s.name)}">Run</button>` : ""}</td>
   </tr>`;
 }
 
@@ -126,7 +100,17 @@ function render() {
       <th>Lock</th><th>Billed</th><th></th></tr></thead>
       <tbody>${g.list.map(row).join("")}</tbody></table></div>`).join("")
     || '<p class="empty">no servers</p>';
+  renderTenants(groups);
   renderSummary();
+}
+
+// The tenants a server can be created in: every tenant the fleet shows.
+function renderTenants(groups) {
+  const select = $("create-tenant");
+  const chosen = select.value;
+  select.innerHTML = [...groups.entries()].map(([key, g]) =>
+    `<option value="${esc(key)}" data-tenant='${esc(JSON.stringify(g.tenant))}'>${esc(key)}</option>`).join("");
+  if (chosen && groups.has(chosen)) select.value = chosen;
 }
 
 function renderSummary() {
@@ -146,8 +130,7 @@ function tick() {
   for (const tr of document.querySelectorAll("tr[data-id]")) {
     const s = servers.get(tr.dataset.id);
     const b = s && billed(s.id, s.state);
-    if (b) tr.querySelector(".billing").innerHTML =
-      `${duration(b.billed)}<br><span>on ${duration(b.running)} · off ${duration(b.stopped)}</span>`;
+    if (b) tr.querySelector(".billing").innerHTML = billingCell(b);
   }
   renderSummary();
 }
@@ -157,53 +140,19 @@ function toast(text) {
   t.textContent = text;
   t.classList.add("show");
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => t.classList.remove("show"), 2500);
+  toast.timer = setTimeout(() => t.classList.remove("show"), 3000);
 }
 
-async function keystoneToken() {
-  if (novaToken) return novaToken;
-  const r = await fetch("/identity/v3/auth/tokens", {
-    method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ auth: {
-      identity: { methods: ["password"], password: { user: { name: "admin", domain: { name: "Default" }, password: "admin" } } },
-      scope: { project: { name: "admin", domain: { name: "Default" } } } } }),
+// Runs a control's work, says how it went, and refreshes what it changed.
+function run(work, after = () => {}) {
+  return work().then(toast, (e) => toast(String(e.message ?? e))).finally(() => {
+    loadJournal().catch(() => {});
+    after();
   });
-  novaToken = r.status === 201 ? r.headers.get("X-Subject-Token") : "admin:admin";  // noauth: user:project
-  return novaToken;
-}
-
-async function act(s, action) {
-  let r;
-  if (s.tenant.project) {
-    // "start" on a paused, suspended or shelved server is the Nova action that applies.
-    if (action === "start") action = (s.actions || []).find((a) => POWER_ON.has(a)) ?? "start";
-    const body = NOVA_BODIES[action];
-    r = await fetch(`/compute/v2.1/servers/${s.id}/action`, {
-      method: "POST", body: JSON.stringify(body),
-      headers: { "Content-Type": "application/json", "X-Auth-Token": await keystoneToken() },
-    });
-    if (r.status === 401) novaToken = null;
-  } else {
-    const date = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "");
-    r = await fetch("/", {
-      method: "POST", body: JSON.stringify({ ServerId: s.server_id }),
-      headers: { "Content-Type": "application/x-amz-json-1.1",
-                 "X-Amz-Target": `TransferService.${action === "stop" ? "StopServer" : "StartServer"}`,
-                 "X-Amz-Date": date,
-                 "Authorization": `AWS4-HMAC-SHA256 Credential=admin/${date.slice(0, 8)}/${s.tenant.region}/transfer/aws4_request, SignedHeaders=host;x-amz-date, Signature=${"0".repeat(64)}` },
-    });
-  }
-  if (r.ok) {
-    toast(`${action} ${s.name}: accepted${r.headers.get("Billing-Note") ? ` (${r.headers.get("Billing-Note")})` : ""}`);
-  } else {
-    const text = await r.text();
-    toast(`${action} ${s.name}: ${r.status} ${text.slice(0, 160)}`);
-  }
 }
 
 function listen() {
-  const url = token ? `/_gateway/events?token=${encodeURIComponent(token)}` : "/_gateway/events";
-  const source = new EventSource(url);
+  const source = new EventSource(eventsUrl());
   const live = $("live");
   source.onopen = () => { live.textContent = "live"; live.className = "pill"; loadServers().catch(() => {}); };
   source.onerror = () => { live.textContent = "reconnecting…"; live.className = "pill off"; };
@@ -231,7 +180,7 @@ function addEvent(type, e) {
   const li = document.createElement("li");
   li.innerHTML = `<span>${esc(text)}</span><time>${new Date(e.at_ms || Date.now()).toLocaleTimeString()}</time>`;
   list.prepend(li);
-  while (list.children.length > 25) list.lastChild.remove();
+  while (list.children.length > 12) list.lastChild.remove();
 }
 
 $("tenants").addEventListener("click", (ev) => {
@@ -239,12 +188,45 @@ $("tenants").addEventListener("click", (ev) => {
   if (!button) return;
   const tr = button.closest("tr");
   const s = servers.get(tr.dataset.id);
-  const action = button.dataset.act === "more" ? tr.querySelector("select.more").value : button.dataset.act;
+  const chosen = button.dataset.act === "more" ? tr.querySelector("select.more").value : button.dataset.act;
   button.disabled = true;
-  act(s, action).catch((err) => toast(String(err)));
+  if (chosen === "delete") return run(() => remove(s));
+  // Start on a paused, suspended or shelved server is the Nova action that applies.
+  const action = chosen === "start" ? (s.actions || []).find((a) => POWER_ON.has(a)) ?? "start" : chosen;
+  run(() => act(s, action));
 });
 
-Promise.all([loadServers(), loadBilling(), loadFaults(), loadClock()]).then(render).catch((e) => toast(String(e)));
+$("create").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const option = $("create-tenant").selectedOptions[0];
+  if (!option) return;
+  const name = $("create-name").value.trim();
+  run(() => create(JSON.parse(option.dataset.tenant), name));
+});
+
+$("presets").innerHTML = Object.entries(PRESETS).map(([name, p]) =>
+  `<button class="small" data-preset="${name}">${p.label}</button>`).join("");
+$("presets").addEventListener("click", (ev) => {
+  const button = ev.target.closest("button[data-preset]");
+  if (button) run(() => addPreset(button.dataset.preset));
+});
+$("faults").addEventListener("click", (ev) => {
+  const button = ev.target.closest("button[data-remove-rule]");
+  if (button) run(() => removeRule(button.dataset.removeRule));
+});
+$("faults-clear").addEventListener("click", () => run(clearRules));
+$("clock-freeze").addEventListener("click", () => run(() => setClock({ mode: "virtual" }), loadServers));
+$("clock-advance").addEventListener("click", () => run(() => setClock({ advance_ms: 10000 }), loadServers));
+$("clock-real").addEventListener("click", () => run(() => setClock({ mode: "real" }), loadServers));
+
+const serverName = (id) => servers.get(id)?.name;
+Promise.all([loadServers(), loadBilling(), loadFaults(serverName), loadClock(), loadJournal()]).then(render)
+  .catch((e) => toast(String(e)));
 listen();
-setInterval(() => { loadBilling().catch(() => {}); loadFaults().catch(() => {}); loadClock().catch(() => {}); }, 2000);
+setInterval(() => {
+  loadBilling().catch(() => {});
+  loadFaults(serverName).catch(() => {});
+  loadClock().catch(() => {});
+  loadJournal().catch(() => {});
+}, 2000);
 setInterval(tick, 500);

@@ -23,6 +23,11 @@ std::vector<std::uint64_t> ids(const std::vector<core::JournalEntry>& entries) {
   return out;
 }
 
+std::string fmt_server(int i) {
+  std::string id = "s-" + std::to_string(i);
+  return id + std::string(19 - id.size(), '0');
+}
+
 const std::string kUuid = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01";
 
 }  // namespace
@@ -131,6 +136,28 @@ TEST_CASE("past its bound the oldest entries go, from the indexes too") {
   CHECK(ids(j.read(q)) == std::vector<std::uint64_t>{8, 9, 10, 11, 12});
   j.set_max_entries(2);
   CHECK(ids(j.read({})) == std::vector<std::uint64_t>{11, 12});
+}
+
+TEST_CASE("strings of dropped entries go with them: servers that come and go do not accumulate") {
+  core::Journal j(5);
+  const auto server = [](int i) { return fmt_server(i); };
+  for (int i = 0; i < 1000; ++i) j.append(call("transfer", "StopServer", server(i)));
+  // "transfer", "StopServer", "accepted" and the five servers still named.
+  CHECK(j.distinct_strings() == 8);
+  core::JournalQuery q;
+  q.server = server(994);
+  CHECK(j.count(q) == 0);
+  q.server = server(999);
+  REQUIRE(j.count(q) == 1);
+  // Ids freed by dropped strings are reused: every kept entry still reads back its own server.
+  const auto kept = j.read({});
+  REQUIRE(kept.size() == 5);
+  for (std::size_t k = 0; k < kept.size(); ++k) CHECK(kept[k].server_transfer_id == server(995 + static_cast<int>(k)));
+  j.refuse(kept.back().id, 503, "unavailable");
+  CHECK(j.find(kept.back().id)->result == "unavailable");
+  CHECK(j.distinct_strings() == 9);
+  for (int i = 0; i < 5; ++i) j.append(call("transfer", "StopServer", server(0)));
+  CHECK(j.distinct_strings() == 4);
 }
 
 TEST_CASE("a settled transition and a refused change are recorded on their entry") {

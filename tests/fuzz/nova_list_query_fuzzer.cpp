@@ -1,8 +1,9 @@
 // Nova's server list query string (GET /servers?...) as the handler reads
 // it: cpp-httplib decodes the query, nova::parse_list_query checks it (known
 // parameters from 2.75, all_tenants, limit, marker, the name regex, status),
-// and the filter runs over the fleet's servers. Every fault must render as
-// UTF-8 JSON.
+// and the filter runs over the fleet's servers, one with a 255-character name.
+// Every fault must render as UTF-8 JSON; a filter that runs past -timeout is
+// a finding too.
 // Input: "<X-OpenStack-Nova-API-Version>\n<query string, as on the wire>".
 #include <cstddef>
 #include <cstdint>
@@ -23,6 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   httplib::detail::parse_query_text(std::string(rest), params);
 
   fuzz::World world;
+  // The longest name Nova's create takes: a filter's cost grows with the names it runs over.
+  world.add(world.demo, std::string(255, 'a'), core::State::Running, "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1eff",
+            "s-0123456789abcdeff");
   const core::Caller caller{world.demo, true, true, true};
   const auto marker = [&](const std::string& id) -> std::optional<std::uint64_t> {
     auto found = world.fleet.get(caller, id);
