@@ -123,7 +123,8 @@ const std::set<std::string, std::less<>> kSortKeys = {"name",  "status",  "conta
                                                       "id",    "created_at", "updated_at",    "visibility",
                                                       "owner", "min_ram", "min_disk"};
 
-// POST /v2/images: what a client may set, checked as Glance's schema checks it.
+}  // namespace
+
 std::variant<Image, std::string> parse_image(std::string_view body, const std::string& project) {
   rapidjson::Document doc;
   if (!parse_json(body, doc) || !doc.IsObject()) return std::string("Body expected in request.");
@@ -145,9 +146,10 @@ std::variant<Image, std::string> parse_image(std::string_view body, const std::s
     return fmt::format("Provided object does not match schema 'image': {}", why);
   };
   for (const auto& m : doc.GetObject()) {
-    const std::string key(m.name.GetString(), m.name.GetStringLength());
+    // What is kept or echoed is UTF-8: a lone surrogate escape becomes U+FFFD (found by fuzzing).
+    const std::string key = core::valid_utf8({m.name.GetString(), m.name.GetStringLength()});
     const auto& v = m.value;
-    const auto text = [&]() { return std::string(v.GetString(), v.GetStringLength()); };
+    const auto text = [&]() { return core::valid_utf8({v.GetString(), v.GetStringLength()}); };
     if (kReadOnly.count(key)) return fmt::format("Attribute '{}' is read-only.", key);
     if (key == "name") {
       if (!v.IsString() && !v.IsNull()) return schema(fmt::format("{} is not of type 'null', 'string'", key));
@@ -176,20 +178,18 @@ std::variant<Image, std::string> parse_image(std::string_view body, const std::s
       if (!v.IsArray()) return schema("tags is not of type 'array'");
       for (const auto& t : v.GetArray()) {
         if (!t.IsString() || t.GetStringLength() > 255) return schema("a tag is not a string of at most 255 characters");
-        image.tags.emplace_back(t.GetString(), t.GetStringLength());
+        image.tags.push_back(core::valid_utf8({t.GetString(), t.GetStringLength()}));
       }
     } else if (key == "os_hidden") {
       if (!v.IsBool()) return schema("os_hidden is not of type 'boolean'");
     } else {
       // Any other property is Glance's additional property: a string.
       if (!v.IsString()) return schema(fmt::format("{} is not of type 'string'", key));
-      core::set_pair(image.properties, key, core::valid_utf8(text()));
+      core::set_pair(image.properties, key, text());
     }
   }
   return image;
 }
-
-}  // namespace
 
 void mount_glance(httplib::Server& server, const Keystone& keystone, ImageCatalog& images) {
   // The caller, or a 401 in Keystone's shape.
