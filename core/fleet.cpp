@@ -244,7 +244,7 @@ Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, ActOptions op
   std::vector<Event> events;
   if (spec.initial_state) {
     next.info.state = *spec.initial_state;
-    if (next.info.state == State::Running) next.info.launched_ms = now;
+    if (has_run(next.info.state)) next.info.launched_ms = now;
     if (events_.has_subscribers()) events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
     // A server loaded mid-transition settles like any other.
     if (auto task = task_under_way(next.info.state)) schedule(next, *task, now, false, 0);

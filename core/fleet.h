@@ -232,7 +232,8 @@ class Fleet {
   LedgerEntry ledger_entry(const ServerRecord& r, Millis now) const;
 
   // fleet_restore.cpp
-  void load(std::vector<ServerRecord> records, bool keep_seq);
+  // `from_store`: a restart's records, their seq and launch times kept as they are.
+  void load(std::vector<ServerRecord> records, bool from_store);
   void clear_memory();
 
   const Clock& clock_;

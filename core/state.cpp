@@ -60,6 +60,8 @@ std::optional<Action> task_under_way(State s) {
 
 bool lock_applies(Action a) { return a != Action::CreateImage && a != Action::CreateBackup; }
 
+bool has_run(State s) { return s != State::Provisioning; }
+
 bool powered_on(State s, std::optional<State> from) {
   if (task_under_way(s) && from) return powered_on(*from);
   switch (s) {

@@ -75,6 +75,16 @@ bool lock_applies(Action a);
 // the state its transition began in (`from`); without one, as its own kind.
 bool powered_on(State s, std::optional<State> from = std::nullopt);
 
+// Whether a server loaded in `s` with no history (a fleet file's, or a
+// snapshot's that leaves launched_ms out) has run, so has a launch time:
+// every state but Provisioning. StartFailed counts as run: a failed build
+// ends there too, but a loaded server is one the gateway did not build, and
+// every other way into StartFailed (a failed start, reboot, unpause, resume,
+// unshelve, rebuild, resize or restore, an admin's reset of a stopped
+// server) begins from a server that has run. Nova soft-deletes only a
+// server with a launch time (must_have_launched).
+bool has_run(State s);
+
 }  // namespace core
 
 template <>

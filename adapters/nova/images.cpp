@@ -220,7 +220,10 @@ void ImageCatalog::restore(const std::vector<core::Credential>& credentials) {
     if (c.kind != kKind) continue;
     auto decoded = decode(c.value);
     if (!decoded) continue;
-    images_[decoded->first.id] = Kept{std::move(decoded->first), std::move(decoded->second), next_seq_++};
+    // The id is taken first: the right side of `=` is evaluated (and the
+    // image moved from) before the subscript.
+    auto id = decoded->first.id;
+    images_[std::move(id)] = Kept{std::move(decoded->first), std::move(decoded->second), next_seq_++};
   }
 }
 

@@ -117,7 +117,9 @@ void KeypairStore::restore(const std::vector<core::Credential>& credentials) {
     if (c.kind != kKind) continue;
     if (auto k = decode(c.value)) {
       next_id_ = std::max(next_id_, k->id + 1);
-      keypairs_[{k->user, k->name}] = std::move(*k);
+      // The key is built before the key pair is moved in (as in ImageCatalog::restore).
+      auto key = std::pair{k->user, k->name};
+      keypairs_[std::move(key)] = std::move(*k);
     }
   }
 }

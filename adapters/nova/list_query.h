@@ -19,6 +19,9 @@
 
 namespace nova {
 
+// Which servers in vm_state soft-delete a listing shows.
+enum class SoftDeleted { Hidden, Shown, Only };
+
 struct ListParams {
   bool all_tenants = false;
   std::size_t limit = 1000;  // at most 1000, whatever was asked
@@ -33,12 +36,15 @@ struct ListParams {
   std::optional<std::string> host;     // admin: the host (or node) it runs on
   std::optional<bool> locked;          // from 2.73
   bool no_address_matches = false;     // ip / ip6: no server has an address
+  // Nova leaves soft-deleted servers out unless the listing asks for deleted
+  // ones: an admin's deleted=true (only those), or changes-since/-before.
+  SoftDeleted soft_deleted = SoftDeleted::Hidden;
   // Whether a server passes the filters (all but `project`, which the
   // handler resolves against the tenants).
   bool matches(const core::ServerInfo& server) const;
   bool filters() const {
     return name || !status.empty() || no_status_matches || image || flavor || changes_since || changes_before ||
-           host || locked || no_address_matches;
+           host || locked || no_address_matches || soft_deleted != SoftDeleted::Shown;
   }
 };
 

@@ -12,7 +12,6 @@
 
 #include "adapters/nova/console_log.h"
 #include "adapters/nova/service.h"
-#include "core/ids.h"
 
 namespace nova {
 namespace {
@@ -59,6 +58,7 @@ std::optional<core::Error> Service::rebuild_edit(const Call& call, const ActionR
   // server's flavor), then the key pair, as Nova's rebuild checks them.
   const auto image = images.find(r.image_id, image_viewer(call));
   if (!image) return refuse("Cannot find image for rebuild");
+  // A rebuild is refused in the resize states: the flavor it has is kFlavorAttr's (see flavor_id).
   const auto* flavor = find_flavor(settings, core::find_pair(e.attributes, kFlavorAttr).value_or("1"));
   if (flavor)
     if (auto fault = image_fits(*image, *flavor)) return refuse(fault->message);
@@ -191,9 +191,6 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
   core::ActOptions act = *options;
   std::optional<core::Error> error;
   std::optional<core::ServerInfo> acted;
-  const auto flavor_of = [](const core::Editable& e) {
-    return std::string(core::find_pair(e.attributes, kFlavorAttr).value_or("1"));
-  };
   switch (request.action) {
     case core::Action::Rebuild:
       act.edit = [&](core::Editable& e) { return rebuild_edit(call, request, e); };
@@ -202,28 +199,28 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
       act.edit = [&](core::Editable& e) -> std::optional<core::Error> {
         const auto* flavor = find_flavor(settings, request.flavor_id);
         if (!flavor) return refuse(fmt::format("Flavor {} could not be found.", request.flavor_id));
-        const auto current = flavor_of(e);
+        // Resized only from ACTIVE or SHUTOFF: the flavor it has is kFlavorAttr's.
+        const auto current = core::find_pair(e.attributes, kFlavorAttr).value_or("1");
         if (current == request.flavor_id) return refuse("When resizing, instances must change flavor!");
         const auto image_id = core::find_pair(e.attributes, kImageAttr).value_or("");
         if (auto image = images.find(image_id, ImageViewer{{}, true}))
           if (auto fault = image_fits(*image, *flavor)) return refuse(fault->message);
-        set(e, kOldFlavorAttr, current);
-        set(e, kFlavorAttr, request.flavor_id);
+        // Shown once the resize ends (flavor_id): Nova changes the flavor in finish_resize.
+        set(e, kNewFlavorAttr, request.flavor_id);
         if (request.disk_config) set(e, kDiskConfigAttr, *request.disk_config);
         return std::nullopt;
       };
       break;
     case core::Action::ConfirmResize:
-    case core::Action::RevertResize: {
-      const bool revert = request.action == core::Action::RevertResize;
-      act.edit = [revert](core::Editable& e) -> std::optional<core::Error> {
-        const auto old = core::find_pair(e.attributes, kOldFlavorAttr);
-        if (revert && old) set(e, kFlavorAttr, std::string(*old));
-        erase(e, kOldFlavorAttr);
+      // The new flavor is the server's for good. (A revert changes no
+      // attribute: flavor_id shows the old one once it settles.)
+      act.edit = [](core::Editable& e) -> std::optional<core::Error> {
+        if (const auto requested = core::find_pair(e.attributes, kNewFlavorAttr))
+          set(e, kFlavorAttr, std::string(*requested));
+        erase(e, kNewFlavorAttr);
         return std::nullopt;
       };
       break;
-    }
     default: break;
   }
   switch (request.action) {
@@ -267,7 +264,7 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
       return;
     case core::Action::Rebuild: {
       // The rebuild view, with the password the caller gave (or one made up).
-      const auto password = request.rebuild.admin_pass.value_or(core::request_uuid().substr(0, 12));
+      const auto password = request.rebuild.admin_pass ? *request.rebuild.admin_pass : generated_password();
       rapidjson::StringBuffer buffer;
       Writer w(buffer);
       w.StartObject();

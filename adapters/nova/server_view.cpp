@@ -39,8 +39,7 @@ void write_image(Writer& w, const core::ServerInfo& s, const ViewContext& c) {
 }
 
 void write_flavor_of(Writer& w, const core::ServerInfo& s, const ViewContext& c) {
-  const auto flavor_id = attribute(s, kFlavorAttr).value_or(c.settings.flavors.front().id);
-  const Flavor* flavor = find_flavor(c.settings, flavor_id);
+  const Flavor* flavor = find_flavor(c.settings, flavor_id(s).value_or(c.settings.flavors.front().id));
   if (!flavor) flavor = &c.settings.flavors.front();
   w.Key("flavor");
   w.StartObject();
@@ -113,6 +112,17 @@ void write_extended_attributes(Writer& w, const core::ServerInfo& s, const ViewC
 }
 
 }  // namespace
+
+std::optional<std::string_view> flavor_id(const core::ServerInfo& s) {
+  using enum core::State;
+  // A confirm makes the new flavor kFlavorAttr's; a revert leaves both as
+  // they are, so that REVERT_RESIZE still shows the new one (it is ignored
+  // once the revert settles, and replaced by the next resize).
+  const bool resized = s.state == Resized || s.state == ResizedStopped || s.state == ConfirmingResize ||
+                       s.state == RevertingResize;
+  if (const auto requested = attribute(s, kNewFlavorAttr); resized && requested) return requested;
+  return attribute(s, kFlavorAttr);
+}
 
 void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, ServerView view,
                   const std::string* admin_pass) {

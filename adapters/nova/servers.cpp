@@ -8,22 +8,11 @@
 #include "adapters/nova/list_query.h"
 #include "adapters/nova/service.h"
 #include "core/ids.h"
-#include "secret/secret.h"
 
 namespace nova {
 namespace {
 
 std::string server_id(const httplib::Request& req) { return req.matches[1].str(); }
-
-// Nova's generated password: 12 characters without look-alikes.
-std::string generated_password() {
-  static constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-  const auto random = secret::random_hex(12);
-  std::string out;
-  for (std::size_t i = 0; i < 12; ++i)
-    out += kAlphabet[static_cast<std::size_t>(std::stoi(random.substr(2 * i, 2), nullptr, 16)) % kAlphabet.size()];
-  return out;
-}
 
 std::string joined(const std::vector<std::string>& lines) {
   std::string out;

@@ -1,5 +1,6 @@
 // What the compute handlers share: fault rules, the view context, who looks
-// at images, the server a path names, and whether an image fits a flavor.
+// at images, the server a path names, whether an image fits a flavor, and
+// the password Nova makes up.
 #include <chrono>
 #include <thread>
 
@@ -7,8 +8,18 @@
 #include <httplib.h>
 
 #include "adapters/nova/service.h"
+#include "secret/secret.h"
 
 namespace nova {
+
+std::string generated_password() {
+  static constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  const auto random = secret::random_hex(12);
+  std::string out;
+  for (std::size_t i = 0; i < 12; ++i)
+    out += kAlphabet[static_cast<std::size_t>(std::stoi(random.substr(2 * i, 2), nullptr, 16)) % kAlphabet.size()];
+  return out;
+}
 
 std::optional<core::ActOptions> Service::apply_faults(httplib::Response& res, const Call& call,
                                                       std::string_view operation, std::string_view server) {

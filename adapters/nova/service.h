@@ -111,6 +111,10 @@ struct Service {
 std::string default_security_group_id(std::string_view project);
 bool is_default_security_group(std::string_view name_or_id, std::string_view project);
 
+// Nova's generated password (create's and rebuild's adminPass when none is
+// given): 12 characters without look-alikes.
+std::string generated_password();
+
 void send_json(httplib::Response& res, int status, std::string body);
 void send_fault(httplib::Response& res, const Fault& fault);
 // The same, noting the fault's result in the call's journal entry.

@@ -2,7 +2,9 @@
 // schemas require at that version and nothing they would reject.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <rapidjson/stringbuffer.h>
@@ -17,8 +19,10 @@ namespace nova {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 // Attribute keys in core::ServerInfo::attributes.
+// The flavor the server has outside a resize (the old one until a resize is
+// confirmed), and the one a resize asked for: flavor_id says which it has now.
 inline constexpr std::string_view kFlavorAttr = "nova.flavor";
-inline constexpr std::string_view kOldFlavorAttr = "nova.old_flavor";  // a resize to confirm or revert
+inline constexpr std::string_view kNewFlavorAttr = "nova.new_flavor";
 inline constexpr std::string_view kImageAttr = "nova.image";
 inline constexpr std::string_view kUserAttr = "nova.user_id";
 inline constexpr std::string_view kDescriptionAttr = "nova.description";
@@ -87,5 +91,10 @@ void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, Se
 void write_flavor(Writer& w, const Flavor& f, const std::string& base, const Version& v, bool detail);
 
 const Flavor* find_flavor(const Settings& settings, std::string_view id);
+// The id of the flavor the server has now, as Nova's instance.flavor: the
+// new one from a resize's end (finish_resize) until a revert settles
+// (finish_revert_resize), else kFlavorAttr's. Nothing when none is recorded
+// (a server made through Transfer).
+std::optional<std::string_view> flavor_id(const core::ServerInfo& s);
 
 }  // namespace nova
