@@ -23,6 +23,9 @@ Millis Fleet::transition_ms(Action action) const {
   return transition_ms_[static_cast<int>(action)].load();
 }
 
+void Fleet::set_reclaim_ms(Millis ms) { reclaim_ms_.store(std::max<Millis>(ms, 0)); }
+Millis Fleet::reclaim_ms() const { return reclaim_ms_.load(); }
+
 Result<ServerInfo> Fleet::create(const Caller& caller, CreateSpec spec, ActOptions options) {
   if (!caller.may_act) return forbidden("", Action::Create);
   spec.uuid.reset();
@@ -82,13 +85,20 @@ Result<ServerInfo> Fleet::act(const Caller& caller, std::string_view id, std::op
   auto& r = *record;
   // The action is decided under the server's lock, from the state it is in.
   const Action action = wanted ? *wanted : power_on_action(r.data.info.state).value_or(Action::Start);
-  if (r.data.info.lock.locked && !caller.admin) return locked(std::string(id), action, r.data.info.lock.by);
+  if (r.data.info.lock.locked && !caller.admin && lock_applies(action))
+    return locked(std::string(id), action, r.data.info.lock.by);
   const auto t = transition(action, r.data.info.state);
   if (!t.allowed) return invalid_state(std::string(id), action, r.data.info.state);
   ServerRecord next = r.data;
+  if (options.edit) {
+    Editable editable{next.info.name, next.info.tags, next.info.metadata, next.info.attributes};
+    if (auto refused = options.edit(editable)) return *refused;
+    next.info.updated_ms = now;
+  }
   std::vector<Event> events;
   if (action == Action::Stop) next.info.clean_shutdown = true;
   begin(next, action, now, options, events);
+  if (action == Action::SoftDelete) schedule_reclaim(next, now);
   note_call(options.call, r.data, next, action, now);
   if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
   return r.data.info;
@@ -124,12 +134,7 @@ Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id, ActO
     if (r.data.info.lock.locked && !caller.admin)
       return locked(std::string(id), Action::Delete, r.data.info.lock.by);
     ServerRecord next = r.data;
-    // Close the books at `now`: billing ends with the deletion.
-    (powered_on(next.info.state, next.info.transition_from) ? next.running_ms : next.stopped_ms) +=
-        std::max<Millis>(now - next.billed_since, 0);
-    next.billed_since = now;
-    next.deleted_ms = now;
-    next.pending.reset();
+    close_books(next, now);  // billing ends with the deletion
     std::vector<Event> events;
     if (events_.has_subscribers()) events.push_back(event(next, EventKind::Deleted, next.info.state, now, Action::Delete));
     note_call(options.call, r.data, next, Action::Delete, now);
@@ -239,10 +244,11 @@ Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, ActOptions op
   std::vector<Event> events;
   if (spec.initial_state) {
     next.info.state = *spec.initial_state;
-    if (next.info.state == State::Running) next.info.launched_ms = now;
+    if (has_run(next.info.state)) next.info.launched_ms = now;
     if (events_.has_subscribers()) events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
     // A server loaded mid-transition settles like any other.
     if (auto task = task_under_way(next.info.state)) schedule(next, *task, now, false, 0);
+    else if (next.info.state == State::SoftDeleted && reclaim_ms() > 0) schedule_reclaim(next, now);
   } else {
     next.info.state = State::Provisioning;
     if (events_.has_subscribers()) events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));

@@ -85,6 +85,11 @@ class Fleet {
   // How long the in-between state of an action lasts (create, stop, start).
   void set_transition_ms(Action action, Millis ms);
   Millis transition_ms(Action action) const;
+  // How long a soft-deleted server can be restored before it is deleted for
+  // good (Nova's reclaim_instance_interval); the delete then ends its billing.
+  // 0 (the default): it stays soft-deleted until restored or deleted.
+  void set_reclaim_ms(Millis ms);
+  Millis reclaim_ms() const;
 
   // A new server in the caller's tenant: Provisioning, then Running.
   Result<ServerInfo> create(const Caller& caller, CreateSpec spec, ActOptions options = {});
@@ -98,7 +103,9 @@ class Fleet {
   Result<ServerInfo> get_even_deleted(const Caller& caller, std::string_view id, bool& deleted);
   Result<StopReceipt> stop(const Caller& caller, std::string_view id, ActOptions options = {});
   Result<ServerInfo> start(const Caller& caller, std::string_view id, ActOptions options = {});
-  // Any lifecycle action of the transition table (reboot, pause, shelve, ...).
+  // Any lifecycle action of the transition table (reboot, pause, shelve,
+  // rebuild, a soft delete, ...). A soft delete is reclaimed (deleted for
+  // good) reclaim_ms() after it, unless it is restored first.
   Result<ServerInfo> perform(const Caller& caller, std::string_view id, Action action, ActOptions options = {});
   // Back to running from whatever powered-off state the server is in: a
   // start, unpause, resume or unshelve (transitions.h's power_on_action).
@@ -204,6 +211,10 @@ class Fleet {
   void change_state(ServerRecord& next, State to, Millis at, Action cause, std::vector<Event>& events) const;
   void begin(ServerRecord& next, Action action, Millis now, ActOptions options, std::vector<Event>& events) const;
   void schedule(ServerRecord& next, Action action, Millis now, bool fail, std::uint64_t journal_id) const;
+  // A soft-deleted server's deletion for good, due reclaim_ms() from `now`.
+  void schedule_reclaim(ServerRecord& next, Millis now) const;
+  // Ends the record's billing at `at` and marks it deleted.
+  void close_books(ServerRecord& next, Millis at) const;
   bool settle_if_due(Record& r, Millis now);
   // Writes `next` (with the call's journal entry, if the change was
   // accepted) and then makes it the record's state; `is_new`: a record being created.
@@ -221,7 +232,8 @@ class Fleet {
   LedgerEntry ledger_entry(const ServerRecord& r, Millis now) const;
 
   // fleet_restore.cpp
-  void load(std::vector<ServerRecord> records, bool keep_seq);
+  // `from_store`: a restart's records, their seq and launch times kept as they are.
+  void load(std::vector<ServerRecord> records, bool from_store);
   void clear_memory();
 
   const Clock& clock_;
@@ -231,6 +243,7 @@ class Fleet {
   Faults faults_;
   Journal journal_;
   std::array<std::atomic<Millis>, kActionCount> transition_ms_{};
+  std::atomic<Millis> reclaim_ms_{0};
   std::atomic<std::uint64_t> next_seq_{1};
   std::atomic<std::uint64_t> cursor_secret_;
   std::array<std::atomic<std::int64_t>, kStateCount> by_state_{};

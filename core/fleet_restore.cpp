@@ -9,7 +9,7 @@
 
 namespace core {
 
-void Fleet::load(std::vector<ServerRecord> records, bool keep_seq) {
+void Fleet::load(std::vector<ServerRecord> records, bool from_store) {
   const Millis now = clock_.now_ms();
   // Sized once for what comes: each server is two keys in the shards.
   for (auto& shard : shards_) {
@@ -22,15 +22,21 @@ void Fleet::load(std::vector<ServerRecord> records, bool keep_seq) {
     if (info.created_ms == 0) info.created_ms = now;
     if (info.updated_ms == 0) info.updated_ms = info.created_ms;
     if (data.billed_since == 0) data.billed_since = info.created_ms;
-    if (info.state == State::Running && !info.launched_ms) info.launched_ms = info.created_ms;
+    // A fleet file (or a snapshot) that leaves launched_ms out of a server
+    // that has run (see has_run) launches it at its creation. A store's
+    // record is kept as it was: it has a launch time whenever the server
+    // ran, and none when it never did (a failed build).
+    if (!from_store && !info.launched_ms && has_run(info.state)) info.launched_ms = info.created_ms;
     const bool deleted = data.deleted_ms.has_value();
     if (deleted) data.pending.reset();
     // A server in an in-between state with no due time settles like a new transition.
-    if (!data.pending && !deleted)
+    if (!data.pending && !deleted) {
       if (auto task = task_under_way(info.state)) schedule(data, *task, now, false, 0);
+      else if (info.state == State::SoftDeleted && reclaim_ms() > 0) schedule_reclaim(data, now);
+    }
     auto record = std::make_shared<Record>();
     std::lock_guard guard(record->mutex);
-    const auto seq = keep_seq ? info.seq : 0;
+    const auto seq = from_store ? info.seq : 0;
     record->data = std::move(data);
     if (!index(record, seq, !deleted)) continue;  // the caller checked identities: only a duplicate lands here
     if (deleted) {

@@ -68,9 +68,13 @@ void Fleet::change_state(ServerRecord& next, State to, Millis at, Action cause, 
 void Fleet::begin(ServerRecord& next, Action action, Millis now, ActOptions options,
                   std::vector<Event>& events) const {
   const auto t = transition(action, next.info.state);
+  // Whatever was due (a soft delete's reclaim, a transition an admin's reset
+  // abandons) is superseded by this action.
+  next.pending.reset();
   if (t.via && *t.via != next.info.state) change_state(next, *t.via, now, action, events);
-  if (transition_ms(action) == 0) {
-    change_state(next, options.fail_transition ? t.failed : t.to, now, action, events);
+  if (!t.via || transition_ms(action) == 0) {
+    const State end = options.fail_transition ? t.failed : t.to;
+    if (end != next.info.state) change_state(next, end, now, action, events);
     if (options.call) {
       options.call->settled_ms = now;
       options.call->transition_failed = options.fail_transition;
@@ -81,9 +85,23 @@ void Fleet::begin(ServerRecord& next, Action action, Millis now, ActOptions opti
 }
 
 void Fleet::schedule(ServerRecord& next, Action action, Millis now, bool fail, std::uint64_t journal_id) const {
-  const auto t = settling(next.info.state);
+  const auto t = settling(next.info.state, next.info.transition_from);
   if (!t) return;
   next.pending = PendingTransition{action, t->to, t->failed, fail, now + transition_ms(action), journal_id};
+}
+
+void Fleet::schedule_reclaim(ServerRecord& next, Millis now) const {
+  if (reclaim_ms() == 0) return;  // kept until restored or deleted
+  // A pending delete keeps the state: when it comes due the server is gone.
+  next.pending = PendingTransition{Action::Delete, next.info.state, next.info.state, false, now + reclaim_ms(), 0};
+}
+
+void Fleet::close_books(ServerRecord& next, Millis at) const {
+  (powered_on(next.info.state, next.info.transition_from) ? next.running_ms : next.stopped_ms) +=
+      std::max<Millis>(at - next.billed_since, 0);
+  next.billed_since = std::max(at, next.billed_since);
+  next.deleted_ms = at;
+  next.pending.reset();
 }
 
 void Fleet::note_call(JournalEntry* call, const ServerRecord& before, const ServerRecord& after, Action action,
@@ -104,8 +122,15 @@ bool Fleet::settle_if_due(Record& r, Millis now) {
   const auto p = *next.pending;
   next.pending.reset();
   std::vector<Event> events;
-  // The change happened when its time came, not when someone looked.
-  change_state(next, p.fail ? p.failed : p.to, p.due_ms, p.action, events);
+  if (p.action == Action::Delete) {
+    // A soft delete reclaimed: deleted for good, billing ends (the listings
+    // drop it in settle_due, where no record lock is held).
+    close_books(next, p.due_ms);
+    events.push_back(event(next, EventKind::Deleted, next.info.state, p.due_ms, Action::Delete));
+  } else {
+    // The change happened when its time came, not when someone looked.
+    change_state(next, p.fail ? p.failed : p.to, p.due_ms, p.action, events);
+  }
   std::vector<Settlement> settled;
   if (p.journal_id) settled.push_back({p.journal_id, p.due_ms, p.fail});
   // A settle follows from the record already kept (its due time is kept
@@ -206,8 +231,12 @@ std::size_t Fleet::settle_due() {
       due_.pop();
     }
     if (!record) continue;
-    std::lock_guard lock(record->mutex);
+    std::unique_lock lock(record->mutex);
     if (settle_if_due(*record, now)) ++settled;
+    const bool reclaimed = record->gone && record->data.deleted_ms;
+    lock.unlock();
+    // Index locks are taken after the record's is released (list() takes them the other way round).
+    if (reclaimed) unindex(*record, false);
   }
   return settled;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/error.h"
 #include "core/state.h"
 #include "core/tenants.h"
 
@@ -73,11 +75,17 @@ struct CreateSpec {
 };
 
 struct JournalEntry;
+struct Editable;
 
 // How to carry out one lifecycle call: faults the control plane decided, and
 // the journal entry of the API call behind it.
 struct ActOptions {
   bool fail_transition = false;  // the transition ends in its failed state
+  // Edits made with the action, in the same commit, once every check has
+  // passed (a rebuild's new image, a resize's flavor). It may refuse with
+  // an error (a check of the adapter's own, made after the core's): then
+  // nothing changes.
+  std::function<std::optional<Error>(Editable&)> edit;
   // The call's journal entry, as the adapter began it (api, operation,
   // caller, request id, and the status it answers with when the change is
   // accepted). The fleet fills in the server and the states; an accepted

@@ -9,10 +9,13 @@ constexpr std::array<std::string_view, kStateCount> kStateNames = {
     "provisioning", "running",   "stopping",  "stopped",   "starting",         "stop_failed",
     "start_failed", "rebooting", "rebooting_hard", "pausing", "paused",        "unpausing",
     "suspending",   "suspended", "resuming",  "shelving",  "shelved",          "shelving_offloading",
-    "shelved_offloaded", "unshelving"};
+    "shelved_offloaded", "unshelving", "rebuilding", "resizing", "resized", "resized_stopped",
+    "confirming_resize", "reverting_resize", "soft_deleted", "restoring"};
 constexpr std::array<std::string_view, kActionCount> kActionNames = {
     "create", "stop",   "start",   "delete", "lock",   "unlock",        "update",   "reboot",
-    "reboot_hard", "pause", "unpause", "suspend", "resume", "shelve", "shelve_offload", "unshelve"};
+    "reboot_hard", "pause", "unpause", "suspend", "resume", "shelve", "shelve_offload", "unshelve",
+    "rebuild", "resize", "confirm_resize", "revert_resize", "reset_active", "reset_error", "soft_delete",
+    "restore", "create_image", "create_backup", "change_password", "set_metadata"};
 
 }  // namespace
 
@@ -46,9 +49,18 @@ std::optional<Action> task_under_way(State s) {
     case State::Shelving: return Action::Shelve;
     case State::ShelvingOffloading: return Action::ShelveOffload;
     case State::Unshelving: return Action::Unshelve;
+    case State::Rebuilding: return Action::Rebuild;
+    case State::Resizing: return Action::Resize;
+    case State::ConfirmingResize: return Action::ConfirmResize;
+    case State::RevertingResize: return Action::RevertResize;
+    case State::Restoring: return Action::Restore;
     default: return std::nullopt;
   }
 }
+
+bool lock_applies(Action a) { return a != Action::CreateImage && a != Action::CreateBackup; }
+
+bool has_run(State s) { return s != State::Provisioning; }
 
 bool powered_on(State s, std::optional<State> from) {
   if (task_under_way(s) && from) return powered_on(*from);
@@ -61,7 +73,12 @@ bool powered_on(State s, std::optional<State> from) {
     case State::RebootingHard:
     case State::Pausing:
     case State::Suspending:
-    case State::Shelving: return true;
+    case State::Shelving:
+    case State::Rebuilding:
+    case State::Resizing:
+    case State::Resized:
+    case State::ConfirmingResize:
+    case State::RevertingResize: return true;
     default: return false;
   }
 }

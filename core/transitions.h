@@ -10,8 +10,8 @@ namespace core {
 
 struct Transition {
   bool allowed = false;
-  std::optional<State> via;  // the in-between state while the transition lasts
-  State to = State::Running;      // where it settles (or stays, for lock/unlock/delete)
+  std::optional<State> via;  // the in-between state while the transition lasts (none: immediate)
+  State to = State::Running;      // where it settles (or stays, for lock/unlock/delete, a snapshot, ...)
   State failed = State::Running;  // where an injected failure of the transition leaves it
 };
 
@@ -19,13 +19,15 @@ struct Transition {
 // every new server in Provisioning.
 Transition transition(Action action, State from);
 
-// For an in-between state (Provisioning, Stopping, Starting): the transition
-// it belongs to, i.e. where it settles and where it fails. Nothing otherwise.
-std::optional<Transition> settling(State in_between);
+// For an in-between state (Provisioning, Stopping, Starting, ...): the
+// transition it belongs to, i.e. where it settles and where it fails, for a
+// transition that began in `from` (a rebuild begun stopped ends stopped).
+// Nothing for a settled state.
+std::optional<Transition> settling(State in_between, std::optional<State> from = std::nullopt);
 
 // The action that brings a server that is powered off in `from` back to
-// running: start, unpause, resume or unshelve (Transfer's StartServer does
-// whichever applies). Nothing when none applies.
+// running: start, unpause, resume, unshelve or restore (Transfer's
+// StartServer does whichever applies). Nothing when none applies.
 std::optional<Action> power_on_action(State from);
 
 // Whether `from -> to` is a step that the table can produce (an edge of the

@@ -80,6 +80,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   auto& fleet = *app->fleet_;
   for (int a = 0; a < core::kActionCount; ++a)
     fleet.set_transition_ms(static_cast<core::Action>(a), app->config_.transition_ms[static_cast<std::size_t>(a)]);
+  fleet.set_reclaim_ms(app->config_.reclaim_instance_interval_s * 1000);
   for (const auto& m : app->config_.tenants) {
     if (!app->tenants_.map(m.project, m.account, m.region))
       return fmt::format("tenants: project '{}' and account {} in {} are already mapped elsewhere", m.project,

@@ -91,7 +91,8 @@ void read_transition_ms(Reader& r, const Value& doc, Config& c) {
   }
   // Per action, by its core name: every action that goes through a state in between.
   if (!r.object(v, "transition_ms", {"create", "stop", "start", "reboot", "reboot_hard", "pause", "unpause",
-                                     "suspend", "resume", "shelve", "shelve_offload", "unshelve"}))
+                                     "suspend", "resume", "shelve", "shelve_offload", "unshelve", "rebuild",
+                                     "resize", "confirm_resize", "revert_resize", "restore"}))
     return;
   for (const auto& m : v.GetObject()) {
     const auto action = core::parse_action(m.name.GetString());
@@ -157,10 +158,10 @@ std::optional<std::string> apply_file(const Value& doc, const std::string& file,
   Reader r(file);
   if (is_fleet) {
     r.object(doc, "(top level)", {"servers", "users", "tenants", "access_keys", "transition_ms", "token_ttl_s",
-                                  "images", "flavors", "limits"});
+                                  "images", "flavors", "limits", "reclaim_instance_interval"});
   } else {
     r.object(doc, "(top level)", {"users", "tenants", "access_keys", "transition_ms", "token_ttl_s", "images",
-                                  "flavors", "limits"});
+                                  "flavors", "limits", "reclaim_instance_interval"});
   }
   if (r.failed()) return r.error();
   read_users(r, doc, config);
@@ -171,6 +172,10 @@ std::optional<std::string> apply_file(const Value& doc, const std::string& file,
   read_flavors(r, doc, config);
   read_limits(r, doc, config);
   if (auto ttl = r.integer(doc, "token_ttl_s", "(top level)", 1, 7 * 24 * 3600)) config.nova.token_ttl_s = *ttl;
+  // Nova's option of that name, in seconds: 0 deletes at once, more keeps a
+  // deleted server restorable (SOFT_DELETED) that long.
+  if (auto s = r.integer(doc, "reclaim_instance_interval", "(top level)", 0, 365 * 24 * 3600))
+    config.reclaim_instance_interval_s = *s;
   if (is_fleet) read_fleet_servers(r, doc, config.servers);
   return r.error();
 }

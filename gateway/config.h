@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -32,6 +33,7 @@ struct Config {
   std::vector<TenantMapping> tenants;
   // How long each action's in-between state lasts, by core::Action, in milliseconds.
   std::array<core::Millis, core::kActionCount> transition_ms{};
+  std::int64_t reclaim_instance_interval_s = 0;  // Nova's soft delete: 0 deletes at once
   std::vector<ServerSeed> servers;
   std::optional<std::string> control_token;  // required as "Bearer T" on /_gateway when set
   LogFormat access_log = LogFormat::Human;

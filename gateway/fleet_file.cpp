@@ -31,28 +31,35 @@ void read_times(Reader& r, const Value& s, const std::string& path, core::Server
   }
 }
 
-// "transition": {"action", "due_ms", "fails"}: only for a state in between.
+// "transition": {"action", "due_ms", "fails", "from"}: only for a state in
+// between, or a soft-deleted server's reclaim ("action": "delete").
 void read_transition(Reader& r, const Value& s, const std::string& path, core::ServerRecord& rec) {
   auto it = s.FindMember("transition");
   if (it == s.MemberEnd() || r.failed()) return;
   const auto where = path + ".transition";
   if (!r.object(it->value, where, {"action", "due_ms", "fails", "from"})) return;
-  const auto settles = core::settling(rec.info.state);
-  if (!settles) return r.fail(where, fmt::format("a server in state '{}' has no transition under way",
-                                                 core::name(rec.info.state)));
   const auto action_text = r.string(it->value, "action", where, true).value_or("");
   const auto due = r.integer(it->value, "due_ms", where, 0, kMaxMillis);
   if (r.failed()) return;
   const auto action = core::parse_action(action_text);
-  if (!action || core::task_under_way(rec.info.state) != action)
-    return r.fail(where + ".action", fmt::format("'{}' is not the action under way in state '{}'", action_text,
-                                                 core::name(rec.info.state)));
+  const auto state = rec.info.state;
+  if (state == core::State::SoftDeleted && action == core::Action::Delete) {
+    if (!due) return r.fail(where, "'due_ms' is required");
+    rec.pending = core::PendingTransition{core::Action::Delete, state, state, false, *due, 0};
+    return;
+  }
+  if (!core::settling(state))
+    return r.fail(where, fmt::format("a server in state '{}' has no transition under way", core::name(state)));
+  if (!action || core::task_under_way(state) != action)
+    return r.fail(where + ".action",
+                  fmt::format("'{}' is not the action under way in state '{}'", action_text, core::name(state)));
   if (!due) return r.fail(where, "'due_ms' is required");
   if (auto from = r.string(it->value, "from", where, false)) {
     rec.info.transition_from = core::parse_state(*from);
     if (!rec.info.transition_from || core::task_under_way(*rec.info.transition_from))
       return r.fail(where + ".from", fmt::format("'{}' is not a settled core state", *from));
   }
+  const auto settles = core::settling(state, rec.info.transition_from);
   rec.pending = core::PendingTransition{*action, settles->to, settles->failed,
                                         r.boolean(it->value, "fails", where).value_or(false), *due, 0};
 }

@@ -20,7 +20,7 @@ void write_state_views(JsonWriter& w, core::State state, std::optional<core::Sta
   w.EndObject();
   w.Key("transfer");
   w.StartObject();
-  write_field(w, "state", transfer::state_name(state));
+  write_field(w, "state", transfer::state_name(state, from));
   w.EndObject();
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 namespace secret {
@@ -57,6 +58,23 @@ bool equal(std::string_view a, std::string_view b) {
   // CRYPTO_memcmp reads every byte whatever it finds; only the lengths,
   // which are not secret (every token of a kind has the same), decide early.
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string digest_hex(const char* algorithm, std::string_view data) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  const EVP_MD* md = EVP_get_digestbyname(algorithm);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  if (!md || EVP_Digest(data.data(), data.size(), digest, &length, md, nullptr) != 1) {
+    std::fprintf(stderr, "lifecycle-gateway: OpenSSL has no digest %s\n", algorithm);
+    std::abort();
+  }
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out += kDigits[digest[i] >> 4];
+    out += kDigits[digest[i] & 0xf];
+  }
+  return out;
 }
 
 }  // namespace secret

@@ -1,6 +1,7 @@
 // Secrets: tokens drawn from OpenSSL's CSPRNG, and comparisons whose time
 // does not depend on where two values differ. For Keystone tokens, the
-// control token and passwords; knows nothing of HTTP, JSON or the core.
+// control token and passwords; digests for Glance's checksums. Knows
+// nothing of HTTP, JSON or the core.
 #pragma once
 
 #include <cstddef>
@@ -20,5 +21,9 @@ std::string random_base64url(std::size_t bytes);
 
 // Whether a and b are equal, in time that depends on their lengths only.
 bool equal(std::string_view a, std::string_view b);
+
+// The lowercase hex digest of `data` by an OpenSSL digest name ("md5",
+// "sha512"): Glance's checksums of an upload.
+std::string digest_hex(const char* algorithm, std::string_view data);
 
 }  // namespace secret

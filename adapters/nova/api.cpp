@@ -11,6 +11,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "adapters/nova/glance.h"
+#include "adapters/nova/images.h"
+#include "adapters/nova/keypairs.h"
 #include "adapters/nova/keystone.h"
 #include "adapters/nova/service.h"
 #include "adapters/nova/views.h"
@@ -22,7 +25,6 @@ namespace nova {
 namespace {
 
 constexpr const char* kJsonType = "application/json; charset=UTF-8";
-constexpr const char* kServerPath = R"(/compute/v2\.1/servers/([^/]+))";
 
 // Paths of the APIs this adapter serves and the methods they take: a known path with
 // another method is a 405 (the seed lists it), an unknown one a 404.
@@ -36,12 +38,20 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/servers/detail)"), "GET"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/action)"), "POST"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-instance-actions(/[^/]+)?/?)"), "GET"},
-      {std::regex(R"(/compute/v2\.1/servers/[^/]+)"), "GET, DELETE"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/metadata/?)"), "GET, PUT, POST"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/metadata/[^/]+)"), "GET, PUT, DELETE"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-security-groups/?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+)"), "GET, PUT, DELETE"},
       {std::regex(R"(/compute/v2\.1/flavors(/detail|/[^/]+|/[^/]+/os-extra_specs)?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/os-keypairs/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/os-keypairs/[^/]+)"), "GET, DELETE"},
+      {std::regex(R"(/compute/v2\.1/os-security-groups(/[^/]+)?/?)"), "GET"},
       {std::regex(R"(/compute(/v2\.1)?/?)"), "GET"},
       {std::regex(R"(/identity(/v3)?/?)"), "GET"},
       {std::regex(R"(/identity/v3/auth/tokens)"), "GET, POST, DELETE"},
-      {std::regex(R"(/image(/v2/images(/[^/]+)?)?/?)"), "GET"},
+      {std::regex(R"(/image(/v2/images)?/?)"), "GET, POST"},
+      {std::regex(R"(/image/v2/images/[^/]+)"), "GET, DELETE"},
+      {std::regex(R"(/image/v2/images/[^/]+/file)"), "PUT"},
   };
   return table;
 }
@@ -125,13 +135,19 @@ struct Api::Impl {
   core::Fleet& fleet;
   Settings settings;
   Keystone keystone;
+  ImageCatalog images;
+  KeypairStore keypairs;
   Service service;
 
   Impl(core::Fleet& f, Settings s)
-      : fleet(f), settings(std::move(s)), keystone(settings, fleet), service{fleet, settings} {
-    if (settings.users.empty()) settings.users = default_users();
-    if (settings.flavors.empty()) settings.flavors = default_flavors();
-    if (settings.images.empty()) settings.images = default_images();
+      : fleet(f), settings(with_defaults(std::move(s))), keystone(settings, fleet), images(fleet, settings.images),
+        keypairs(fleet), service{fleet, settings, images, keypairs} {}
+
+  static Settings with_defaults(Settings s) {
+    if (s.users.empty()) s.users = default_users();
+    if (s.flavors.empty()) s.flavors = default_flavors();
+    if (s.images.empty()) s.images = default_images();
+    return s;
   }
 
   // Nova's pipeline order: the size limit and the token (middleware) come
@@ -200,6 +216,8 @@ Api::~Api() = default;
 
 void Api::restore_credentials(const std::vector<core::Credential>& credentials) {
   impl_->keystone.restore(credentials);
+  impl_->images.restore(credentials);
+  impl_->keypairs.restore(credentials);
 }
 
 std::optional<std::string> Api::token_for_project(const std::string& project) {
@@ -236,103 +254,52 @@ void Api::mount(httplib::Server& server) {
     send_json(res, 200, buffer.GetString());
   });
 
-  using namespace std::placeholders;
+  // Every compute call: a handler of the service, journaled under its operation.
+  const auto route = [&](auto method, const char* path, std::string_view operation, auto handler, bool takes_body) {
+    (server.*method)(path, i.compute(operation, [&s, handler](auto& q, auto& r, auto& c) { (s.*handler)(q, r, c); },
+                                     takes_body));
+  };
+  using H = void (Service::*)(const httplib::Request&, httplib::Response&, const Call&);
+  using M = httplib::Server& (httplib::Server::*)(const std::string&, httplib::Server::Handler);
+  const M get = &httplib::Server::Get, post = &httplib::Server::Post, put = &httplib::Server::Put,
+          del = &httplib::Server::Delete;
+  constexpr const char* kServer = R"(/compute/v2\.1/servers/([^/]+))";
+  constexpr const char* kMetadata = R"(/compute/v2\.1/servers/([^/]+)/metadata/?)";
+  constexpr const char* kMetadataItem = R"(/compute/v2\.1/servers/([^/]+)/metadata/([^/]+))";
+
   server.Get(R"(/compute/v2\.1/servers/?)", i.compute("list", [&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, false); }, false));
   server.Get(R"(/compute/v2\.1/servers/detail)", i.compute("list", [&s](auto& q, auto& r, auto& c) { s.list_servers(q, r, c, true); }, false));
-  server.Post(R"(/compute/v2\.1/servers/?)", i.compute("create", [&s](auto& q, auto& r, auto& c) { s.create_server(q, r, c); }, true));
-  server.Get(kServerPath, i.compute("show", [&s](auto& q, auto& r, auto& c) { s.show_server(q, r, c); }, false));
-  server.Delete(kServerPath, i.compute("delete", [&s](auto& q, auto& r, auto& c) { s.delete_server(q, r, c); }, false));
-  server.Post(R"(/compute/v2\.1/servers/([^/]+)/action)",
-              i.compute("action", [&s](auto& q, auto& r, auto& c) { s.server_action(q, r, c); }, true));
-  server.Get(R"(/compute/v2\.1/servers/([^/]+)/os-instance-actions/?)",
-             i.compute("os-instance-actions", [&s](auto& q, auto& r, auto& c) { s.list_instance_actions(q, r, c); }, false));
-  server.Get(R"(/compute/v2\.1/servers/([^/]+)/os-instance-actions/([^/]+))",
-             i.compute("os-instance-action", [&s](auto& q, auto& r, auto& c) { s.show_instance_action(q, r, c); }, false));
+  route(post, R"(/compute/v2\.1/servers/?)", "create", H(&Service::create_server), true);
+  route(get, kServer, "show", H(&Service::show_server), false);
+  route(put, kServer, "update", H(&Service::update_server), true);
+  route(del, kServer, "delete", H(&Service::delete_server), false);
+  route(post, R"(/compute/v2\.1/servers/([^/]+)/action)", "action", H(&Service::server_action), true);
+  route(get, R"(/compute/v2\.1/servers/([^/]+)/os-instance-actions/?)", "os-instance-actions",
+        H(&Service::list_instance_actions), false);
+  route(get, R"(/compute/v2\.1/servers/([^/]+)/os-instance-actions/([^/]+))", "os-instance-action",
+        H(&Service::show_instance_action), false);
+  route(get, kMetadata, "metadata", H(&Service::list_metadata), false);
+  server.Put(kMetadata, i.compute("metadata-replace", [&s](auto& q, auto& r, auto& c) { s.set_metadata(q, r, c, true); }, true));
+  server.Post(kMetadata, i.compute("metadata-update", [&s](auto& q, auto& r, auto& c) { s.set_metadata(q, r, c, false); }, true));
+  route(get, kMetadataItem, "metadata-item", H(&Service::show_metadata_item), false);
+  route(put, kMetadataItem, "metadata-item-set", H(&Service::set_metadata_item), true);
+  route(del, kMetadataItem, "metadata-item-delete", H(&Service::delete_metadata_item), false);
+  route(get, R"(/compute/v2\.1/servers/([^/]+)/os-security-groups/?)", "server-security-groups",
+        H(&Service::list_server_security_groups), false);
   server.Get(R"(/compute/v2\.1/flavors/?)", i.compute("flavors", [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, false); }, false));
   server.Get(R"(/compute/v2\.1/flavors/detail)", i.compute("flavors", [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, true); }, false));
-  server.Get(R"(/compute/v2\.1/flavors/([^/]+))", i.compute("flavor", [&s](auto& q, auto& r, auto& c) { s.show_flavor(q, r, c); }, false));
+  route(get, R"(/compute/v2\.1/flavors/([^/]+))", "flavor", H(&Service::show_flavor), false);
+  route(get, R"(/compute/v2\.1/flavors/([^/]+)/os-extra_specs)", "flavor-extra-specs",
+        H(&Service::show_flavor_extra_specs), false);
+  route(get, R"(/compute/v2\.1/os-keypairs/?)", "keypairs", H(&Service::list_keypairs), false);
+  route(post, R"(/compute/v2\.1/os-keypairs/?)", "keypair-create", H(&Service::create_keypair), true);
+  route(get, R"(/compute/v2\.1/os-keypairs/([^/]+))", "keypair", H(&Service::show_keypair), false);
+  route(del, R"(/compute/v2\.1/os-keypairs/([^/]+))", "keypair-delete", H(&Service::delete_keypair), false);
+  route(get, R"(/compute/v2\.1/os-security-groups/?)", "security-groups", H(&Service::list_security_groups), false);
+  route(get, R"(/compute/v2\.1/os-security-groups/([^/]+))", "security-group", H(&Service::show_security_group),
+        false);
 
-  server.Get(R"(/compute/v2\.1/flavors/([^/]+)/os-extra_specs)",
-             i.compute("flavor-extra-specs", [&s](auto& q, auto& r, auto& c) { s.show_flavor_extra_specs(q, r, c); }, false));
-
-  // Glance's version discovery, which keystoneauth reads before the image list.
-  server.Get(R"(/image/?)", [](const httplib::Request& req, httplib::Response& res) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    w.Key("versions");
-    w.StartArray();
-    w.StartObject();
-    field(w, "id", "v2.9");
-    field(w, "status", "CURRENT");
-    w.Key("links");
-    w.StartArray();
-    w.StartObject();
-    field(w, "rel", "self");
-    field(w, "href", base_url(req) + "/image/v2/");
-    w.EndObject();
-    w.EndArray();
-    w.EndObject();
-    w.EndArray();
-    w.EndObject();
-    send_json(res, 300, buffer.GetString());
-  });
-
-  // The image list `openstack server create --image` looks up (Glance v2 shape).
-  auto image_json = [](rapidjson::Writer<rapidjson::StringBuffer>& w, const Image& img) {
-    w.StartObject();
-    field(w, "id", img.id);
-    field(w, "name", img.name);
-    field(w, "status", "active");
-    field(w, "visibility", "public");
-    field(w, "disk_format", "qcow2");
-    field(w, "container_format", "bare");
-    w.Key("size");
-    w.Int64(21430272);
-    w.Key("min_disk");
-    w.Int(0);
-    w.Key("min_ram");
-    w.Int(0);
-    w.Key("protected");
-    w.Bool(false);
-    w.Key("tags");
-    w.StartArray();
-    w.EndArray();
-    field(w, "created_at", "2024-01-01T00:00:00Z");
-    field(w, "updated_at", "2024-01-01T00:00:00Z");
-    field(w, "self", "/v2/images/" + img.id);
-    field(w, "file", "/v2/images/" + img.id + "/file");
-    field(w, "schema", "/v2/schemas/image");
-    w.EndObject();
-  };
-  server.Get(R"(/image/v2/images/?)", [this, image_json](const httplib::Request& req, httplib::Response& res) {
-    if (!impl_->keystone.check(req.get_header_value("X-Auth-Token"))) return send_json(res, 401, fault_body(unauthorized()));
-    const auto name = req.get_param_value("name");
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartObject();
-    w.Key("images");
-    w.StartArray();
-    // A marker means the client is paging on: every image fit the first page.
-    if (!req.has_param("marker"))
-      for (const auto& img : impl_->settings.images)
-        if (name.empty() || img.name == name || img.id == name) image_json(w, img);
-    w.EndArray();
-    field(w, "first", "/v2/images");
-    field(w, "schema", "/v2/schemas/images");
-    w.EndObject();
-    send_json(res, 200, buffer.GetString());
-  });
-  server.Get(R"(/image/v2/images/([^/]+))", [this, image_json](const httplib::Request& req, httplib::Response& res) {
-    if (!impl_->keystone.check(req.get_header_value("X-Auth-Token"))) return send_json(res, 401, fault_body(unauthorized()));
-    const auto id = req.matches[1].str();
-    const auto* img = find_image(impl_->settings, id);
-    if (!img) return send_json(res, 404, R"({"code": 404, "title": "Not Found", "message": "No image found with ID )" + id + "\"}");
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    image_json(w, *img);
-    send_json(res, 200, buffer.GetString());
-  });
+  mount_glance(server, i.keystone, i.images);
 }
 
 bool Api::render_http_error(const httplib::Request& req, httplib::Response& res) {

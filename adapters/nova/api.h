@@ -28,9 +28,26 @@ struct User {
   std::vector<std::string> roles;  // "admin", "member", "reader"
 };
 
+// A Glance image: the configured catalog's, or one a client created (a
+// record only: an upload is counted, never kept).
 struct Image {
   std::string id;  // UUID
   std::string name;
+  int min_ram = 0;   // MB a flavor must have to boot it
+  int min_disk = 0;  // GB
+  std::string owner;               // a project; empty: the cloud's (the configured catalog)
+  std::string visibility = "public";  // public, private, shared, community
+  std::string status = "active";      // queued until its data is uploaded
+  std::string disk_format = "qcow2";
+  std::string container_format = "bare";
+  std::optional<long long> size = 21430272;
+  std::optional<std::string> checksum;  // md5 of the upload
+  std::optional<std::string> os_hash;   // sha512 of the upload
+  bool protected_ = false;
+  core::Pairs properties;  // Glance's additional properties (image_type, instance_uuid, ...)
+  std::vector<std::string> tags;
+  core::Millis created_ms = 0;
+  core::Millis updated_ms = 0;
 };
 
 struct Flavor {

@@ -54,6 +54,18 @@ std::string policy_name(core::Action action, bool unlock_override) {
     case Shelve: return "os_compute_api:os-shelve:shelve";
     case ShelveOffload: return "os_compute_api:os-shelve:shelve_offload";
     case Unshelve: return "os_compute_api:os-shelve:unshelve";
+    case Rebuild: return "os_compute_api:servers:rebuild";
+    case Resize: return "os_compute_api:servers:resize";
+    case ConfirmResize: return "os_compute_api:servers:confirm_resize";
+    case RevertResize: return "os_compute_api:servers:revert_resize";
+    case ResetActive:
+    case ResetError: return "os_compute_api:os-admin-actions:reset_state";
+    case SoftDelete: return "os_compute_api:servers:delete";
+    case Restore: return "os_compute_api:os-deferred-delete:restore";
+    case CreateImage: return "os_compute_api:servers:create_image";
+    case CreateBackup: return "os_compute_api:os-create-backup";
+    case ChangePassword: return "os_compute_api:os-admin-password";
+    case SetMetadata: return "os_compute_api:server-metadata:update";
   }
   return "os_compute_api:servers:update";
 }
@@ -63,6 +75,15 @@ std::string_view action_name(core::Action action) {
   switch (action) {
     case RebootHard: return "reboot";
     case ShelveOffload: return "shelveOffload";
+    case ConfirmResize: return "confirmResize";
+    case RevertResize: return "revertResize";
+    case ResetActive:
+    case ResetError: return "resetState";
+    case SoftDelete: return "delete";
+    case CreateImage: return "createImage";
+    case CreateBackup: return "createBackup";
+    case ChangePassword: return "changePassword";
+    case SetMetadata: return "update metadata";
     default: return core::name(action);
   }
 }

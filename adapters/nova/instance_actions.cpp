@@ -17,13 +17,13 @@ namespace nova {
 namespace {
 
 constexpr std::size_t kMaxLimit = 1000;  // Nova's [api] max_limit
-constexpr std::string_view kHost = "gateway-host";
 
-// Whether Nova records the action as an instance action (an update is not one).
-bool recorded(core::Action a) { return a != core::Action::Update; }
+// Whether Nova records the action as an instance action (an update or a
+// change of metadata is not one).
+bool recorded(core::Action a) { return a != core::Action::Update && a != core::Action::SetMetadata; }
 
-// The compute manager's function behind an action: its event's name. Lock
-// and unlock are done by the API alone: no event.
+// The compute manager's function behind an action: its event's name. Lock,
+// unlock and resetState are done by the API alone: no event.
 std::optional<std::string_view> event_name(core::Action a) {
   using enum core::Action;
   switch (a) {
@@ -40,7 +40,16 @@ std::optional<std::string_view> event_name(core::Action a) {
     case Shelve: return "compute_shelve_instance";
     case ShelveOffload: return "compute_shelve_offload_instance";
     case Unshelve: return "compute_unshelve_instance";
-    default: return std::nullopt;
+    case Rebuild: return "compute_rebuild_instance";
+    case Resize: return "compute_resize_instance";
+    case ConfirmResize: return "compute_confirm_resize";
+    case RevertResize: return "compute_revert_resize";
+    case SoftDelete: return "compute_soft_delete_instance";
+    case Restore: return "compute_restore_instance";
+    case CreateImage: return "compute_snapshot_instance";
+    case CreateBackup: return "compute_backup_instance";
+    case ChangePassword: return "compute_set_admin_password";
+    default: return std::nullopt;  // lock, unlock and resetState are the API's alone
   }
 }
 

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "adapters/nova/api.h"
+#include "adapters/nova/iso_time.h"
+#include "adapters/nova/views.h"
 #include "core/text.h"
 
 namespace nova {
@@ -153,6 +155,17 @@ bool known_status(std::string_view status) {
   return std::find(kStatuses.begin(), kStatuses.end(), status) != kStatuses.end();
 }
 
+// oslo's bool_from_string, not strict: anything but its true strings is false.
+bool bool_from_string(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\n\r\f\v";
+  text.remove_prefix(std::min(text.find_first_not_of(kSpace), text.size()));
+  text = text.substr(0, text.find_last_not_of(kSpace) + 1);  // npos + 1: nothing left
+  const auto value = core::ascii_lower(text);
+  for (std::string_view yes : {"1", "t", "true", "on", "y", "yes"})
+    if (value == yes) return true;
+  return false;
+}
+
 // all_tenants as Nova reads it (oslo's strict bool_from_string); present
 // but empty means true.
 std::variant<bool, Fault> all_tenants_flag(const Params& params) {
@@ -171,9 +184,20 @@ std::variant<bool, Fault> all_tenants_flag(const Params& params) {
 }  // namespace
 
 bool ListParams::matches(const core::ServerInfo& server) const {
-  if (no_status_matches) return false;
+  if (no_status_matches || no_address_matches) return false;
+  const auto shown = status_view(server.state, server.transition_from);
+  // By vm_state, as Nova's query is: a server being restored is still soft-deleted.
+  const bool soft = shown.vm_state == "soft-delete";
+  if ((soft && soft_deleted == SoftDeleted::Hidden) || (!soft && soft_deleted == SoftDeleted::Only)) return false;
   if (name && !std::regex_match(server.name, *name)) return false;
-  return status.empty() || status_view(server.state, server.transition_from).status == status;
+  if (image && core::find_pair(server.attributes, kImageAttr).value_or("") != *image) return false;
+  // A server with no flavor recorded (made through Transfer) shows the first one.
+  if (flavor && flavor_id(server).value_or("1") != *flavor) return false;
+  if (changes_since && server.updated_ms < *changes_since) return false;
+  if (changes_before && server.updated_ms > *changes_before) return false;
+  if (host && (*host != kHost || server.state == core::State::ShelvedOffloaded)) return false;
+  if (locked && server.lock.locked != *locked) return false;
+  return status.empty() || shown.status == status;
 }
 
 std::variant<ListParams, Fault> parse_list_query(const Params& params, const Version& version, bool admin,
@@ -209,6 +233,45 @@ std::variant<ListParams, Fault> parse_list_query(const Params& params, const Ver
     auto filter = name_filter(*text);
     if (auto* fault = std::get_if<Fault>(&filter)) return *fault;
     out.name.emplace(std::move(std::get<std::regex>(filter)));
+  }
+  // Filters only an admin may use: another caller's are dropped, as Nova drops them.
+  if (admin && out.all_tenants) {
+    if (const auto* text = param(params, "tenant_id")) out.project = *text;
+    if (const auto* text = param(params, "project_id")) out.project = *text;
+  }
+  if (admin) {
+    if (const auto* text = param(params, "host")) out.host = *text;
+    if (const auto* text = param(params, "node")) out.host = *text;
+  }
+  if (const auto* text = param(params, "image")) out.image = *text;
+  if (const auto* text = param(params, "flavor")) out.flavor = *text;
+  if (param(params, "ip") || (version.at_least(5) && param(params, "ip6"))) out.no_address_matches = true;
+  for (const auto* key : {"changes-since", "changes-before"}) {
+    const auto* text = param(params, key);
+    if (!text || (key[8] == 'b' && !version.at_least(66))) continue;
+    const auto t = parse_iso8601(*text);
+    if (!t) return bad_request(fmt::format("Invalid input for query parameters {}. Value: {}. '{}' is not a 'date-time'",
+                                           key, *text, *text));
+    (key[8] == 's' ? out.changes_since : out.changes_before) = *t;
+  }
+  if (out.changes_since && out.changes_before && *out.changes_before < *out.changes_since)
+    return bad_request("The value of changes-since must be less than or equal to changes-before.");
+  // Nova's _get_servers: without `deleted` (a non-admin's is dropped) the
+  // listing is of servers not deleted, soft-deleted ones left out, unless it
+  // asks for changes (then deleted ones are listed too); deleted=true lists
+  // deleted and soft-deleted ones only. Our deleted servers are the ledger's
+  // and never listed: those listings show the soft-deleted ones.
+  if (const auto* text = admin ? param(params, "deleted") : nullptr)
+    out.soft_deleted = bool_from_string(*text) ? SoftDeleted::Only : SoftDeleted::Hidden;
+  else if (out.changes_since || out.changes_before)
+    out.soft_deleted = SoftDeleted::Shown;
+  if (const auto* text = param(params, "locked"); text && version.at_least(73)) {
+    const auto value = core::ascii_lower(*text);
+    if (value == "true" || value == "1" || value == "t" || value == "yes" || value == "y" || value == "on") out.locked = true;
+    else if (value == "false" || value == "0" || value == "f" || value == "no" || value == "n" || value == "off")
+      out.locked = false;
+    else return bad_request(fmt::format("Unrecognized value '{}', acceptable values are: '0', '1', 'f', 'false', "
+                                        "'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'", *text));
   }
   if (const auto* text = param(params, "status")) {
     out.status = *text;

@@ -1,16 +1,12 @@
-// Servers: list, show, create, delete and the actions (os-stop, os-start,
-// lock, unlock), with Nova's validation and Nova's order of checks.
-#include <chrono>
+// Servers: list, show, create, delete and update, with Nova's validation
+// and Nova's order of checks. The actions are server_actions.cpp's.
 #include <optional>
-#include <thread>
 
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include "adapters/nova/json_body.h"
 #include "adapters/nova/list_query.h"
 #include "adapters/nova/service.h"
-#include "adapters/nova/views.h"
 #include "core/ids.h"
 
 namespace nova {
@@ -18,30 +14,19 @@ namespace {
 
 std::string server_id(const httplib::Request& req) { return req.matches[1].str(); }
 
-// A fault rule's verdict on this call: an injected error, latency, or a failed transition.
-std::optional<core::ActOptions> apply_faults(core::Fleet& fleet, httplib::Response& res, const Call& call,
-                                             std::string_view operation, std::string_view server) {
-  const auto plan = fleet.faults().decide("nova", operation, server, call.caller.tenant);
-  if (plan.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(plan.latency_ms));
-  call.entry->injected = plan.error || plan.fail_transition;
-  if (plan.error) {
-    send_fault(res, call, from_core(*plan.error));
-    return std::nullopt;
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) {
+    if (!out.empty()) out += '\n';
+    out += line;
   }
-  core::ActOptions options;
-  options.fail_transition = plan.fail_transition;
-  options.call = call.entry;
-  return options;
-}
-
-ViewContext view_context(const Call& call, const Settings& settings, core::Fleet& fleet, const core::ServerInfo& s) {
-  return ViewContext{call.base, call.version, settings, fleet.tenants().info(s.tenant).project};
+  return out;
 }
 
 }  // namespace
 
 void Service::list_servers(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail) {
-  if (!apply_faults(fleet, res, call, "list", "")) return;
+  if (!apply_faults(res, call, "list", "")) return;
   auto parsed = parse_list_query(req.params, call.version, call.caller.admin,
                                  [&](const std::string& marker) -> std::optional<std::uint64_t> {
                                    auto found = fleet.get(call.caller, marker);
@@ -56,7 +41,11 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   query.newest_first = true;  // Nova sorts by created_at, descending, unless told otherwise
   query.limit = params.limit;
   query.after_seq = params.after_seq;
-  if (params.filters()) query.filter = [&](const core::ServerInfo& s) { return params.matches(s); };
+  if (params.filters() || params.project) {
+    query.filter = [&](const core::ServerInfo& s) {
+      return params.matches(s) && (!params.project || fleet.tenants().info(s.tenant).project == *params.project);
+    };
+  }
   const auto page = fleet.list(query);
 
   rapidjson::StringBuffer buffer;
@@ -65,7 +54,7 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   w.Key("servers");
   w.StartArray();
   for (const auto& s : page.servers) {
-    if (detail) write_server_detail(w, s, view_context(call, settings, fleet, s), false);
+    if (detail) write_server(w, s, view_context(call, s), ServerView::Detail);
     else write_server_brief(w, s, ViewContext{call.base, call.version, settings, {}});
   }
   w.EndArray();
@@ -77,8 +66,10 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
     w.StartObject();
     field(w, "rel", "next");
     std::string query_string = fmt::format("limit={}&marker={}", limit, page.servers.back().uuid);
-    for (const auto& key : {"name", "status", "all_tenants"})
-      if (req.has_param(key)) query_string += fmt::format("&{}={}", key, httplib::detail::encode_query_param(req.get_param_value(key)));
+    for (const auto& [key, value] : req.params)
+      if (key != "limit" && key != "marker")
+        query_string += fmt::format("&{}={}", httplib::detail::encode_query_param(key),
+                                    httplib::detail::encode_query_param(value));
     field(w, "href", fmt::format("{}/compute/v2.1/servers{}?{}", call.base, detail ? "/detail" : "", query_string));
     w.EndObject();
     w.EndArray();
@@ -89,15 +80,14 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
 
 void Service::show_server(const httplib::Request& req, httplib::Response& res, const Call& call) {
   const auto id = server_id(req);
-  if (!apply_faults(fleet, res, call, "show", id)) return;
-  auto found = fleet.get(call.caller, id);
-  if (!found) return send_fault(res, call, from_core(found.error()));
-  core::note_server(call.entry, found->uuid, found->transfer_id);
+  if (!apply_faults(res, call, "show", id)) return;
+  const auto found = server_of(res, call, id);
+  if (!found) return;
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
   w.Key("server");
-  write_server_detail(w, found.value(), view_context(call, settings, fleet, found.value()), true);
+  write_server(w, *found, view_context(call, *found), ServerView::Show);
   w.EndObject();
   send_json(res, 200, buffer.GetString());
 }
@@ -107,8 +97,24 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
   if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, call, *fault);
   auto& request = std::get<CreateRequest>(parsed);
 
-  const auto options = apply_faults(fleet, res, call, "create", "");
+  // What the compute API checks after the body, in its order: the image
+  // (and whether it fits the flavor), the key pair, the security groups.
+  const auto& flavor = *find_flavor(settings, request.flavor_id);
+  if (!request.image_id.empty()) {
+    const auto image = images.find(request.image_id, image_viewer(call));
+    if (!image) return send_fault(res, call, bad_request("Can not find requested image"));
+    if (auto fault = image_fits(*image, flavor)) return send_fault(res, call, *fault);
+  }
+  if (request.key_name && !keypairs.find(call.identity->user, *request.key_name))
+    return send_fault(res, call, bad_request("Invalid key_name provided."));
+  for (const auto& group : request.security_groups)
+    if (!is_default_security_group(group, call.identity->project))
+      return send_fault(res, call, bad_request(fmt::format("Security group {} not found.", group)));
+
+  const auto options = apply_faults(res, call, "create", "");
   if (!options) return;
+  const auto groups = request.security_groups.empty() ? std::vector<std::string>{"default"} : request.security_groups;
+  const auto reservation = fmt::format("r-{}", core::request_uuid().substr(0, 8));
   // With max_count above 1 Nova boots that many, named name-1, name-2, ...,
   // and answers with the first.
   std::optional<core::ServerInfo> first;
@@ -116,11 +122,22 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
     core::CreateSpec spec;
     spec.name = request.count > 1 ? fmt::format("{}-{}", request.name, i) : request.name;
     spec.metadata = request.metadata;
-    if (!request.description.empty())
-      core::set_pair(spec.attributes, std::string(kDescriptionAttr), request.description);
-    core::set_pair(spec.attributes, std::string(kFlavorAttr), request.flavor_id);
-    core::set_pair(spec.attributes, std::string(kImageAttr), request.image_id);
-    core::set_pair(spec.attributes, std::string(kUserAttr), call.identity->user);
+    auto& a = spec.attributes;
+    const auto set = [&](std::string_view key, const std::string& value) { core::set_pair(a, std::string(key), value); };
+    if (!request.description.empty()) set(kDescriptionAttr, request.description);
+    set(kFlavorAttr, request.flavor_id);
+    set(kImageAttr, request.image_id);
+    set(kUserAttr, call.identity->user);
+    if (request.access_ipv4) set(kAccessIpv4Attr, *request.access_ipv4);
+    if (request.access_ipv6) set(kAccessIpv6Attr, *request.access_ipv6);
+    if (request.disk_config) set(kDiskConfigAttr, *request.disk_config);
+    if (request.key_name) set(kKeyNameAttr, *request.key_name);
+    if (!request.security_groups.empty()) set(kSecurityGroupsAttr, joined(groups));
+    if (request.user_data) set(kUserDataAttr, *request.user_data);
+    if (request.config_drive) set(kConfigDriveAttr, "True");
+    if (request.trusted_certs) set(kTrustedCertsAttr, joined(*request.trusted_certs));
+    set(kReservationAttr, reservation);
+    set(kLaunchIndexAttr, std::to_string(i - 1));
     auto created = fleet.create(call.caller, std::move(spec), *options);
     if (!created) return send_fault(res, call, from_core(created.error()));
     if (!first) first = std::move(created).value();
@@ -133,9 +150,9 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
   w.StartObject();
   field(w, "id", first->uuid);
   write_links(w, call.base, "servers", first->uuid, true);
-  field(w, "OS-DCF:diskConfig", "MANUAL");
-  write_security_groups(w);
-  field(w, "adminPass", core::request_uuid().substr(0, 12));
+  field(w, "OS-DCF:diskConfig", request.disk_config.value_or("MANUAL"));
+  write_security_groups(w, groups);
+  field(w, "adminPass", request.admin_pass ? *request.admin_pass : generated_password());
   w.EndObject();
   w.EndObject();
   res.set_header("Location", fmt::format("{}/compute/v2.1/servers/{}", call.base, first->uuid));
@@ -144,47 +161,56 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
 
 void Service::delete_server(const httplib::Request& req, httplib::Response& res, const Call& call) {
   const auto id = server_id(req);
-  const auto options = apply_faults(fleet, res, call, "delete", id);
+  const auto options = apply_faults(res, call, "delete", id);
   if (!options) return;
   call.entry->status = 204;
+  // With reclaim_instance_interval set, Nova soft-deletes a server that has
+  // run (one that never did, or is soft-deleted already, goes for good).
+  if (fleet.reclaim_ms() > 0) {
+    auto found = fleet.get(call.caller, id);
+    if (found && found->launched_ms && found->state != core::State::SoftDeleted) {
+      auto soft = fleet.perform(call.caller, id, core::Action::SoftDelete, *options);
+      if (!soft) return send_fault(res, call, from_core(soft.error()));
+      res.status = 204;
+      return;
+    }
+  }
   auto removed = fleet.remove(call.caller, id, *options);
   if (!removed) return send_fault(res, call, from_core(removed.error()));
   res.status = 204;
 }
 
-void Service::server_action(const httplib::Request& req, httplib::Response& res, const Call& call) {
+void Service::update_server(const httplib::Request& req, httplib::Response& res, const Call& call) {
   const auto id = server_id(req);
-  auto parsed = parse_action(req.body, call.version, &call.entry->operation);
+  // Nova looks the server up before it reads the body.
+  if (!server_of(res, call, id)) return;
+  auto parsed = parse_update(req.body, call.version);
   if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, call, *fault);
-  auto& request = std::get<ActionRequest>(parsed);
-
-  const auto options = apply_faults(fleet, res, call, request.name, id);
+  const auto& fields = std::get<ServerFields>(parsed);
+  const auto options = apply_faults(res, call, "update", id);
   if (!options) return;
-  // Nova's default policy lets only admins offload a shelved server; the
-  // server is looked up first (404 before 403, as Nova's order of checks).
-  if (request.action == core::Action::ShelveOffload && !call.caller.admin) {
-    auto found = fleet.get(call.caller, id);
-    return send_fault(res, call, from_core(found ? core::forbidden(id, request.action) : found.error()));
-  }
-  std::optional<core::Error> error;
-  switch (request.action) {
-    case core::Action::Stop: {
-      auto stopped = fleet.stop(call.caller, id, *options);
-      if (!stopped) error = stopped.error();
-      else res.set_header("Billing-Note", std::string(stopped->billing_note));
-      break;
-    }
-    case core::Action::Lock:
-      if (auto r = fleet.lock(call.caller, id, std::move(request.locked_reason), *options); !r) error = r.error();
-      break;
-    case core::Action::Unlock:
-      if (auto r = fleet.unlock(call.caller, id, *options); !r) error = r.error();
-      break;
-    default:
-      if (auto r = fleet.perform(call.caller, id, request.action, *options); !r) error = r.error();
-  }
-  if (error) return send_fault(res, call, from_core(*error));
-  res.status = 202;
+  call.entry->status = 200;
+  auto updated = fleet.update(
+      call.caller, id,
+      [&](core::Editable& e) {
+        if (fields.name) e.name = *fields.name;
+        if (fields.access_ipv4) core::set_pair(e.attributes, std::string(kAccessIpv4Attr), *fields.access_ipv4);
+        if (fields.access_ipv6) core::set_pair(e.attributes, std::string(kAccessIpv6Attr), *fields.access_ipv6);
+        if (fields.disk_config) core::set_pair(e.attributes, std::string(kDiskConfigAttr), *fields.disk_config);
+        if (fields.description) {
+          std::erase_if(e.attributes, [](const auto& p) { return p.first == kDescriptionAttr; });
+          if (*fields.description) core::set_pair(e.attributes, std::string(kDescriptionAttr), **fields.description);
+        }
+      },
+      *options);
+  if (!updated) return send_fault(res, call, from_core(updated.error()));
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("server");
+  write_server(w, *updated, view_context(call, *updated), ServerView::Update);
+  w.EndObject();
+  send_json(res, 200, buffer.GetString());
 }
 
 }  // namespace nova

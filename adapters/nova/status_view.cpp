@@ -1,6 +1,6 @@
 // GATEWAY.md's and NOVA.md's state mapping, Nova side: status / vm_state /
 // task_state / power_state per core state. A transition that can start from
-// several states (hard reboot, shelve, unshelve) keeps the status and
+// several states (hard reboot, shelve, unshelve, rebuild, resize) keeps the
 // vm_state of where it began, as Nova keeps vm_state while task_state runs.
 #include "adapters/nova/api.h"
 
@@ -18,6 +18,9 @@ StatusView settled(core::State state) {
     case Suspended: return {"SUSPENDED", "suspended", "", 4};
     case Shelved: return {"SHELVED", "shelved", "", 4};
     case ShelvedOffloaded: return {"SHELVED_OFFLOADED", "shelved_offloaded", "", 4};
+    case Resized: return {"VERIFY_RESIZE", "resized", "", 1};
+    case ResizedStopped: return {"VERIFY_RESIZE", "resized", "", 4};
+    case SoftDeleted: return {"SOFT_DELETED", "soft-delete", "", 4};
     default: return {"ERROR", "error", "", 0};
   }
 }
@@ -47,6 +50,27 @@ StatusView status_view(core::State state, std::optional<core::State> from) {
     case Shelving: return with_task(settled(from.value_or(Running)), "shelving");
     case ShelvingOffloading: return with_task(settled(Shelved), "shelving_offloading");
     case Unshelving: return with_task(settled(from.value_or(ShelvedOffloaded)), "unshelving");
+    // Nova shows REBUILD whatever the vm_state (active, stopped or error) it keeps.
+    case Rebuilding: {
+      auto view = with_task(settled(from.value_or(Running)), "rebuilding");
+      view.status = "REBUILD";
+      return view;
+    }
+    // Nova goes through resize_prep, resize_migrating, resize_migrated and
+    // resize_finish; one task stands for them all.
+    case Resizing: {
+      auto view = with_task(settled(from.value_or(Running)), "resize_migrating");
+      view.status = "RESIZE";
+      return view;
+    }
+    // A confirmation has no task_state in Nova: VERIFY_RESIZE until it is done.
+    case ConfirmingResize: return settled(from.value_or(Resized));
+    case RevertingResize: {
+      auto view = with_task(settled(from.value_or(Resized)), "resize_reverting");
+      view.status = "REVERT_RESIZE";
+      return view;
+    }
+    case Restoring: return with_task(settled(SoftDeleted), "restoring");
     default: return settled(state);
   }
 }

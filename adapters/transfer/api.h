@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,8 +28,10 @@ struct AccessKey {
 };
 
 // How Transfer shows a core state: ONLINE, OFFLINE, STARTING, STOPPING,
-// START_FAILED, STOP_FAILED (GATEWAY.md's table).
-std::string_view state_name(core::State state);
+// START_FAILED, STOP_FAILED (GATEWAY.md's table). `from`: for a state in
+// between, the state its transition began in (a rebuild of a stopped server
+// ends stopped: STOPPING).
+std::string_view state_name(core::State state, std::optional<core::State> from = std::nullopt);
 
 enum class SigV4Mode { Scope, Verify };
 

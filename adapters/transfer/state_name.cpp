@@ -1,36 +1,31 @@
 // GATEWAY.md's and NOVA.md's state mapping, Transfer side: one name per core
 // state. Transfer has six states; a state it lacks shows as the nearest one:
-// paused, suspended and shelved servers do not serve (OFFLINE), a reboot or
-// any way back to running is STARTING, any way down is STOPPING.
+// a server that serves is ONLINE (a resize awaiting confirmation included),
+// one that does not is OFFLINE (paused, suspended, shelved, soft-deleted),
+// and one on the move is STARTING when its transition ends serving (a boot,
+// a reboot, a rebuild, a resize, an unpause, a restore, ...) and STOPPING
+// when it ends not serving (a stop, a pause, a shelve, the rebuild of a
+// stopped server, ...).
 #include "adapters/transfer/api.h"
 
-namespace transfer {
+#include "core/transitions.h"
 
-std::string_view state_name(core::State state) {
+namespace transfer {
+namespace {
+
+bool serving(core::State s) { return s == core::State::Running || s == core::State::Resized; }
+
+}  // namespace
+
+std::string_view state_name(core::State state, std::optional<core::State> from) {
   using enum core::State;
   switch (state) {
-    case Running: return "ONLINE";
-    case Stopped:
-    case Paused:
-    case Suspended:
-    case Shelved:
-    case ShelvedOffloaded: return "OFFLINE";
-    case Stopping:
-    case Pausing:
-    case Suspending:
-    case Shelving:
-    case ShelvingOffloading: return "STOPPING";
-    case Provisioning:
-    case Starting:
-    case Rebooting:
-    case RebootingHard:
-    case Unpausing:
-    case Resuming:
-    case Unshelving: return "STARTING";
     case StopFailed: return "STOP_FAILED";
     case StartFailed: return "START_FAILED";
+    default: break;
   }
-  return "OFFLINE";
+  if (const auto moving = core::settling(state, from)) return serving(moving->to) ? "STARTING" : "STOPPING";
+  return serving(state) ? "ONLINE" : "OFFLINE";
 }
 
 }  // namespace transfer

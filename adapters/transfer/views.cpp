@@ -62,7 +62,7 @@ void write_described_server(Writer& w, const core::ServerInfo& s, const std::str
   w.EndArray();
   field(w, "SecurityPolicyName", attribute(s, kSecurityPolicyName, "TransferSecurityPolicy-2018-11"));
   field(w, "ServerId", s.transfer_id);
-  field(w, "State", state_name(s.state));
+  field(w, "State", state_name(s.state, s.transition_from));
   w.Key("Tags");
   write_tags(w, s.tags);
   w.Key("UserCount");
@@ -75,7 +75,7 @@ void write_listed_server(Writer& w, const core::ServerInfo& s, const std::string
   w.StartObject();
   common(w, s, region, account);
   field(w, "ServerId", s.transfer_id);
-  field(w, "State", state_name(s.state));
+  field(w, "State", state_name(s.state, s.transition_from));
   w.Key("UserCount");
   w.Int(0);
   w.EndObject();

@@ -34,12 +34,14 @@ function credentialsFor(tenant) {
   return credentials.get(key);
 }
 
-// The Nova action body for each core action.
+// The Nova action body for each core action the page offers (rebuild and
+// resize take an image or a flavor to choose: the page leaves them to the API).
 export const NOVA_BODIES = {
   stop: { "os-stop": null }, start: { "os-start": null },
   reboot: { reboot: { type: "SOFT" } }, reboot_hard: { reboot: { type: "HARD" } },
   pause: { pause: null }, unpause: { unpause: null }, suspend: { suspend: null }, resume: { resume: null },
   shelve: { shelve: null }, shelve_offload: { shelveOffload: null }, unshelve: { unshelve: null },
+  confirm_resize: { confirmResize: null }, revert_resize: { revertResize: null }, restore: { restore: null },
 };
 
 async function nova(tenant, method, path, body) {

@@ -1,7 +1,7 @@
 // The dashboard: the fleet of every tenant, live from /_gateway/events, with
 // the presenter's controls (panels.js). Every action on a server goes through
 // the real APIs (api.js), as a client would call them.
-import { act, control, create, eventsUrl, remove } from "./api.js";
+import { NOVA_BODIES, act, control, create, eventsUrl, remove } from "./api.js";
 import { PRESETS, addPreset, clearRules, clockVirtual, loadClock, loadFaults, loadJournal, removeRule,
          setClock } from "./panels.js";
 
@@ -10,9 +10,12 @@ const billing = new Map();   // id -> ledger entry, with the time it was read
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// The states core::powered_on bills as running.
 const POWERED_ON = new Set(["provisioning", "running", "stopping", "stop_failed", "rebooting", "rebooting_hard",
-                            "pausing", "suspending", "shelving"]);
-const LABELS = { reboot_hard: "reboot (hard)", shelve_offload: "shelve offload" };
+                            "pausing", "suspending", "shelving", "rebuilding", "resizing", "resized",
+                            "confirming_resize", "reverting_resize"]);
+const LABELS = { reboot_hard: "reboot (hard)", shelve_offload: "shelve offload", confirm_resize: "confirm resize",
+                 revert_resize: "revert resize" };
 // Transfer's StartServer brings back whatever is powered off; so does the Start button.
 const POWER_ON = new Set(["start", "unpause", "resume", "unshelve"]);
 
@@ -64,7 +67,7 @@ function row(s) {
   const canStop = actions.includes("stop");
   const canStart = actions.some((a) => POWER_ON.has(a));
   // Nova's other actions, for servers a Nova project sees.
-  const more = s.tenant.project ? actions.filter((a) => a !== "stop" && a !== "start") : [];
+  const more = s.tenant.project ? actions.filter((a) => a !== "stop" && a !== "start" && a in NOVA_BODIES) : [];
   return `<tr data-id="${esc(s.id)}">
     <td class="name">${esc(s.name)}</td>
     <td class="ids"><code>${esc(s.id)}</code><code>${esc(s.server_id)}</code></td>

@@ -1,13 +1,16 @@
 // The fleet with a store attached: a change is written (with its journal
 // entry) before anyone sees it, a store that refuses leaves everything as it
 // was, concurrent commits share writes, and a restore picks up where the
-// store left off, transitions under way included.
+// store left off, transitions under way included. Launch times: a loaded
+// server that has run gets one, a restored one keeps what the store had.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <thread>
+
+#include <fmt/format.h>
 
 #include "fixture.h"
 
@@ -224,4 +227,50 @@ TEST_CASE("replace rewrites the store; credentials are kept and dropped") {
   REQUIRE(f.fleet.drop_credential("token", "t1").ok());
   CHECK(f.store.load()->credentials.size() == 1);
   CHECK(f.store.load()->credentials.front().key == "t2");
+}
+
+TEST_CASE("a server loaded in a state it reached by running has a launch time; a store's are kept as they were") {
+  // Seeded (a fleet file's servers): every state but provisioning has run.
+  test::FleetFixture f;
+  f.fleet.set_transition_ms(Action::Create, 1000);
+  for (auto state : {State::Running, State::Stopped, State::Paused, State::Suspended, State::ShelvedOffloaded,
+                     State::StopFailed, State::StartFailed, State::Resized, State::SoftDeleted, State::Rebooting})
+    CHECK(f.seed(state).launched_ms == f.clock.now_ms());
+  CHECK_FALSE(f.seed(State::Provisioning).launched_ms);
+
+  // Loaded as records that leave launched_ms out (a fleet file, a snapshot): launched when created.
+  std::vector<core::ServerRecord> records(3);
+  const State states[] = {State::Stopped, State::Provisioning, State::Paused};
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    auto& info = records[i].info;
+    info.uuid = fmt::format("6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e0{}", i);
+    info.transfer_id = fmt::format("s-0123456789abcde0{}", i);
+    info.tenant = f.demo;
+    info.state = states[i];
+    info.created_ms = 1'600'000'000'000;
+  }
+  records[2].info.launched_ms = 1'650'000'000'000;  // given: kept
+  REQUIRE(f.fleet.replace(records, true).ok());
+  CHECK(f.fleet.get(f.admin, records[0].info.uuid)->launched_ms == 1'600'000'000'000);
+  CHECK_FALSE(f.fleet.get(f.admin, records[1].info.uuid)->launched_ms);  // not yet: its create is under way
+  CHECK(f.fleet.get(f.admin, records[2].info.uuid)->launched_ms == 1'650'000'000'000);
+
+  // Restored from a store: a launch time is not rewritten, and a server that
+  // never ran (a failed build, then stopped) is given none.
+  DurableFixture d;
+  d.fleet.set_transition_ms(Action::Create, 500);
+  const auto ran = d.fleet.create(d.owner, {}).value();
+  core::ActOptions fail;
+  fail.fail_transition = true;
+  const auto failed = d.fleet.create(d.owner, {}, fail).value();
+  d.clock.advance(500);
+  REQUIRE(d.fleet.stop(d.owner, ran.uuid).ok());
+  REQUIRE(d.fleet.stop(d.owner, failed.uuid).ok());
+  test::FleetFixture g;
+  g.clock.set(d.clock.now_ms() + 10'000);
+  g.fleet.restore(d.store.load().value());
+  CHECK(g.state_of(ran.uuid) == State::Stopped);
+  CHECK(g.fleet.get(g.admin, ran.uuid)->launched_ms == ran.created_ms + 500);
+  CHECK(g.state_of(failed.uuid) == State::Stopped);
+  CHECK_FALSE(g.fleet.get(g.admin, failed.uuid)->launched_ms);
 }

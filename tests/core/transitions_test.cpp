@@ -18,12 +18,19 @@ constexpr State kAllStates[] = {
     State::StopFailed,   State::StartFailed,   State::Rebooting,  State::RebootingHard, State::Pausing,
     State::Paused,       State::Unpausing,     State::Suspending, State::Suspended, State::Resuming,
     State::Shelving,     State::Shelved,       State::ShelvingOffloading, State::ShelvedOffloaded,
-    State::Unshelving};
+    State::Unshelving,   State::Rebuilding,    State::Resizing,   State::Resized,   State::ResizedStopped,
+    State::ConfirmingResize, State::RevertingResize, State::SoftDeleted, State::Restoring};
+static_assert(std::size(kAllStates) == core::kStateCount);
 
 constexpr Action kAllActions[] = {Action::Stop,   Action::Start,  Action::Reboot,  Action::RebootHard,
                                   Action::Pause,  Action::Unpause, Action::Suspend, Action::Resume,
                                   Action::Shelve, Action::ShelveOffload, Action::Unshelve, Action::Lock,
-                                  Action::Unlock, Action::Update, Action::Delete};
+                                  Action::Unlock, Action::Update, Action::Delete, Action::Rebuild,
+                                  Action::Resize, Action::ConfirmResize, Action::RevertResize,
+                                  Action::ResetActive, Action::ResetError, Action::SoftDelete,
+                                  Action::Restore, Action::CreateImage, Action::CreateBackup,
+                                  Action::ChangePassword, Action::SetMetadata};
+static_assert(std::size(kAllActions) == core::kActionCount - 1);  // all but create
 
 bool one_of(State s, std::initializer_list<State> states) {
   return std::find(states.begin(), states.end(), s) != states.end();
@@ -49,6 +56,24 @@ std::optional<State> expected_end(Action action, State from) {
       return one_of(from, {Running, Stopped, Paused, Suspended}) ? std::optional(ShelvedOffloaded) : std::nullopt;
     case Action::ShelveOffload: return from == Shelved ? std::optional(ShelvedOffloaded) : std::nullopt;
     case Action::Unshelve: return one_of(from, {Shelved, ShelvedOffloaded}) ? std::optional(Running) : std::nullopt;
+    case Action::Rebuild:  // a SHUTOFF server stays SHUTOFF; an ERROR one comes back ACTIVE
+      if (from == Stopped) return Stopped;
+      return one_of(from, {Running, StopFailed, StartFailed}) ? std::optional(Running) : std::nullopt;
+    case Action::Resize:
+      if (from == Stopped) return ResizedStopped;
+      return from == Running ? std::optional(Resized) : std::nullopt;
+    case Action::ConfirmResize:
+    case Action::RevertResize:
+      if (from == ResizedStopped) return Stopped;
+      return from == Resized ? std::optional(Running) : std::nullopt;
+    case Action::ResetActive: return Running;
+    case Action::ResetError: return one_of(from, {Stopped, ResizedStopped}) ? StartFailed : StopFailed;
+    case Action::SoftDelete: return SoftDeleted;
+    case Action::Restore: return from == SoftDeleted ? std::optional(Running) : std::nullopt;
+    case Action::CreateImage:
+    case Action::CreateBackup: return one_of(from, {Running, Stopped, Paused, Suspended}) ? std::optional(from) : std::nullopt;
+    case Action::ChangePassword: return from == Running ? std::optional(Running) : std::nullopt;
+    case Action::SetMetadata: return one_of(from, {Running, Stopped, Paused, Suspended}) ? std::optional(from) : std::nullopt;
     case Action::Lock:
     case Action::Unlock:
     case Action::Update:
@@ -119,7 +144,7 @@ TEST_CASE("each in-between state names its transition, and settles where the tab
       CAPTURE(core::name(action));
       CAPTURE(core::name(from));
       CHECK(core::task_under_way(*t.via) == action);
-      const auto settles = core::settling(*t.via);
+      const auto settles = core::settling(*t.via, from);
       REQUIRE(settles.has_value());
       CHECK(settles->to == t.to);
       CHECK(core::legal_step(from, *t.via));

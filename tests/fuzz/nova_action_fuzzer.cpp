@@ -1,6 +1,8 @@
 // Nova's server action bodies (POST /servers/{id}/action: os-stop, os-start,
 // reboot, pause, suspend, shelve and their inverses, lock with its 2.73
-// locked_reason, unlock) through nova::parse_action, at the
+// locked_reason, unlock, rebuild, resize and its confirm and revert, reset,
+// restore and forceDelete, snapshots and backups, a password, the console
+// log, security groups) through nova::parse_action, at the
 // microversion the request negotiated; every fault must render as UTF-8 JSON,
 // and a lock's reason (stored, then shown) must be UTF-8.
 // Input: "<X-OpenStack-Nova-API-Version>\n<body>", e.g. "2.73\n{"lock": null}".

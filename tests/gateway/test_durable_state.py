@@ -15,12 +15,13 @@ from botocore.exceptions import ClientError
 
 from openstack import exceptions as sdk_exceptions
 
-from clients import openstack, openstack_env, openstack_sdk, transfer
+from clients import openstack, openstack_env, openstack_json, openstack_sdk, transfer
 from gateway import EXAMPLE_FLEET, Gateway
 
 WEB1, WEB1_T = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01", "s-0123456789abcde01"
 WEB2, WEB2_T = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e02", "s-0123456789abcde02"
 WEB3_T = "s-0123456789abcde03"
+REPORT, REPORT_T = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e07", "s-0123456789abcde07"
 BINARY = os.environ.get("GATEWAY_BIN")
 
 
@@ -152,6 +153,112 @@ class Durable(unittest.TestCase):
             self.assertEqual(len(after), 12)
             self.assertEqual(after[WEB1_T]["state"], "running")
             self.assertEqual(journal(again), [])
+
+    def test_a_restart_after_kill_keeps_key_pairs_images_metadata_a_resize_to_confirm_and_a_soft_delete(self):
+        config = os.path.join(self.dir, "config.json")
+        with open(config, "w") as f:
+            json.dump({"reclaim_instance_interval": 3600}, f)
+        key = os.path.join(self.dir, "id_ed25519")
+        subprocess.run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "me@laptop", "-f", key],
+                       check=True, capture_output=True, timeout=30)
+
+        def ok(r):
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return r
+
+        gw = self.gateway("--config", config).__enter__()
+        ok(openstack(gw, "keypair", "create", "made"))
+        ok(openstack(gw, "keypair", "create", "--public-key", key + ".pub", "laptop"))
+        ok(openstack(gw, "keypair", "create", "gone"))
+        ok(openstack(gw, "keypair", "delete", "gone"))
+        image = openstack_json(gw, "image", "create", "--disk-format", "qcow2", "--container-format", "bare",
+                               "--property", "os_distro=debian", "golden")
+        silver = openstack_json(gw, "image", "create", "silver")
+        dropped = openstack_json(gw, "image", "create", "dropped")
+        ok(openstack(gw, "image", "delete", "dropped"))
+        ok(openstack(gw, "server", "set", "--property", "role=web", "--property", "tier=1", "web-1"))
+        ok(openstack(gw, "server", "resize", "--flavor", "m1.small", "web-2"))
+        ok(openstack(gw, "server", "delete", "report-gen"))
+        booted = openstack_json(gw, "server", "create", "--image", "golden", "--flavor", "m1.tiny", "--key-name",
+                                "laptop", "--wait", "keyed")
+        before = {
+            "made": openstack_json(gw, "keypair", "show", "made"),
+            "laptop": openstack_json(gw, "keypair", "show", "laptop"),
+            "golden": openstack_json(gw, "image", "show", image["id"]),
+            "silver": openstack_json(gw, "image", "show", silver["id"]),
+            "web-2": openstack_json(gw, "server", "show", WEB2, "-c", "status", "-c", "flavor"),
+            "report-gen": openstack_json(gw, "server", "show", REPORT, "-c", "status", "-c", "OS-EXT-STS:vm_state"),
+        }
+        self.assertEqual(before["web-2"], {"status": "VERIFY_RESIZE", "flavor": "m1.small (2)"})
+        self.assertEqual(before["report-gen"], {"status": "SOFT_DELETED", "OS-EXT-STS:vm_state": "soft-delete"})
+        gw.kill()
+
+        with self.gateway("--config", config) as again:
+            # Key pairs: the same records, the deleted one still gone.
+            self.assertEqual([k["Name"] for k in openstack_json(again, "keypair", "list")], ["laptop", "made"])
+            self.assertEqual(openstack_json(again, "keypair", "show", "made"), before["made"])
+            self.assertEqual(openstack_json(again, "keypair", "show", "laptop"), before["laptop"])
+            with open(key + ".pub") as f:
+                self.assertEqual(ok(openstack(again, "keypair", "show", "--public-key", "laptop")).stdout.strip(),
+                                 f.read().strip())
+            self.assertNotEqual(openstack(again, "keypair", "show", "gone").returncode, 0)
+            ok(openstack(again, "keypair", "create", "after"))  # a new one gets an id of its own
+            ids = {openstack_json(again, "keypair", "show", n)["id"] for n in ("made", "laptop", "after")}
+            self.assertEqual(len(ids), 3)
+
+            # Metadata.
+            shown = openstack_json(again, "server", "show", WEB1, "-c", "properties")
+            self.assertEqual(shown["properties"], {"role": "web", "tier": "1"})
+
+            # The resize still waits for its confirmation, and a revert still knows the old flavor.
+            self.assertEqual(openstack_json(again, "server", "show", WEB2, "-c", "status", "-c", "flavor"),
+                             before["web-2"])
+            aws = transfer(again)
+            self.assertEqual(aws.describe_server(ServerId=WEB2_T)["Server"]["State"], "ONLINE")
+            ok(openstack(again, "server", "resize", "revert", "web-2"))
+            self.assertEqual(openstack_json(again, "server", "show", WEB2, "-c", "status", "-c", "flavor"),
+                             {"status": "ACTIVE", "flavor": "m1.tiny (1)"})
+
+            # The soft delete is still restorable.
+            self.assertEqual(openstack_json(again, "server", "show", REPORT, "-c", "status", "-c",
+                                            "OS-EXT-STS:vm_state"), before["report-gen"])
+            self.assertEqual(aws.describe_server(ServerId=REPORT_T)["Server"]["State"], "OFFLINE")
+            ok(openstack(again, "server", "restore", REPORT))
+            self.assertEqual(openstack_json(again, "server", "show", REPORT, "-c", "status")["status"], "ACTIVE")
+            self.assertEqual(aws.describe_server(ServerId=REPORT_T)["Server"]["State"], "ONLINE")
+
+            # Images: those created are there as they were, the one deleted is not, and a server
+            # boots from one again.
+            names = sorted(i["Name"] for i in openstack_json(again, "image", "list"))
+            self.assertEqual(names, ["cirros-0.6.2-x86_64-disk", "debian-12-genericcloud-amd64", "golden", "silver"])
+            for name in ("golden", "silver"):
+                self.assertEqual(openstack_json(again, "image", "show", before[name]["id"]), before[name])
+            self.assertEqual(before["golden"]["properties"]["os_distro"], "debian")
+            self.assertNotEqual(openstack(again, "image", "show", dropped["id"]).returncode, 0)
+            keyed = openstack_json(again, "server", "show", booted["id"], "-c", "key_name", "-c", "image")
+            self.assertEqual(keyed, {"key_name": "laptop", "image": f"golden ({image['id']})"})
+            ok(openstack(again, "server", "create", "--image", image["id"], "--flavor", "m1.tiny", "--wait", "again"))
+
+    def test_a_reclaim_due_during_the_outage_happens_at_the_restart(self):
+        config = os.path.join(self.dir, "config.json")
+        with open(config, "w") as f:
+            json.dump({"reclaim_instance_interval": 1}, f)
+        gw = self.gateway("--config", config).__enter__()
+        r = openstack(gw, "server", "delete", "report-gen")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        deleted_at = time.time()
+        # Soft-deleted (its reclaim may have come already: a second is short).
+        entry = journal(gw, operation="delete")[0]
+        self.assertEqual((entry["action"], entry["state_after"]), ("soft_delete", "soft_deleted"))
+        gw.kill()
+        time.sleep(max(0.0, deleted_at + 1.2 - time.time()))
+        with self.gateway("--config", config) as again:
+            with self.assertRaises(ClientError) as e:
+                transfer(again).describe_server(ServerId=REPORT_T)
+            self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
+            self.assertNotEqual(openstack(again, "server", "show", REPORT).returncode, 0)
+            billing = {e["server_id"]: e for e in again.control("GET", "/_gateway/billing")[1]["servers"]}
+            self.assertTrue(billing[REPORT_T]["deleted"])
 
     def test_a_keystone_token_issued_before_a_restart_works_after_it(self):
         gw = self.gateway().__enter__()

@@ -24,8 +24,8 @@ def cases(junit_path):
             if child.tag in ("failure", "error"):
                 outcome, detail = "not ok", child.get("message") or (child.text or "").strip()
                 break
-            if child.tag == "skipped":
-                outcome, detail = "skip", child.get("message") or ""
+            if child.tag == "skipped":  # pytest puts the reason in "message", subunit2junitxml in the text
+                outcome, detail = "skip", child.get("message") or (child.text or "").strip()
         yield name, outcome, detail
 
 

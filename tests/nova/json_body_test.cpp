@@ -142,11 +142,14 @@ TEST_CASE("create: what the CLI, the SDK and tempest send") {
   CHECK(r.count == 1);
   REQUIRE(r.metadata.size() == 1);
   CHECK(r.metadata[0].second == "v");
-  // Links are accepted for refs, an integer flavorRef too; networks from 2.37.
+  // A link is accepted for the flavor (not for the image: its schema wants a
+  // UUID), an integer flavorRef too; networks from 2.37.
   const auto linked = create_ok(
-      R"({"server": {"name": "a", "imageRef": "http://h/image/v2/images/0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61",
-          "flavorRef": 1, "networks": "none"}})", v79);
+      R"({"server": {"name": "a", "imageRef": "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61",
+          "flavorRef": "http://h/compute/v2.1/flavors/1", "networks": "none"}})", v79);
   CHECK(linked.flavor_id == "1");
+  CHECK(create_ok(R"({"server": {"name": "a", "imageRef": "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "flavorRef": 1}})")
+            .flavor_id == "1");
   CHECK(create_ok(R"({"server": {"name": "b", "flavorRef": "1", "networks": "auto",
                    "block_device_mapping_v2": [{"boot_index": 0}]}})", v79).image_id.empty());
   CHECK(create_ok(R"({"server": {"name": "c", "imageRef": "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "flavorRef": "1",
@@ -173,14 +176,33 @@ TEST_CASE("create: Nova's 400s") {
       {R"({"server": {"name": "", "flavorRef": "1"}})", v21,
        "Invalid input for field/attribute name. Value: . '' is too short"},
       {R"({"server": {"name": " a", "flavorRef": "1"}})", v21,
-       "Invalid input for field/attribute name. Value:  a. leading or trailing whitespace is not allowed"},
+       "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with "
+       "whitespace."},
       {R"({"server": {"name": "a", )" + image + "}}", v21,
        R"(Invalid input for field/attribute server. Value: {"name":"a","imageRef":"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61"}. 'flavorRef' is a required property)"},
       {R"({"server": {"name": "a", "flavorRef": "99", )" + image + "}}", v21, "Invalid flavorRef provided."},
-      {R"({"server": {"name": "a", "flavorRef": "1", "imageRef": "nope"}})", v21, "Image nope could not be found."},
-      {R"({"server": {"name": "a", "flavorRef": "1"}})", v21,
-       "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping "
-       "combination is not valid."},
+      {R"({"server": {"name": "a", "flavorRef": "1", "imageRef": "nope"}})", v21,
+       "Invalid input for field/attribute imageRef. Value: nope. 'nope' is not valid under any of the given schemas"},
+      {R"({"server": {"name": "a", "flavorRef": "1", "imageRef": "http://h/images/0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61"}})",
+       v21, ""},
+      {R"({"server": {"name": "a", "flavorRef": "1"}})", v21, "Missing imageRef attribute"},
+      {R"({"server": {"name": "a", "flavorRef": "1", "imageRef": "", "block_device_mapping_v2": []}})", v21,
+       "Missing imageRef attribute"},
+      {R"({"server": {"name": "a", "flavorRef": "1", "accessIPv4": "1.1.1.1.1.1", )" + image + "}}", v21,
+       "Invalid input for field/attribute accessIPv4. Value: 1.1.1.1.1.1. '1.1.1.1.1.1' is not a 'ipv4'"},
+      {R"({"server": {"name": "a", "flavorRef": "1", "accessIPv6": "notvalid", )" + image + "}}", v21,
+       "Invalid input for field/attribute accessIPv6. Value: notvalid. 'notvalid' is not a 'ipv6'"},
+      {R"({"server": {"name": "a", "flavorRef": "1", "networks": [{"fixed_ip": "10.0.1.1", "uuid": "a-b-c-d-e-f-g-h-i-j"}], )" +
+           image + "}}",
+       v21, "Bad networks format: network uuid is not in proper format (a-b-c-d-e-f-g-h-i-j)"},
+      {R"({"server": {"name": "a", "flavorRef": "1", "security_groups": [{"name": ""}], )" + image + "}}", v21, ""},
+      {R"({"server": {"name": "a", "flavorRef": "1", "personality": [{"path": "/p", "contents": "not base64!"}], )" +
+           image + "}}",
+       v21, "Invalid input for field/attribute contents. Value: not base64!. 'not base64!' is not a 'base64'"},
+      {R"({"server": {"name": "a", "flavorRef": "1", "personality": [], )" + image + "}}", v79,
+       ""},  // personality is gone from 2.57
+      {R"({"server": {"name": "a", "flavorRef": "1", "availability_zone": "az9", )" + image + "}}", v21,
+       "The requested availability zone is not available"},
       {R"({"server": {"name": "a", "flavorRef": "1", "frob": 1, )" + image + "}}", v21, ""},
       {R"({"server": {"name": "a", "flavorRef": "1", )" + image + "}}", v79,
        ""},  // 'networks' is required from 2.37
@@ -206,15 +228,15 @@ TEST_CASE("a lone surrogate escape is kept as U+FFFD, never as bytes that are no
   // strict UTF-8 clients (botocore) could not read the answer. Each of the
   // three bytes becomes U+FFFD, as a UTF-8 decoder replacing errors does.
   const auto r = create_ok(R"({"server": {"name": "vm\udc00", "flavorRef": "1", "imageRef": "",
-      "block_device_mapping_v2": [], "metadata": {"k\udfff": "v\udc00"}, "description": "d\udc00"}})",
+      "block_device_mapping_v2": [{"boot_index": 0}], "metadata": {"k": "v\udc00"}, "description": "d\udc00"}})",
                            Version{2, 19});
   CHECK(r.name == "vm\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
-  CHECK(r.metadata[0].first == "k\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(r.metadata[0].first == "k");  // a key is letters, digits and "-_:. " only: "k\udfff" is a 400
   CHECK(r.metadata[0].second == "v\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
   CHECK(r.description == "d\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
   const auto lock = parse_action(R"({"lock": {"locked_reason": "\udc00"}})", v73);
   CHECK(std::get<ActionRequest>(lock).locked_reason == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
   // A pair is one character, and stays as it is.
   CHECK(create_ok(R"({"server": {"name": "\ud83d\ude00", "flavorRef": "1", "imageRef": "",
-      "block_device_mapping_v2": []}})").name == "\xf0\x9f\x98\x80");
+      "block_device_mapping_v2": [{"boot_index": 0}]}})").name == "\xf0\x9f\x98\x80");
 }

@@ -1,7 +1,9 @@
-// The server list's query string: what Nova accepts, and the fault for the rest.
+// The server list's query string: what Nova accepts, the fault for the rest, and
+// which servers a listing shows.
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "adapters/nova/list_query.h"
 
@@ -105,4 +107,23 @@ TEST_CASE("a name regex: at most 512 states, matched in one pass (12 s a name be
   // What the wrapper could change must not compile on its own.
   CHECK(refused("a)(b"));
   CHECK(refused("a\\"));
+}
+
+TEST_CASE("soft-deleted servers: left out, listed with changes-since, alone with an admin's deleted=true") {
+  auto live = server("web", core::State::Running), soft = server("gone", core::State::SoftDeleted),
+       restoring = server("back", core::State::Restoring);  // vm_state soft-delete until restored
+  for (auto* s : {&live, &soft, &restoring}) s->updated_ms = 1'700'000'000'000;
+  const auto shows = [&](std::multimap<std::string, std::string> params, bool admin) {
+    const auto r = std::get<ListParams>(parse(std::move(params), v21, admin));
+    return std::vector<bool>{r.matches(live), r.matches(soft), r.matches(restoring)};
+  };
+  const std::vector<bool> undeleted{true, false, false}, all{true, true, true}, deleted{false, true, true};
+  CHECK(shows({}, false) == undeleted);
+  CHECK(shows({}, true) == undeleted);
+  CHECK(shows({{"changes-since", "2020-01-01T00:00:00Z"}}, false) == all);
+  CHECK(shows({{"deleted", "True"}}, true) == deleted);
+  CHECK(shows({{"deleted", " yes "}, {"all_tenants", "1"}}, true) == deleted);
+  CHECK(shows({{"deleted", "maybe"}}, true) == undeleted);  // not a true string: false, as oslo reads it
+  CHECK(shows({{"deleted", "false"}, {"changes-since", "2020-01-01T00:00:00Z"}}, true) == undeleted);
+  CHECK(shows({{"deleted", "true"}}, false) == undeleted);  // a non-admin's is dropped
 }

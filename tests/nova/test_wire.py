@@ -156,7 +156,7 @@ class Wire(unittest.TestCase):
         self.assertEqual(self.call("GET", f"/compute/v2.1/servers/{WEB1}")[0], 200)
 
     def test_405_and_404_on_every_kind_of_path(self):
-        for method, path, allow in [("PUT", f"/compute/v2.1/servers/{WEB1}", "GET, DELETE"),
+        for method, path, allow in [("POST", f"/compute/v2.1/servers/{WEB1}", "GET, PUT, DELETE"),
                                     ("DELETE", "/compute/v2.1/servers", "GET, POST"),
                                     ("POST", "/compute/v2.1/flavors", "GET"),
                                     ("DELETE", "/compute/v2.1/flavors/1", "GET")]:
@@ -225,7 +225,11 @@ class Wire(unittest.TestCase):
         self.assertFault(post({"name": "x", "flavorRef": "99", "imageRef": image}), 400, "badRequest",
                          "Invalid flavorRef provided.")
         self.assertFault(post({"name": "x", "flavorRef": "1", "imageRef": "nope"}), 400, "badRequest",
-                         "Image nope could not be found.")
+                         "Invalid input for field/attribute imageRef. Value: nope. "
+                         "'nope' is not valid under any of the given schemas")
+        unknown = "8d3c1a52-9d1e-4c0f-8f6b-2a7e5b4c3d21"
+        self.assertFault(post({"name": "x", "flavorRef": "1", "imageRef": unknown}), 400, "badRequest",
+                         "Can not find requested image")  # Nova's text for an unknown image at create
         status, _, doc = post({"flavorRef": "1", "imageRef": image})
         self.assertEqual(status, 400)
         self.assertTrue(doc["badRequest"]["message"].endswith("'name' is a required property"))

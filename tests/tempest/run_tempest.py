@@ -1,0 +1,186 @@
+"""Tempest's own compute suite against a gateway this script starts.
+
+    run_tempest.py                 # the modules below, TAP on stdout (one case per tempest test)
+    run_tempest.py --keep DIR      # the same, and keep tempest's workspace (tempest.conf, logs) in DIR
+    run_tempest.py -- REGEX...     # only the tests matching these regexes
+
+Tempest (Debian's python3-tempest 33) is configured as a new user would
+configure it against a small cloud: pre-provisioned credentials (demo, alt,
+admin; no dynamic credentials), neutron, cinder and swift off, glance on, SSH
+validation off, and the pause, suspend, shelve, rescue and resize features on
+so their tests run. stestr (python3-stestr) runs the modules with one worker;
+its subunit stream becomes JUnit (python3-subunit's subunit2junitxml) and
+tests/harness/tap.py turns that into TAP, so ./dev test counts each tempest
+test. Tempest's output goes to stderr (meson's log).
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "clients"))
+sys.path.insert(0, os.path.join(HERE, "..", "harness"))
+
+from gateway import Gateway  # noqa: E402
+import tap  # noqa: E402
+
+TEMPEST = "/usr/lib/python3/dist-packages/tempest"
+
+MODULES = [
+    "servers.test_server_actions", "servers.test_servers", "servers.test_create_server",
+    "servers.test_list_servers_negative", "servers.test_servers_negative", "servers.test_instance_actions",
+    "servers.test_instance_actions_negative", "servers.test_list_server_filters",
+    "servers.test_servers_microversions", "servers.test_server_metadata", "flavors.test_flavors",
+    "flavors.test_flavors_negative", "admin.test_servers",
+]
+
+# The default images and flavors of adapters/nova/api.cpp.
+IMAGE = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61"
+IMAGE_ALT = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a62"
+
+# The gateway's default users (README "Identities and tenants"); ids equal names.
+ACCOUNTS = """\
+- username: demo
+  project_name: demo
+  password: demo
+  user_id: demo
+  project_id: demo
+  domain_name: Default
+  roles: [member, reader]
+- username: alt
+  project_name: alt
+  password: alt
+  user_id: alt
+  project_id: alt
+  domain_name: Default
+  roles: [member, reader]
+- username: admin
+  project_name: admin
+  password: admin
+  user_id: admin
+  project_id: admin
+  domain_name: Default
+  roles: [admin, member, reader]
+"""
+
+
+def tempest_conf(url, workspace):
+    return f"""\
+[DEFAULT]
+log_file = {workspace}/tempest.log
+use_stderr = false
+
+[oslo_concurrency]
+lock_path = {workspace}/locks
+
+[auth]
+use_dynamic_credentials = false
+test_accounts_file = {workspace}/accounts.yaml
+default_credentials_domain_name = Default
+create_isolated_networks = false
+admin_role = admin
+
+[identity]
+uri_v3 = {url}/identity/v3
+auth_version = v3
+region = RegionOne
+
+[identity-feature-enabled]
+api_v2 = false
+api_v3 = true
+
+[compute]
+image_ref = {IMAGE}
+image_ref_alt = {IMAGE_ALT}
+flavor_ref = 1
+flavor_ref_alt = 2
+min_microversion = 2.1
+max_microversion = 2.79
+build_interval = 1
+build_timeout = 30
+
+[compute-feature-enabled]
+pause = true
+suspend = true
+shelve = true
+rescue = true
+resize = true
+snapshot = true
+console_output = true
+change_password = true
+personality = true
+hostname_fqdn_sanitization = true
+xenapi_apis = true
+vnc_console = false
+spice_console = false
+serial_console = false
+
+[validation]
+run_validation = false
+
+[service_available]
+nova = true
+glance = true
+neutron = false
+cinder = false
+swift = false
+horizon = false
+
+[image]
+build_interval = 1
+build_timeout = 30
+"""
+
+
+def write_workspace(url, workspace):
+    os.makedirs(os.path.join(workspace, "locks"), exist_ok=True)
+    with open(os.path.join(workspace, "tempest.conf"), "w") as f:
+        f.write(tempest_conf(url, workspace))
+    with open(os.path.join(workspace, "accounts.yaml"), "w") as f:
+        f.write(ACCOUNTS)
+    # stestr discovers tests under tempest/api/compute only (all of tempest takes longer to import).
+    with open(os.path.join(workspace, ".stestr.conf"), "w") as f:
+        f.write(f"[DEFAULT]\ntest_path={TEMPEST}/api/compute\ntop_dir={os.path.dirname(TEMPEST)}\n")
+
+
+def run(workspace, regexes):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OS_", "TEMPEST_"))}
+    env.update({"TEMPEST_CONFIG_DIR": workspace, "TEMPEST_CONFIG": "tempest.conf", "HOME": workspace,
+                "PYTHON": "/usr/bin/python3"})
+    stestr = ["/usr/bin/python3", "-m", "stestr"]
+    subprocess.run(stestr + ["init"], cwd=workspace, env=env, stdout=sys.stderr, check=True)
+    started = time.monotonic()
+    code = subprocess.call(stestr + ["run", "--concurrency", "1", *regexes], cwd=workspace, env=env,
+                           stdout=sys.stderr, stderr=sys.stderr)
+    sys.stderr.write(f"tempest: stestr exited {code} after {time.monotonic() - started:.0f} s\n")
+    stream = subprocess.run(stestr + ["last", "--subunit"], cwd=workspace, env=env, capture_output=True).stdout
+    junit = os.path.join(workspace, "tempest.xml")
+    with open(junit, "wb") as out:
+        subprocess.run(["/usr/bin/subunit2junitxml"], input=stream, stdout=out)
+    return junit, code
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keep", help="keep tempest's workspace in this directory")
+    parser.add_argument("regexes", nargs="*", help="run only the tests matching these")
+    args = parser.parse_args()
+    regexes = args.regexes or [r"^tempest\.api\.compute\.(" + "|".join(m.replace(".", r"\.") for m in MODULES) + r")\."]
+    workspace = args.keep or tempfile.mkdtemp(prefix="tempest-")
+    try:
+        with Gateway() as gw:
+            write_workspace(gw.url, workspace)
+            junit, code = run(workspace, regexes)
+        return tap.report(junit, code, "stestr")
+    finally:
+        if not args.keep:
+            shutil.rmtree(workspace, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.exit(main())
