@@ -109,7 +109,9 @@ void read_images(Reader& r, const Value& doc, Config& c) {
     const auto& img = it->value[static_cast<rapidjson::SizeType>(i)];
     const auto path = at("images", i);
     if (!r.object(img, path, {"id", "name"})) return;
-    nova::Image image{r.string(img, "id", path, true).value_or(""), r.string(img, "name", path, true).value_or("")};
+    nova::Image image;
+    image.id = r.string(img, "id", path, true).value_or("");
+    image.name = r.string(img, "name", path, true).value_or("");
     if (!r.failed() && !core::is_uuid(image.id)) r.fail(path + ".id", fmt::format("'{}' is not a UUID", image.id));
     if (r.failed()) return;
     c.nova.images.push_back(std::move(image));

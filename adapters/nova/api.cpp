@@ -102,9 +102,16 @@ std::vector<Flavor> default_flavors() {
           {"4", "m1.large", 4, 8192, 80}};
 }
 
+Image named_image(std::string id, std::string name) {
+  Image image;
+  image.id = std::move(id);
+  image.name = std::move(name);
+  return image;
+}
+
 std::vector<Image> default_images() {
-  return {{"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "cirros-0.6.2-x86_64-disk"},
-          {"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a62", "debian-12-genericcloud-amd64"}};
+  return {named_image("0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "cirros-0.6.2-x86_64-disk"),
+          named_image("0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a62", "debian-12-genericcloud-amd64")};
 }
 
 }  // namespace
