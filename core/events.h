@@ -50,17 +50,26 @@ class EventBus {
   using Subscriber = std::function<void(const Event&)>;
   using Token = std::uint64_t;
 
-  Token subscribe(Subscriber s);
+  // What a subscriber is handed: every event, or only the fleet's resets
+  // (a catalog that starts over with the fleet does not make every change
+  // build events nobody reads).
+  enum class Interest { All, Resets };
+
+  Token subscribe(Subscriber s, Interest interest = Interest::All);
   void unsubscribe(Token t);
-  // Stamps the event's seq and hands it to every subscriber.
+  // Stamps the event's seq and hands it to every subscriber that wants it.
   void publish(Event e);
-  // Whether anyone listens: a change with no listener need not build its events.
+  // Whether anyone listens to server events: a change with no listener need not build them.
   bool has_subscribers() const { return count_.load(std::memory_order_acquire) > 0; }
 
  private:
+  struct Entry {
+    Subscriber subscriber;
+    Interest interest;
+  };
   std::shared_mutex mutex_;
-  std::map<Token, Subscriber> subscribers_;
-  std::atomic<std::size_t> count_{0};
+  std::map<Token, Entry> subscribers_;
+  std::atomic<std::size_t> count_{0};  // subscribers with Interest::All
   Token next_token_ = 1;
   std::atomic<std::uint64_t> next_seq_{1};
 };

@@ -118,7 +118,7 @@ ImageCatalog::ImageCatalog(core::Fleet& fleet, std::vector<Image> configured)
     std::lock_guard lock(mutex_);
     images_.clear();
     for (auto& image : configured_) images_[image.id] = Kept{image, {}, next_seq_++};
-  });
+  }, core::EventBus::Interest::Resets);
 }
 
 ImageCatalog::~ImageCatalog() { fleet_.events().unsubscribe(reset_token_); }

@@ -56,7 +56,7 @@ KeypairStore::KeypairStore(core::Fleet& fleet) : fleet_(fleet) {
     if (e.kind != core::EventKind::Reset) return;
     std::lock_guard lock(mutex_);
     keypairs_.clear();
-  });
+  }, core::EventBus::Interest::Resets);
 }
 
 KeypairStore::~KeypairStore() { fleet_.events().unsubscribe(reset_token_); }

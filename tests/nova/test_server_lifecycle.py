@@ -1,10 +1,19 @@
-"""The rest of a server's life through Debian's openstack CLI, as a user types
-it: renaming it and its properties, rebuild, resize with its confirmation or
-revert, an admin's reset of its state, soft delete with restore, force delete
-and reclaim, key pairs, the console log, the default security group and
-Glance images. Each step asserts the exit status, what the CLI printed and
-the state afterwards, through Transfer's view of the same server where it
-has one."""
+"""The rest of a server's life: renaming it and its properties, rebuild,
+resize with its confirmation or revert, an admin's reset of its state, soft
+delete with restore, force delete and reclaim, key pairs, the console log,
+the default security group and Glance images. Each step asserts the status,
+what the client got back and the state afterwards, through Transfer's view of
+the same server where it has one.
+
+Debian's openstack CLI runs once per command the README shows (server set and
+unset, rebuild, resize and its confirm and revert, keypair create with and
+without --public-key, console log show, image create, server set --state,
+server delete and restore, server add and remove security group), as a user
+types it. Every other step goes through openstacksdk in this process, or
+tempest.lib's ServersClient where the SDK has no call (restore, instance
+actions) or to read a server as Nova renders it at 2.1, which the CLI shows:
+each CLI start costs a second or so of Python, which this suite cannot pay on
+every step."""
 import json
 import os
 import shutil
@@ -14,41 +23,109 @@ import time
 import unittest
 
 from botocore.exceptions import ClientError
+from openstack.exceptions import HttpException
+from tempest.lib import auth
+from tempest.lib.exceptions import RestClientException
+from tempest.lib.services.compute import servers_client
+from tempest.lib.services.image.v2 import images_client
 
-from clients import openstack, openstack_json, openstack_sdk, transfer
+from clients import PROJECT_OF, openstack, openstack_json, openstack_sdk, transfer
 from gateway import EXAMPLE_FLEET, Gateway
 
 WEB1, WEB1_T = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01", "s-0123456789abcde01"
 WEB2, WEB2_T = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e02", "s-0123456789abcde02"
 WEB3, WEB3_T = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e03", "s-0123456789abcde03"  # stopped
+DB_PRIMARY = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e04"  # locked by its owner
 CIRROS = "cirros-0.6.2-x86_64-disk"
 CIRROS_ID = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61"
 DEBIAN = "debian-12-genericcloud-amd64"
 DEBIAN_ID = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a62"
+TINY, SMALL, MEDIUM = "1", "2", "3"  # m1.tiny, m1.small, m1.medium
 
 
 def ok(test, r):
+    """A CLI run that succeeded."""
     test.assertEqual(r.returncode, 0, f"stdout: {r.stdout}\nstderr: {r.stderr}")
     return r
 
 
-def refused(test, r, *words):
-    test.assertNotEqual(r.returncode, 0, r.stdout)
+def refused(test, call, status, *words):
+    """call() (openstacksdk or tempest.lib) fails with HTTP status, its message holding each of words."""
+    with test.assertRaises((HttpException, RestClientException)) as caught:
+        call()
+    e = caught.exception
+    test.assertEqual(e.status_code, status, str(e))
     for w in words:
-        test.assertIn(w, r.stderr)
-    return r
+        test.assertIn(w, str(e))
+    return e
 
 
-def show(gw, server, *columns, user="demo", version=None):
-    args = (["--os-compute-api-version", version] if version else []) + ["server", "show", server]
-    for c in columns:
-        args += ["-c", c]
-    return openstack_json(gw, *args, user=user)
+def tempest_auth(gw, user):
+    creds = auth.KeystoneV3Credentials(username=user, password=user, project_name=PROJECT_OF.get(user, user),
+                                       user_domain_name="Default", project_domain_name="Default")
+    return auth.KeystoneV3AuthProvider(creds, gw.url + "/identity/v3")
 
 
-def status(gw, server):
-    s = show(gw, server, "status", "OS-EXT-STS:vm_state", "OS-EXT-STS:task_state", "OS-EXT-STS:power_state")
-    return s["status"], s["OS-EXT-STS:vm_state"], s["OS-EXT-STS:task_state"], s["OS-EXT-STS:power_state"]
+class Cloud:
+    """One user's clients against a gateway, in this process: openstacksdk (.compute, .image), and
+    tempest.lib's ServersClient (.servers, at Nova's 2.1 as the CLI reads a server)."""
+
+    def __init__(self, gw, user="demo"):
+        self.sdk = openstack_sdk(gw, user)
+        self.compute, self.image = self.sdk.compute, self.sdk.image
+        self.servers = servers_client.ServersClient(tempest_auth(gw, user), "compute", "RegionOne")
+
+    def id(self, ref):
+        """A server's id from its name or id, found as the CLI finds it (by id, then in the list by name)."""
+        return self.compute.find_server(ref, ignore_missing=False).id
+
+    def find(self, ref):
+        return self.compute.find_server(ref)
+
+    def get(self, ref):
+        return self.compute.get_server(self.id(ref))
+
+    def status(self, ref):
+        s = self.get(ref)
+        return s.status, s.vm_state, s.task_state, s.power_state
+
+    def nova(self, ref):
+        """The server as Nova renders it at 2.1 (what `openstack server show` formats), schema-checked."""
+        return self.servers.show_server(self.id(ref))["server"]
+
+    def flavor(self, ref):
+        """As the CLI shows it: "m1.tiny (1)"."""
+        fid = self.nova(ref)["flavor"]["id"]
+        return f"{self.compute.get_flavor(fid).name} ({fid})"
+
+    def image_of(self, ref):
+        """As the CLI shows it: "cirros-... (id)", or "N/A (booted from volume)" for Nova's ""."""
+        image = self.nova(ref)["image"]
+        if not image:
+            return "N/A (booted from volume)"
+        return f"{self.image.get_image(image['id']).name} ({image['id']})"
+
+    def actions(self, ref):
+        """Nova's instance actions, newest first (openstacksdk 0.101's server_actions sends a bad query)."""
+        return [a["action"] for a in self.servers.list_instance_actions(self.id(ref))["instanceActions"]]
+
+    def restore(self, server_id):
+        self.servers.restore_soft_deleted_server(server_id)
+
+    def boot(self, test, name, image_id=CIRROS_ID, **extra):
+        created = self.compute.create_server(name=name, image_id=image_id, flavor_id=TINY, networks="none",
+                                             **extra)
+        test.assertEqual(self.wait_for_status(created.id, "ACTIVE"), "ACTIVE")
+        return created.id
+
+    def wait_for_status(self, ref, wanted, attempts=100):
+        seen = None
+        for _ in range(attempts):
+            seen = self.get(ref).status
+            if seen == wanted:
+                break
+            time.sleep(0.05)
+        return seen
 
 
 def transfer_id(gw, uuid):
@@ -65,23 +142,6 @@ def freeze(gw):
 
 def advance(gw, ms):
     assert gw.control("POST", "/_gateway/clock", {"advance_ms": ms})[0] == 200
-
-
-def wait_for_status(gw, server, wanted, attempts=50):
-    seen = None
-    for _ in range(attempts):
-        seen = show(gw, server, "status")["status"]
-        if seen == wanted:
-            break
-        time.sleep(0.1)
-    return seen
-
-
-def boot(test, gw, name, *extra, user="demo"):
-    created = openstack_json(gw, "server", "create", "--image", CIRROS, "--flavor", "m1.tiny", *extra, "--wait",
-                             name, user=user)
-    test.assertEqual(created["status"], "ACTIVE")
-    return created["id"]
 
 
 class TempDir(unittest.TestCase):
@@ -103,224 +163,237 @@ class TempDir(unittest.TestCase):
 class ServerSet(TempDir):
     def test_set_name_and_properties_show_them_and_unset_removes_one(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
+            cloud = Cloud(gw)
             ok(self, openstack(gw, "server", "set", "--name", "frontend", "--property", "role=web",
                                "--property", "tier=1", "web-1"))
-            shown = show(gw, WEB1, "name", "properties", "status")
-            self.assertEqual(shown, {"name": "frontend", "properties": {"role": "web", "tier": "1"},
-                                     "status": "ACTIVE"})
-            refused(self, openstack(gw, "server", "show", "web-1"), "No server with a name or ID of 'web-1' exists.")
+            shown = cloud.get(WEB1)
+            self.assertEqual((shown.name, shown.metadata, shown.status),
+                             ("frontend", {"role": "web", "tier": "1"}, "ACTIVE"))
+            self.assertIsNone(cloud.find("web-1"))  # the old name finds nothing
             # Transfer's view carries the new name.
             servers = {s["server_id"]: s for s in gw.control("GET", "/_gateway/servers")[1]["servers"]}
             self.assertEqual(servers[WEB1_T]["name"], "frontend")
 
-            ok(self, openstack(gw, "server", "set", "--property", "tier=2", "frontend"))  # one changed, one kept
-            self.assertEqual(show(gw, "frontend", "properties")["properties"], {"role": "web", "tier": "2"})
+            cloud.compute.set_server_metadata(cloud.id("frontend"), tier="2")  # one changed, one kept
+            self.assertEqual(cloud.get("frontend").metadata, {"role": "web", "tier": "2"})
             ok(self, openstack(gw, "server", "unset", "--property", "role", "frontend"))
-            self.assertEqual(show(gw, "frontend", "properties")["properties"], {"tier": "2"})
+            self.assertEqual(cloud.get("frontend").metadata, {"tier": "2"})
 
-            ok(self, openstack(gw, "--os-compute-api-version", "2.19", "server", "set", "--description",
-                               "serves the shop", "frontend"))
-            self.assertEqual(show(gw, "frontend", "description", version="2.19")["description"], "serves the shop")
+            cloud.compute.update_server(cloud.id("frontend"), description="serves the shop")  # 2.19 and later
+            self.assertEqual(cloud.get("frontend").description, "serves the shop")
 
     def test_a_reader_another_project_and_a_state_nova_refuses(self):
         with Gateway(["--fleet", EXAMPLE_FLEET, "--config", self.config(reclaim_instance_interval=3600)]) as gw:
-            refused(self, openstack(gw, "server", "set", "--property", "x=1", "web-1", user="viewer"),
-                    "Policy doesn't allow os_compute_api:server-metadata:update to be performed. (HTTP 403)")
-            refused(self, openstack(gw, "server", "set", "--name", "mine", "web-1", user="viewer"),
-                    "Policy doesn't allow os_compute_api:servers:update to be performed. (HTTP 403)")
-            refused(self, openstack(gw, "server", "set", "--property", "x=1", WEB1, user="alt"),
-                    "No server with a name or ID of")
-            ok(self, openstack(gw, "server", "delete", "web-2"))  # soft-deleted
-            refused(self, openstack(gw, "server", "set", "--property", "x=1", WEB2),
-                    f"Cannot 'update metadata' instance {WEB2} while it is in vm_state soft-delete (HTTP 409)")
-            ok(self, openstack(gw, "server", "lock", "web-1"))
-            refused(self, openstack(gw, "server", "set", "--property", "x=1", "web-1"),
-                    f"Instance {WEB1} is locked (HTTP 409)")
-            self.assertEqual(show(gw, WEB1, "properties")["properties"], {})
-            self.assertEqual(show(gw, WEB2, "properties")["properties"], {})
+            demo, viewer, alt = Cloud(gw), Cloud(gw, "viewer"), Cloud(gw, "alt")
+            refused(self, lambda: viewer.compute.set_server_metadata(WEB1, x="1"), 403,
+                    "Policy doesn't allow os_compute_api:server-metadata:update to be performed.")
+            refused(self, lambda: viewer.compute.update_server(WEB1, name="mine"), 403,
+                    "Policy doesn't allow os_compute_api:servers:update to be performed.")
+            self.assertIsNone(alt.find(WEB1))
+            refused(self, lambda: alt.compute.set_server_metadata(WEB1, x="1"), 404,
+                    f"Instance {WEB1} could not be found")
+            demo.compute.delete_server(demo.id("web-2"))  # soft-deleted
+            refused(self, lambda: demo.compute.set_server_metadata(WEB2, x="1"), 409,
+                    f"Cannot 'update metadata' instance {WEB2} while it is in vm_state soft-delete")
+            demo.compute.lock_server(demo.id("web-1"))
+            refused(self, lambda: demo.compute.set_server_metadata(demo.id("web-1"), x="1"), 409,
+                    f"Instance {WEB1} is locked")
+            self.assertEqual(demo.get(WEB1).metadata, {})
+            self.assertEqual(demo.get(WEB2).metadata, {})
 
 
 class Rebuild(unittest.TestCase):
     def test_rebuild_changes_the_image_and_keeps_the_rest(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
-            ok(self, openstack(gw, "server", "set", "--property", "role=web", "web-1"))
+            cloud = Cloud(gw)
+            cloud.compute.set_server_metadata(cloud.id("web-1"), role="web")
             r = ok(self, openstack(gw, "server", "rebuild", "--image", DEBIAN, "--wait", "web-1", "-f", "json"))
             rebuilt = json.loads(r.stdout[r.stdout.index("{"):])
             self.assertEqual(rebuilt["image"], f"{DEBIAN} ({DEBIAN_ID})")
             self.assertTrue(rebuilt["adminPass"])
-            shown = show(gw, "web-1", "status", "image", "properties", "flavor", "id")
-            self.assertEqual(shown, {"status": "ACTIVE", "image": f"{DEBIAN} ({DEBIAN_ID})",
-                                     "properties": {"role": "web"}, "flavor": "m1.tiny (1)", "id": WEB1})
+            shown = cloud.get("web-1")
+            self.assertEqual((shown.status, shown.metadata, shown.id), ("ACTIVE", {"role": "web"}, WEB1))
+            self.assertEqual(cloud.image_of("web-1"), f"{DEBIAN} ({DEBIAN_ID})")
+            self.assertEqual(cloud.flavor("web-1"), "m1.tiny (1)")
             self.assertEqual(transfer_state(gw, WEB1_T), "ONLINE")
-            # --property replaces the properties, as a rebuild's metadata does.
-            ok(self, openstack(gw, "server", "rebuild", "--image", CIRROS, "--property", "role=db", "--wait", "web-1"))
-            shown = show(gw, "web-1", "status", "image", "properties")
-            self.assertEqual(shown, {"status": "ACTIVE", "image": f"{CIRROS} ({CIRROS_ID})",
-                                     "properties": {"role": "db"}})
-            actions = openstack_json(gw, "server", "event", "list", "web-1", "-c", "Action")
-            self.assertEqual([a["Action"] for a in actions], ["rebuild", "rebuild"])
+            # metadata replaces the properties, as a rebuild's metadata does.
+            again = cloud.compute.rebuild_server(cloud.id("web-1"), CIRROS_ID, metadata={"role": "db"})
+            self.assertTrue(again.admin_password)
+            self.assertEqual(cloud.wait_for_status("web-1", "ACTIVE"), "ACTIVE")
+            self.assertEqual(cloud.get("web-1").metadata, {"role": "db"})
+            self.assertEqual(cloud.image_of("web-1"), f"{CIRROS} ({CIRROS_ID})")
+            self.assertEqual(cloud.actions("web-1"), ["rebuild", "rebuild"])
 
     def test_rebuilding_is_starting_to_transfer_and_a_stopped_server_stays_stopped(self):
         with Gateway(["--fleet", EXAMPLE_FLEET, "--transition-ms", "5000"]) as gw:
+            cloud = Cloud(gw)
             freeze(gw)
-            ok(self, openstack(gw, "server", "rebuild", "--image", DEBIAN, "web-1"))
-            self.assertEqual(status(gw, "web-1"), ("REBUILD", "active", "rebuilding", 1))
+            cloud.compute.rebuild_server(cloud.id("web-1"), DEBIAN_ID)
+            self.assertEqual(cloud.status("web-1"), ("REBUILD", "active", "rebuilding", 1))
             self.assertEqual(transfer_state(gw, WEB1_T), "STARTING")
-            refused(self, openstack(gw, "server", "stop", "web-1"),
-                    f"Cannot 'stop' instance {WEB1} while it is in task_state rebuilding (HTTP 409)")
-            ok(self, openstack(gw, "server", "rebuild", "--image", DEBIAN, "web-3"))
-            self.assertEqual(status(gw, "web-3"), ("REBUILD", "stopped", "rebuilding", 4))
+            refused(self, lambda: cloud.compute.stop_server(WEB1), 409,
+                    f"Cannot 'stop' instance {WEB1} while it is in task_state rebuilding")
+            cloud.compute.rebuild_server(cloud.id("web-3"), DEBIAN_ID)
+            self.assertEqual(cloud.status("web-3"), ("REBUILD", "stopped", "rebuilding", 4))
             self.assertEqual(transfer_state(gw, WEB3_T), "STOPPING")
             advance(gw, 5000)
-            self.assertEqual(status(gw, "web-1"), ("ACTIVE", "active", None, 1))
+            self.assertEqual(cloud.status("web-1"), ("ACTIVE", "active", None, 1))
             self.assertEqual(transfer_state(gw, WEB1_T), "ONLINE")
-            self.assertEqual(status(gw, "web-3"), ("SHUTOFF", "stopped", None, 4))
+            self.assertEqual(cloud.status("web-3"), ("SHUTOFF", "stopped", None, 4))
             self.assertEqual(transfer_state(gw, WEB3_T), "OFFLINE")
-            self.assertEqual(show(gw, "web-3", "image")["image"], f"{DEBIAN} ({DEBIAN_ID})")
+            self.assertEqual(cloud.image_of("web-3"), f"{DEBIAN} ({DEBIAN_ID})")
 
     def test_a_locked_or_paused_server_is_not_rebuilt(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
-            ok(self, openstack(gw, "server", "lock", "web-1"))
-            refused(self, openstack(gw, "server", "rebuild", "--image", DEBIAN, "web-1"),
-                    f"Instance {WEB1} is locked (HTTP 409)")
-            ok(self, openstack(gw, "server", "pause", "web-2"))
-            refused(self, openstack(gw, "server", "rebuild", "--image", DEBIAN, "web-2"),
-                    f"Cannot 'rebuild' instance {WEB2} while it is in vm_state paused (HTTP 409)")
+            cloud = Cloud(gw)
+            cloud.compute.lock_server(WEB1)
+            refused(self, lambda: cloud.compute.rebuild_server(WEB1, DEBIAN_ID), 409, f"Instance {WEB1} is locked")
+            cloud.compute.pause_server(WEB2)
+            refused(self, lambda: cloud.compute.rebuild_server(WEB2, DEBIAN_ID), 409,
+                    f"Cannot 'rebuild' instance {WEB2} while it is in vm_state paused")
             for server in ("web-1", "web-2"):
-                self.assertEqual(show(gw, server, "image")["image"], "N/A (booted from volume)")
+                self.assertEqual(cloud.image_of(server), "N/A (booted from volume)")
 
 
 class Resize(unittest.TestCase):
     def test_resize_then_confirm_keeps_the_new_flavor(self):
         with Gateway([]) as gw:
-            uuid = boot(self, gw, "vm-1")
+            cloud = Cloud(gw)
+            uuid = cloud.boot(self, "vm-1")
             server_t = transfer_id(gw, uuid)
             ok(self, openstack(gw, "server", "resize", "--flavor", "m1.small", "--wait", "vm-1"))
-            self.assertEqual(status(gw, "vm-1"), ("VERIFY_RESIZE", "resized", None, 1))
-            self.assertEqual(show(gw, "vm-1", "flavor")["flavor"], "m1.small (2)")
+            self.assertEqual(cloud.status("vm-1"), ("VERIFY_RESIZE", "resized", None, 1))
+            self.assertEqual(cloud.flavor("vm-1"), "m1.small (2)")
             self.assertEqual(transfer_state(gw, server_t), "ONLINE")  # it serves while it waits to be confirmed
-            refused(self, openstack(gw, "server", "resize", "--flavor", "m1.medium", "vm-1"),
-                    f"Cannot 'resize' instance {uuid} while it is in vm_state resized (HTTP 409)")
+            refused(self, lambda: cloud.compute.resize_server(uuid, MEDIUM), 409,
+                    f"Cannot 'resize' instance {uuid} while it is in vm_state resized")
 
             ok(self, openstack(gw, "server", "resize", "confirm", "vm-1"))
-            self.assertEqual(wait_for_status(gw, "vm-1", "ACTIVE"), "ACTIVE")
-            self.assertEqual(show(gw, "vm-1", "flavor")["flavor"], "m1.small (2)")
+            self.assertEqual(cloud.wait_for_status("vm-1", "ACTIVE"), "ACTIVE")
+            self.assertEqual(cloud.flavor("vm-1"), "m1.small (2)")
             self.assertEqual(transfer_state(gw, server_t), "ONLINE")
-            refused(self, openstack(gw, "server", "resize", "confirm", "vm-1"),
-                    f"Cannot 'confirmResize' instance {uuid} while it is in vm_state active (HTTP 409)")
-            actions = openstack_json(gw, "server", "event", "list", "vm-1", "-c", "Action")
-            self.assertEqual([a["Action"] for a in actions], ["confirmResize", "resize", "create"])
+            refused(self, lambda: cloud.compute.confirm_server_resize(uuid), 409,
+                    f"Cannot 'confirmResize' instance {uuid} while it is in vm_state active")
+            self.assertEqual(cloud.actions("vm-1"), ["confirmResize", "resize", "create"])
 
     def test_resize_then_revert_goes_back_to_the_old_flavor(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
-            ok(self, openstack(gw, "server", "resize", "--flavor", "m1.medium", "web-1"))
-            self.assertEqual(status(gw, "web-1"), ("VERIFY_RESIZE", "resized", None, 1))
-            self.assertEqual(show(gw, "web-1", "flavor")["flavor"], "m1.medium (3)")
+            cloud = Cloud(gw)
+            cloud.compute.resize_server(cloud.id("web-1"), MEDIUM)
+            self.assertEqual(cloud.status("web-1"), ("VERIFY_RESIZE", "resized", None, 1))
+            self.assertEqual(cloud.flavor("web-1"), "m1.medium (3)")
             ok(self, openstack(gw, "server", "resize", "revert", "web-1"))
-            self.assertEqual(status(gw, "web-1"), ("ACTIVE", "active", None, 1))
-            self.assertEqual(show(gw, "web-1", "flavor")["flavor"], "m1.tiny (1)")
+            self.assertEqual(cloud.status("web-1"), ("ACTIVE", "active", None, 1))
+            self.assertEqual(cloud.flavor("web-1"), "m1.tiny (1)")
             self.assertEqual(transfer_state(gw, WEB1_T), "ONLINE")
-            refused(self, openstack(gw, "server", "resize", "revert", "web-1"),
-                    f"Cannot 'revertResize' instance {WEB1} while it is in vm_state active (HTTP 409)")
-            actions = openstack_json(gw, "server", "event", "list", "web-1", "-c", "Action")
-            self.assertEqual([a["Action"] for a in actions], ["revertResize", "resize"])
+            refused(self, lambda: cloud.compute.revert_server_resize(WEB1), 409,
+                    f"Cannot 'revertResize' instance {WEB1} while it is in vm_state active")
+            self.assertEqual(cloud.actions("web-1"), ["revertResize", "resize"])
 
     def test_a_stopped_server_is_resized_stopped_and_stays_stopped(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
-            ok(self, openstack(gw, "server", "resize", "--flavor", "m1.small", "web-3"))
-            self.assertEqual(status(gw, "web-3"), ("VERIFY_RESIZE", "resized", None, 4))
+            cloud = Cloud(gw)
+            cloud.compute.resize_server(WEB3, SMALL)
+            self.assertEqual(cloud.status("web-3"), ("VERIFY_RESIZE", "resized", None, 4))
             self.assertEqual(transfer_state(gw, WEB3_T), "OFFLINE")
-            ok(self, openstack(gw, "server", "resize", "confirm", "web-3"))
-            self.assertEqual(status(gw, "web-3"), ("SHUTOFF", "stopped", None, 4))
-            self.assertEqual(show(gw, "web-3", "flavor")["flavor"], "m1.small (2)")
-            ok(self, openstack(gw, "server", "resize", "--flavor", "m1.medium", "web-3"))
-            ok(self, openstack(gw, "server", "resize", "revert", "web-3"))
-            self.assertEqual(status(gw, "web-3"), ("SHUTOFF", "stopped", None, 4))
-            self.assertEqual(show(gw, "web-3", "flavor")["flavor"], "m1.small (2)")
+            cloud.compute.confirm_server_resize(WEB3)
+            self.assertEqual(cloud.status("web-3"), ("SHUTOFF", "stopped", None, 4))
+            self.assertEqual(cloud.flavor("web-3"), "m1.small (2)")
+            cloud.compute.resize_server(WEB3, MEDIUM)
+            self.assertEqual(cloud.status("web-3"), ("VERIFY_RESIZE", "resized", None, 4))
+            cloud.compute.revert_server_resize(WEB3)
+            self.assertEqual(cloud.status("web-3"), ("SHUTOFF", "stopped", None, 4))
+            self.assertEqual(cloud.flavor("web-3"), "m1.small (2)")
             self.assertEqual(transfer_state(gw, WEB3_T), "OFFLINE")
 
     def test_the_same_flavor_a_paused_server_and_a_locked_one_are_refused(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
-            refused(self, openstack(gw, "server", "resize", "--flavor", "m1.tiny", "web-1"),
-                    "When resizing, instances must change flavor! (HTTP 400)")
-            ok(self, openstack(gw, "server", "pause", "web-2"))
-            refused(self, openstack(gw, "server", "resize", "--flavor", "m1.small", "web-2"),
-                    f"Cannot 'resize' instance {WEB2} while it is in vm_state paused (HTTP 409)")
-            refused(self, openstack(gw, "server", "resize", "--flavor", "m1.small", "db-primary"),
-                    "is locked (HTTP 409)")
+            cloud = Cloud(gw)
+            refused(self, lambda: cloud.compute.resize_server(WEB1, TINY), 400,
+                    "When resizing, instances must change flavor!")
+            cloud.compute.pause_server(WEB2)
+            refused(self, lambda: cloud.compute.resize_server(WEB2, SMALL), 409,
+                    f"Cannot 'resize' instance {WEB2} while it is in vm_state paused")
+            refused(self, lambda: cloud.compute.resize_server(cloud.id("db-primary"), SMALL), 409, "is locked")
             for server in ("web-1", "web-2", "db-primary"):
-                self.assertEqual(show(gw, server, "flavor")["flavor"], "m1.tiny (1)")
+                self.assertEqual(cloud.flavor(server), "m1.tiny (1)")
 
     def test_resizing_and_reverting_are_starting_to_transfer(self):
         with Gateway(["--fleet", EXAMPLE_FLEET, "--transition-ms", "5000"]) as gw:
+            cloud = Cloud(gw)
             freeze(gw)
-            ok(self, openstack(gw, "server", "resize", "--flavor", "m1.small", "web-1"))
-            self.assertEqual(status(gw, "web-1"), ("RESIZE", "active", "resize_migrating", 1))
+            cloud.compute.resize_server(WEB1, SMALL)
+            self.assertEqual(cloud.status("web-1"), ("RESIZE", "active", "resize_migrating", 1))
             self.assertEqual(transfer_state(gw, WEB1_T), "STARTING")
             advance(gw, 5000)
-            self.assertEqual(status(gw, "web-1"), ("VERIFY_RESIZE", "resized", None, 1))
+            self.assertEqual(cloud.status("web-1"), ("VERIFY_RESIZE", "resized", None, 1))
             self.assertEqual(transfer_state(gw, WEB1_T), "ONLINE")
-            ok(self, openstack(gw, "server", "resize", "revert", "web-1"))
-            self.assertEqual(status(gw, "web-1"), ("REVERT_RESIZE", "resized", "resize_reverting", 1))
+            cloud.compute.revert_server_resize(WEB1)
+            self.assertEqual(cloud.status("web-1"), ("REVERT_RESIZE", "resized", "resize_reverting", 1))
             advance(gw, 5000)
-            self.assertEqual(status(gw, "web-1"), ("ACTIVE", "active", None, 1))
-            self.assertEqual(show(gw, "web-1", "flavor")["flavor"], "m1.tiny (1)")
+            self.assertEqual(cloud.status("web-1"), ("ACTIVE", "active", None, 1))
+            self.assertEqual(cloud.flavor("web-1"), "m1.tiny (1)")
 
     def test_the_flavor_changes_when_the_resize_finishes_not_when_it_is_asked_for(self):
         # Nova's compute manager sets instance.flavor to the new flavor in
         # finish_resize (and back to the old one in finish_revert_resize):
-        # until then `server show` shows the flavor the server still has.
+        # until then the server shows the flavor it still has.
         with Gateway(["--fleet", EXAMPLE_FLEET, "--transition-ms", "5000"]) as gw:
+            cloud = Cloud(gw)
+
+            def shown():
+                return cloud.get(WEB1).status, cloud.flavor(WEB1)
+
             freeze(gw)
-            ok(self, openstack(gw, "server", "resize", "--flavor", "m1.small", "web-1"))
-            self.assertEqual(show(gw, "web-1", "status", "flavor"), {"status": "RESIZE", "flavor": "m1.tiny (1)"})
+            cloud.compute.resize_server(WEB1, SMALL)
+            self.assertEqual(shown(), ("RESIZE", "m1.tiny (1)"))
             advance(gw, 5000)
-            self.assertEqual(show(gw, "web-1", "status", "flavor"),
-                             {"status": "VERIFY_RESIZE", "flavor": "m1.small (2)"})
-            ok(self, openstack(gw, "server", "resize", "revert", "web-1"))
-            self.assertEqual(show(gw, "web-1", "status", "flavor"),
-                             {"status": "REVERT_RESIZE", "flavor": "m1.small (2)"})
+            self.assertEqual(shown(), ("VERIFY_RESIZE", "m1.small (2)"))
+            cloud.compute.revert_server_resize(WEB1)
+            self.assertEqual(shown(), ("REVERT_RESIZE", "m1.small (2)"))
             advance(gw, 5000)
-            self.assertEqual(show(gw, "web-1", "status", "flavor"), {"status": "ACTIVE", "flavor": "m1.tiny (1)"})
+            self.assertEqual(shown(), ("ACTIVE", "m1.tiny (1)"))
 
 
 class ResetState(unittest.TestCase):
     def test_an_admin_sets_error_then_active(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
-            refused(self, openstack(gw, "server", "set", "--state", "error", "web-2"),
-                    "Policy doesn't allow os_compute_api:os-admin-actions:reset_state to be performed. (HTTP 403)")
-            self.assertEqual(status(gw, "web-2")[0], "ACTIVE")
+            demo, admin = Cloud(gw), Cloud(gw, "admin")
+            refused(self, lambda: demo.compute.reset_server_state(WEB2, "error"), 403,
+                    "Policy doesn't allow os_compute_api:os-admin-actions:reset_state to be performed.")
+            self.assertEqual(demo.status("web-2")[0], "ACTIVE")
 
             ok(self, openstack(gw, "server", "set", "--state", "error", WEB2, user="admin"))
-            self.assertEqual(status(gw, "web-2"), ("ERROR", "error", None, 1))
+            self.assertEqual(demo.status("web-2"), ("ERROR", "error", None, 1))
             self.assertEqual(transfer_state(gw, WEB2_T), "STOP_FAILED")
-            refused(self, openstack(gw, "server", "pause", "web-2"),  # the CLI pauses through openstacksdk
-                    "409", f"Cannot 'pause' instance {WEB2} while it is in vm_state error")
-            ok(self, openstack(gw, "server", "set", "--state", "active", WEB2, user="admin"))
-            self.assertEqual(status(gw, "web-2"), ("ACTIVE", "active", None, 1))
+            refused(self, lambda: demo.compute.pause_server(WEB2), 409,
+                    f"Cannot 'pause' instance {WEB2} while it is in vm_state error")
+            admin.compute.reset_server_state(WEB2, "active")
+            self.assertEqual(demo.status("web-2"), ("ACTIVE", "active", None, 1))
             self.assertEqual(transfer_state(gw, WEB2_T), "ONLINE")
-            ok(self, openstack(gw, "server", "pause", "web-2"))  # usable again
+            demo.compute.pause_server(WEB2)  # usable again
+            self.assertEqual(demo.status("web-2")[0], "PAUSED")
 
             # A stopped server reset to error keeps its power off: START_FAILED to Transfer.
-            ok(self, openstack(gw, "server", "set", "--state", "error", WEB3, user="admin"))
-            self.assertEqual(status(gw, "web-3"), ("ERROR", "error", None, 4))
+            admin.compute.reset_server_state(WEB3, "error")
+            self.assertEqual(demo.status("web-3"), ("ERROR", "error", None, 4))
             self.assertEqual(transfer_state(gw, WEB3_T), "START_FAILED")
             # The owner's lock does not hold back an admin's reset.
-            ok(self, openstack(gw, "server", "set", "--state", "error", "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e04",
-                               user="admin"))
-            self.assertEqual(status(gw, "db-primary")[0], "ERROR")
+            admin.compute.reset_server_state(DB_PRIMARY, "error")
+            self.assertEqual(demo.status("db-primary")[0], "ERROR")
 
     def test_a_reset_abandons_the_transition_under_way(self):
         with Gateway(["--fleet", EXAMPLE_FLEET, "--transition-ms", "5000"]) as gw:
+            demo, admin = Cloud(gw), Cloud(gw, "admin")
             freeze(gw)
-            ok(self, openstack(gw, "server", "rebuild", "--image", DEBIAN, "web-1"))
-            self.assertEqual(status(gw, "web-1")[0], "REBUILD")
-            ok(self, openstack(gw, "server", "set", "--state", "active", WEB1, user="admin"))
-            self.assertEqual(status(gw, "web-1"), ("ACTIVE", "active", None, 1))
+            demo.compute.rebuild_server(WEB1, DEBIAN_ID)
+            self.assertEqual(demo.status("web-1")[0], "REBUILD")
+            admin.compute.reset_server_state(WEB1, "active")
+            self.assertEqual(demo.status("web-1"), ("ACTIVE", "active", None, 1))
             self.assertEqual(transfer_state(gw, WEB1_T), "ONLINE")
             advance(gw, 10000)
-            self.assertEqual(status(gw, "web-1"), ("ACTIVE", "active", None, 1))
-            ok(self, openstack(gw, "server", "stop", "web-1"))  # nothing under way any more
+            self.assertEqual(demo.status("web-1"), ("ACTIVE", "active", None, 1))
+            demo.compute.stop_server(WEB1)  # nothing under way any more
 
 
 class SoftDelete(TempDir):
@@ -330,34 +403,36 @@ class SoftDelete(TempDir):
 
     def test_delete_soft_deletes_and_restore_brings_it_back(self):
         with self.gateway() as gw:
-            refused(self, openstack(gw, "server", "restore", "web-1"),
-                    f"Cannot 'restore' instance {WEB1} while it is in vm_state active (HTTP 409)")
+            cloud = Cloud(gw)
+            refused(self, lambda: cloud.restore(WEB1), 409,
+                    f"Cannot 'restore' instance {WEB1} while it is in vm_state active")
             ok(self, openstack(gw, "server", "delete", "web-1"))
-            # Soft-deleted, it is found by id only: the CLI looks a name up in the server list.
-            self.assertEqual(status(gw, WEB1), ("SOFT_DELETED", "soft-delete", None, 4))
+            # Soft-deleted, it is found by id only: a name is looked up in the server list.
+            self.assertEqual(cloud.status(WEB1), ("SOFT_DELETED", "soft-delete", None, 4))
+            self.assertIsNone(cloud.find("web-1"))
             self.assertEqual(transfer_state(gw, WEB1_T), "OFFLINE")
-            refused(self, openstack(gw, "server", "start", WEB1),
-                    f"Cannot 'start' instance {WEB1} while it is in vm_state soft-delete (HTTP 409)")
+            refused(self, lambda: cloud.compute.start_server(WEB1), 409,
+                    f"Cannot 'start' instance {WEB1} while it is in vm_state soft-delete")
 
             ok(self, openstack(gw, "server", "restore", WEB1))
-            self.assertEqual(status(gw, "web-1"), ("ACTIVE", "active", None, 1))
+            self.assertEqual(cloud.status("web-1"), ("ACTIVE", "active", None, 1))
             self.assertEqual(transfer_state(gw, WEB1_T), "ONLINE")
-            refused(self, openstack(gw, "server", "restore", "web-1"),
-                    f"Cannot 'restore' instance {WEB1} while it is in vm_state active (HTTP 409)")
-            actions = openstack_json(gw, "server", "event", "list", "web-1", "-c", "Action")
-            self.assertEqual([a["Action"] for a in actions], ["restore", "delete"])
+            refused(self, lambda: cloud.restore(WEB1), 409,
+                    f"Cannot 'restore' instance {WEB1} while it is in vm_state active")
+            self.assertEqual(cloud.actions("web-1"), ["restore", "delete"])
 
     def test_a_server_stopped_before_the_delete_is_restored_active(self):
         with self.gateway() as gw:
-            uuid = boot(self, gw, "vm-1")
-            ok(self, openstack(gw, "server", "stop", "vm-1"))
-            self.assertEqual(wait_for_status(gw, uuid, "SHUTOFF"), "SHUTOFF")
-            ok(self, openstack(gw, "server", "delete", "vm-1"))
-            self.assertEqual(wait_for_status(gw, uuid, "SOFT_DELETED"), "SOFT_DELETED")
+            cloud = Cloud(gw)
+            uuid = cloud.boot(self, "vm-1")
+            cloud.compute.stop_server(cloud.id("vm-1"))
+            self.assertEqual(cloud.wait_for_status(uuid, "SHUTOFF"), "SHUTOFF")
+            cloud.compute.delete_server(cloud.id("vm-1"))
+            self.assertEqual(cloud.wait_for_status(uuid, "SOFT_DELETED"), "SOFT_DELETED")
             self.assertEqual(transfer_state(gw, transfer_id(gw, uuid)), "OFFLINE")
-            ok(self, openstack(gw, "server", "restore", uuid))
+            cloud.restore(uuid)
             # Nova's restore powers the server on, whatever it was before the delete.
-            self.assertEqual(wait_for_status(gw, uuid, "ACTIVE"), "ACTIVE")
+            self.assertEqual(cloud.wait_for_status(uuid, "ACTIVE"), "ACTIVE")
             self.assertEqual(transfer_state(gw, transfer_id(gw, uuid)), "ONLINE")
 
     def test_a_stopped_server_of_the_fleet_file_is_soft_deleted_too(self):
@@ -365,39 +440,42 @@ class SoftDelete(TempDir):
         # deletes any launched one), so its launched_at is set and DELETE
         # soft-deletes it like web-1.
         with self.gateway() as gw:
-            self.assertIsNotNone(show(gw, "web-3", "OS-SRV-USG:launched_at")["OS-SRV-USG:launched_at"])
-            ok(self, openstack(gw, "server", "delete", "web-3"))
-            self.assertEqual(status(gw, WEB3)[0], "SOFT_DELETED")
-            ok(self, openstack(gw, "server", "restore", WEB3))
-            self.assertEqual(status(gw, WEB3)[0], "ACTIVE")
+            cloud = Cloud(gw)
+            self.assertIsNotNone(cloud.get("web-3").launched_at)
+            cloud.compute.delete_server(cloud.id("web-3"))
+            self.assertEqual(cloud.status(WEB3)[0], "SOFT_DELETED")
+            cloud.restore(WEB3)
+            self.assertEqual(cloud.status(WEB3)[0], "ACTIVE")
 
     def test_a_soft_deleted_server_is_not_in_the_server_list(self):
         # Nova lists with deleted=False, and its database query leaves out
         # vm_state soft-delete unless asked for soft-deleted servers.
         with self.gateway() as gw:
-            ok(self, openstack(gw, "server", "delete", "web-1"))
-            self.assertEqual(status(gw, WEB1)[0], "SOFT_DELETED")  # shown by id, as Nova does
-            names = [s["Name"] for s in openstack_json(gw, "server", "list")]
+            cloud = Cloud(gw)
+            cloud.compute.delete_server(cloud.id("web-1"))
+            self.assertEqual(cloud.status(WEB1)[0], "SOFT_DELETED")  # shown by id, as Nova does
+            names = [s.name for s in cloud.compute.servers()]
             self.assertNotIn("web-1", names)
             self.assertIn("web-2", names)
-            # So the CLI, which looks a name up in the list, does not find it by name.
-            refused(self, openstack(gw, "server", "show", "web-1"), "No server with a name or ID of 'web-1' exists.")
+            # So a client that looks a name up in the list does not find it by name.
+            self.assertIsNone(cloud.find("web-1"))
 
     def test_force_delete_deletes_a_soft_deleted_server_for_good(self):
         with self.gateway() as gw:
-            ok(self, openstack(gw, "server", "delete", "web-1"))
-            self.assertEqual(status(gw, WEB1)[0], "SOFT_DELETED")
-            ok(self, openstack(gw, "server", "delete", "--force", WEB1))
-            refused(self, openstack(gw, "server", "show", WEB1), "No server with a name or ID of")
+            cloud = Cloud(gw)
+            cloud.compute.delete_server(cloud.id("web-1"))
+            self.assertEqual(cloud.status(WEB1)[0], "SOFT_DELETED")
+            cloud.compute.delete_server(WEB1, force=True)
+            refused(self, lambda: cloud.compute.get_server(WEB1), 404)
             with self.assertRaises(ClientError) as e:
                 transfer(gw).describe_server(ServerId=WEB1_T)
             self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
-            refused(self, openstack(gw, "server", "restore", WEB1), "No server with a name or ID of")
+            refused(self, lambda: cloud.restore(WEB1), 404)
             # An ACTIVE one goes at once too; a locked one is refused.
-            ok(self, openstack(gw, "server", "delete", "--force", "web-2"))
-            refused(self, openstack(gw, "server", "show", WEB2), "No server with a name or ID of")
-            refused(self, openstack(gw, "server", "delete", "--force", "db-primary"), "is locked (HTTP 409)")
-            self.assertEqual(status(gw, "db-primary")[0], "ACTIVE")
+            cloud.compute.delete_server(cloud.id("web-2"), force=True)
+            refused(self, lambda: cloud.compute.get_server(WEB2), 404)
+            refused(self, lambda: cloud.compute.delete_server(cloud.id("db-primary"), force=True), 409, "is locked")
+            self.assertEqual(cloud.status("db-primary")[0], "ACTIVE")
 
     def test_force_delete_through_openstacksdk(self):
         with self.gateway() as gw:
@@ -406,40 +484,45 @@ class SoftDelete(TempDir):
             self.assertEqual(conn.compute.get_server(WEB1).status, "SOFT_DELETED")
             conn.compute.delete_server(WEB1, force=True)
             self.assertIsNone(conn.compute.find_server(WEB1))
-            refused(self, openstack(gw, "server", "show", WEB1), "No server with a name or ID of")
+            # Gone for another client too.
+            refused(self, lambda: Cloud(gw).servers.show_server(WEB1), 404)
 
     def test_reclaimed_after_the_interval(self):
         with self.gateway(interval=60) as gw:
+            cloud = Cloud(gw)
             freeze(gw)
-            ok(self, openstack(gw, "server", "delete", "web-1"))
+            cloud.compute.delete_server(cloud.id("web-1"))
             advance(gw, 59_999)
-            self.assertEqual(status(gw, WEB1)[0], "SOFT_DELETED")
+            self.assertEqual(cloud.status(WEB1)[0], "SOFT_DELETED")
             self.assertEqual(transfer_state(gw, WEB1_T), "OFFLINE")
             advance(gw, 1)
-            refused(self, openstack(gw, "server", "show", WEB1), "No server with a name or ID of")
+            refused(self, lambda: cloud.compute.get_server(WEB1), 404)
             with self.assertRaises(ClientError):
                 transfer(gw).describe_server(ServerId=WEB1_T)
             billing = {e["server_id"]: e for e in gw.control("GET", "/_gateway/billing")[1]["servers"]}
             self.assertTrue(billing[WEB1_T]["deleted"])
             # A restore in time cancels the reclaim.
-            ok(self, openstack(gw, "server", "delete", "web-2"))
+            cloud.compute.delete_server(cloud.id("web-2"))
             advance(gw, 30_000)
-            ok(self, openstack(gw, "server", "restore", WEB2))
+            cloud.restore(WEB2)
             advance(gw, 60_000)
-            self.assertEqual(status(gw, "web-2")[0], "ACTIVE")
+            self.assertEqual(cloud.status("web-2")[0], "ACTIVE")
 
     def test_a_server_that_never_ran_is_deleted_at_once(self):
         with self.gateway("--transition-ms", "5000") as gw:
+            cloud = Cloud(gw)
             freeze(gw)
-            created = openstack_json(gw, "server", "create", "--image", CIRROS, "--flavor", "m1.tiny", "building")
-            self.assertEqual(created["status"], "BUILD")
-            ok(self, openstack(gw, "server", "delete", "building"))
-            refused(self, openstack(gw, "server", "show", created["id"]), "No server with a name or ID of")
+            created = cloud.compute.create_server(name="building", image_id=CIRROS_ID, flavor_id=TINY,
+                                                  networks="none")
+            self.assertEqual(cloud.get(created.id).status, "BUILD")
+            cloud.compute.delete_server(cloud.id("building"))
+            refused(self, lambda: cloud.compute.get_server(created.id), 404)
 
     def test_without_the_interval_delete_is_for_good(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
-            ok(self, openstack(gw, "server", "delete", "web-1"))
-            refused(self, openstack(gw, "server", "show", WEB1), "No server with a name or ID of")
+            cloud = Cloud(gw)
+            cloud.compute.delete_server(cloud.id("web-1"))
+            refused(self, lambda: cloud.compute.get_server(WEB1), 404)
 
 
 class Keypairs(TempDir):
@@ -450,6 +533,7 @@ class Keypairs(TempDir):
 
     def test_create_import_list_show_and_delete(self):
         with Gateway([]) as gw:
+            demo, alt = Cloud(gw), Cloud(gw, "alt")
             # A generated pair: the CLI prints the private key, the cloud keeps its public half.
             r = ok(self, openstack(gw, "keypair", "create", "made"))
             self.assertTrue(r.stdout.startswith("-----BEGIN"), r.stdout[:80])
@@ -457,10 +541,10 @@ class Keypairs(TempDir):
             private = self.path("made", r.stdout)
             os.chmod(private, 0o600)
             derived = self.ssh_keygen("-y", "-f", private).split()[:2]
-            public = ok(self, openstack(gw, "keypair", "show", "--public-key", "made")).stdout.split()[:2]
-            self.assertEqual(public, derived)
+            made = demo.compute.get_keypair("made")
+            self.assertEqual(made.public_key.split()[:2], derived)
             md5 = self.ssh_keygen("-l", "-E", "md5", "-f", private).split()[1]
-            self.assertEqual(openstack_json(gw, "keypair", "show", "made")["fingerprint"], md5.removeprefix("MD5:"))
+            self.assertEqual(made.fingerprint, md5.removeprefix("MD5:"))
 
             # An imported one: the same public key back, with OpenSSH's fingerprint.
             key = self.path("id_ed25519")
@@ -470,129 +554,145 @@ class Keypairs(TempDir):
             self.assertEqual((imported["name"], imported["fingerprint"], imported["type"], imported["user_id"]),
                              ("laptop", md5.removeprefix("MD5:"), "ssh", "demo"))
             with open(key + ".pub") as f:
-                self.assertEqual(ok(self, openstack(gw, "keypair", "show", "--public-key", "laptop")).stdout.strip(),
-                                 f.read().strip())
+                public = f.read()
+            self.assertEqual(demo.compute.get_keypair("laptop").public_key.strip(), public.strip())
 
-            listed = openstack_json(gw, "keypair", "list")
-            self.assertEqual(sorted((k["Name"], k["Type"]) for k in listed), [("laptop", "ssh"), ("made", "ssh")])
-            shown = openstack_json(gw, "keypair", "show", "laptop")
-            self.assertEqual((shown["name"], shown["user_id"], shown["type"], shown["is_deleted"]),
+            listed = demo.compute.keypairs()
+            self.assertEqual(sorted((k.name, k.type) for k in listed), [("laptop", "ssh"), ("made", "ssh")])
+            shown = demo.compute.get_keypair("laptop")
+            self.assertEqual((shown.name, shown.user_id, shown.type, shown.is_deleted),
                              ("laptop", "demo", "ssh", False))
-            self.assertTrue(shown["created_at"])
+            self.assertTrue(shown.created_at)
 
-            refused(self, openstack(gw, "keypair", "create", "made"), "Key pair 'made' already exists.")
-            refused(self, openstack(gw, "keypair", "create", "--public-key", key + ".pub", "laptop"),
+            refused(self, lambda: demo.compute.create_keypair(name="made"), 409, "Key pair 'made' already exists.")
+            refused(self, lambda: demo.compute.create_keypair(name="laptop", public_key=public), 409,
                     "Key pair 'laptop' already exists.")
-            bad = self.path("bad.pub", "ssh-rsa notakey me@host\n")
-            refused(self, openstack(gw, "keypair", "create", "--public-key", bad, "bad"),
-                    "Keypair data is invalid: failed to generate fingerprint")
+            refused(self, lambda: demo.compute.create_keypair(name="bad", public_key="ssh-rsa notakey me@host\n"),
+                    400, "Keypair data is invalid: failed to generate fingerprint")
 
             # Key pairs are the user's: another user sees none and cannot boot with one.
-            self.assertEqual(openstack_json(gw, "keypair", "list", user="alt"), [])
-            refused(self, openstack(gw, "keypair", "show", "made", user="alt"), "No Keypair found for made")
+            self.assertEqual(list(alt.compute.keypairs()), [])
+            refused(self, lambda: alt.compute.get_keypair("made"), 404, "Keypair made not found for user alt")
 
-            ok(self, openstack(gw, "keypair", "delete", "made"))
-            refused(self, openstack(gw, "keypair", "show", "made"), "No Keypair found for made")
-            refused(self, openstack(gw, "keypair", "delete", "made"), "Keypair made not found for user demo")
-            self.assertEqual([k["Name"] for k in openstack_json(gw, "keypair", "list")], ["laptop"])
+            demo.compute.delete_keypair("made", ignore_missing=False)
+            refused(self, lambda: demo.compute.get_keypair("made"), 404, "Keypair made not found for user demo")
+            refused(self, lambda: demo.compute.delete_keypair("made", ignore_missing=False), 404,
+                    "Keypair made not found for user demo")
+            self.assertEqual([k.name for k in demo.compute.keypairs()], ["laptop"])
 
     def test_a_server_boots_with_a_known_key_name_only(self):
         with Gateway([]) as gw:
+            demo, alt = Cloud(gw), Cloud(gw, "alt")
             key = self.path("id_ed25519")
             self.ssh_keygen("-q", "-t", "ed25519", "-N", "", "-f", key)
-            ok(self, openstack(gw, "keypair", "create", "--public-key", key + ".pub", "laptop"))
-            refused(self, openstack(gw, "server", "create", "--image", CIRROS, "--flavor", "m1.tiny", "--key-name",
-                                    "unknown", "vm-1"), "Invalid key_name provided. (HTTP 400)")
-            refused(self, openstack(gw, "server", "create", "--image", CIRROS, "--flavor", "m1.tiny", "--key-name",
-                                    "laptop", "vm-alt", user="alt"), "Invalid key_name provided. (HTTP 400)")
-            self.assertEqual(openstack_json(gw, "server", "list"), [])
-            self.assertEqual(openstack_json(gw, "server", "list", user="alt"), [])
-            boot(self, gw, "vm-1", "--key-name", "laptop")
-            self.assertEqual(show(gw, "vm-1", "key_name")["key_name"], "laptop")
+            with open(key + ".pub") as f:
+                demo.compute.create_keypair(name="laptop", public_key=f.read())
+            refused(self, lambda: demo.compute.create_server(name="vm-1", image_id=CIRROS_ID, flavor_id=TINY,
+                                                             networks="none", key_name="unknown"),
+                    400, "Invalid key_name provided.")
+            refused(self, lambda: alt.compute.create_server(name="vm-alt", image_id=CIRROS_ID, flavor_id=TINY,
+                                                            networks="none", key_name="laptop"),
+                    400, "Invalid key_name provided.")
+            self.assertEqual(list(demo.compute.servers()), [])
+            self.assertEqual(list(alt.compute.servers()), [])
+            demo.boot(self, "vm-1", key_name="laptop")
+            self.assertEqual(demo.get("vm-1").key_name, "laptop")
             # Deleting the key pair leaves the server's key_name, as in Nova.
-            ok(self, openstack(gw, "keypair", "delete", "laptop"))
-            self.assertEqual(show(gw, "vm-1", "key_name")["key_name"], "laptop")
+            demo.compute.delete_keypair("laptop", ignore_missing=False)
+            self.assertIsNone(demo.compute.find_keypair("laptop"))
+            self.assertEqual(demo.get("vm-1").key_name, "laptop")
 
 
 class ConsoleLog(unittest.TestCase):
     def test_console_log_show(self):
         with Gateway([]) as gw:
-            uuid = boot(self, gw, "Web Front")
+            cloud = Cloud(gw)
+            uuid = cloud.boot(self, "Web Front")
             r = ok(self, openstack(gw, "console", "log", "show", "Web Front"))
             lines = r.stdout.splitlines()
             self.assertIn(f"Instance-ID: {uuid}", lines)
             self.assertIn("[    1.204876] cloud-init: hostname: web-front", lines)
             self.assertEqual(lines[-1], "web-front login: ")
-            # --lines N: the log's last N pieces between newlines (Nova's _tail_log), so at most N lines.
+            self.assertEqual(cloud.compute.get_server_console_output(uuid)["output"].splitlines(), lines)
+            # length N: the log's last N pieces between newlines (Nova's _tail_log), so at most N lines.
             for n in (2, 3, 6):
-                tail = ok(self, openstack(gw, "console", "log", "show", "--lines", str(n), "Web Front")).stdout
+                tail = cloud.compute.get_server_console_output(cloud.id("Web Front"), length=n)["output"]
                 tail = tail.splitlines()
                 self.assertTrue(tail, n)
                 self.assertLessEqual(len(tail), n)
                 self.assertEqual(tail, lines[-len(tail):])
             # A stopped server's console still has its log.
-            ok(self, openstack(gw, "server", "stop", "Web Front"))
-            self.assertEqual(status(gw, uuid)[0], "SHUTOFF")
-            self.assertIn(f"Instance-ID: {uuid}", ok(self, openstack(gw, "console", "log", "show", uuid)).stdout)
+            cloud.compute.stop_server(cloud.id("Web Front"))
+            self.assertEqual(cloud.status(uuid)[0], "SHUTOFF")
+            self.assertIn(f"Instance-ID: {uuid}", cloud.compute.get_server_console_output(uuid)["output"])
 
     def test_an_offloaded_server_has_no_console(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
-            ok(self, openstack(gw, "server", "shelve", "web-1"))
-            self.assertEqual(status(gw, "web-1")[0], "SHELVED_OFFLOADED")
-            refused(self, openstack(gw, "console", "log", "show", "web-1"), f"Instance {WEB1} is not ready")
-            refused(self, openstack(gw, "console", "log", "show", WEB1, user="alt"), "No Server found")
+            demo, alt = Cloud(gw), Cloud(gw, "alt")
+            demo.compute.shelve_server(demo.id("web-1"))
+            self.assertEqual(demo.status("web-1")[0], "SHELVED_OFFLOADED")
+            refused(self, lambda: demo.compute.get_server_console_output(WEB1), 409, f"Instance {WEB1} is not ready")
+            self.assertIsNone(alt.find(WEB1))
+            refused(self, lambda: alt.compute.get_server_console_output(WEB1), 404)
 
 
 class SecurityGroups(unittest.TestCase):
     def test_remove_and_add_the_default_group(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
-            self.assertEqual(show(gw, "web-1", "security_groups")["security_groups"], [{"name": "default"}])
+            cloud = Cloud(gw)
+            default = {"name": "default"}
+            self.assertEqual(cloud.nova("web-1")["security_groups"], [default])
             ok(self, openstack(gw, "server", "remove", "security", "group", "web-1", "default"))
             # Nova leaves security_groups out of a server that has none.
-            self.assertNotIn("security_groups", show(gw, "web-1"))
-            refused(self, openstack(gw, "server", "remove", "security", "group", "web-1", "default"),
-                    f"is not associated with the instance {WEB1} (HTTP 400)")
+            self.assertNotIn("security_groups", cloud.nova("web-1"))
+            refused(self, lambda: cloud.compute.remove_security_group_from_server(WEB1, default), 400,
+                    f"is not associated with the instance {WEB1}")
             ok(self, openstack(gw, "server", "add", "security", "group", "web-1", "default"))
-            self.assertEqual(show(gw, "web-1", "security_groups")["security_groups"], [{"name": "default"}])
-            refused(self, openstack(gw, "server", "add", "security", "group", "web-1", "no-such-group"))
-            self.assertEqual(show(gw, "web-1", "security_groups")["security_groups"], [{"name": "default"}])
+            self.assertEqual(cloud.nova("web-1")["security_groups"], [default])
+            refused(self, lambda: cloud.compute.add_security_group_to_server(WEB1, {"name": "no-such-group"}), 404,
+                    "no-such-group")
+            self.assertEqual(cloud.nova("web-1")["security_groups"], [default])
             # Other servers keep theirs.
-            self.assertEqual(show(gw, "web-2", "security_groups")["security_groups"], [{"name": "default"}])
+            self.assertEqual(cloud.nova("web-2")["security_groups"], [default])
 
 
 class GlanceImages(unittest.TestCase):
     def test_create_show_boot_from_and_delete_an_image(self):
         with Gateway([]) as gw:
+            demo, alt = Cloud(gw), Cloud(gw, "alt")
             created = openstack_json(gw, "image", "create", "--disk-format", "qcow2", "--container-format", "bare",
                                      "--property", "os_distro=cirros", "my-image")
             self.assertEqual((created["name"], created["owner"], created["disk_format"], created["container_format"]),
                              ("my-image", "demo", "qcow2", "bare"))
-            shown = openstack_json(gw, "image", "show", "my-image")
-            self.assertEqual(shown["id"], created["id"])
-            self.assertEqual((shown["status"], shown["size"], shown["visibility"]), ("active", 0, "shared"))
-            self.assertEqual(shown["properties"]["os_distro"], "cirros")
-            listed = [(i["Name"], i["Status"]) for i in openstack_json(gw, "image", "list")]
+            shown = demo.image.get_image(demo.image.find_image("my-image", ignore_missing=False))
+            self.assertEqual(shown.id, created["id"])
+            self.assertEqual((shown.status, shown.size, shown.visibility), ("active", 0, "shared"))
+            self.assertEqual(shown.os_distro, "cirros")
+            listed = [(i.name, i.status) for i in demo.image.images()]
             self.assertIn(("my-image", "active"), listed)
 
             # Another project's user does not see it, nor may delete it.
-            self.assertNotIn("my-image", [i["Name"] for i in openstack_json(gw, "image", "list", user="alt")])
-            refused(self, openstack(gw, "image", "delete", created["id"], user="alt"))
-            self.assertEqual(openstack_json(gw, "image", "show", created["id"])["status"], "active")
+            self.assertNotIn("my-image", [i.name for i in alt.image.images()])
+            refused(self, lambda: alt.image.delete_image(created["id"], ignore_missing=False), 404)
+            self.assertEqual(demo.image.get_image(created["id"]).status, "active")
 
-            server = openstack_json(gw, "server", "create", "--image", "my-image", "--flavor", "m1.tiny", "--wait",
-                                    "from-mine")
-            self.assertEqual(server["image"], f"my-image ({created['id']})")
-            ok(self, openstack(gw, "image", "delete", "my-image"))
-            refused(self, openstack(gw, "image", "show", created["id"]), "No Image found for")
-            self.assertNotIn("my-image", [i["Name"] for i in openstack_json(gw, "image", "list")])
-            refused(self, openstack(gw, "server", "create", "--image", created["id"], "--flavor", "m1.tiny", "again"))
+            booted = demo.boot(self, "from-mine", image_id=created["id"])
+            self.assertEqual(demo.image_of(booted), f"my-image ({created['id']})")
+            demo.image.delete_image(demo.image.find_image("my-image", ignore_missing=False), ignore_missing=False)
+            refused(self, lambda: demo.image.get_image(created["id"]), 404)
+            self.assertNotIn("my-image", [i.name for i in demo.image.images()])
+            refused(self, lambda: demo.compute.create_server(name="again", image_id=created["id"], flavor_id=TINY,
+                                                             networks="none"), 400)
 
     def test_a_protected_image_is_not_deleted(self):
         with Gateway([]) as gw:
-            created = openstack_json(gw, "image", "create", "--protected", "guarded")
-            refused(self, openstack(gw, "image", "delete", "guarded"),
-                    f"Image {created['id']} is protected and cannot be deleted.")
-            self.assertEqual(openstack_json(gw, "image", "show", "guarded")["protected"], True)
+            demo = Cloud(gw)
+            images = images_client.ImagesClient(tempest_auth(gw, "demo"), "image", "RegionOne")
+            created = images.create_image(name="guarded", protected=True)
+            refused(self, lambda: demo.image.delete_image(demo.image.find_image("guarded", ignore_missing=False),
+                                                          ignore_missing=False),
+                    403, f"Image {created['id']} is protected and cannot be deleted.")
+            self.assertIs(demo.image.get_image(created["id"]).is_protected, True)
 
 
 if __name__ == "__main__":
