@@ -71,6 +71,14 @@ class Gateway:
     def stderr_text(self):
         return "".join(self.log_lines)
 
+    def wait_for_stderr(self, text, timeout=10):
+        """What the gateway wrote to stderr once it holds `text`: the gateway writes
+        it before its URL, but a thread of ours reads stderr, so it may lag."""
+        deadline = time.monotonic() + timeout
+        while text not in self.stderr_text() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.stderr_text()
+
     def __exit__(self, *exc):
         if self.proc.poll() is not None:  # killed on purpose (or crashed: the caller's test says)
             return False

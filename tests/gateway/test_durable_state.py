@@ -93,8 +93,8 @@ class Durable(unittest.TestCase):
         gw.kill()
 
         with self.gateway() as again:
-            self.assertIn(f"--state {self.state} exists: restored from it, --fleet {EXAMPLE_FLEET} is ignored",
-                          again.stderr_text())
+            notice = f"--state {self.state} exists: restored from it, --fleet {EXAMPLE_FLEET} is ignored"
+            self.assertIn(notice, again.wait_for_stderr(notice))
             # Every change is still on record; the reads were not kept.
             kept = journal(again, limit=1000)
             self.assertEqual([e["request_id"] for e in kept], [e["request_id"] for e in changes if e["action"]])
