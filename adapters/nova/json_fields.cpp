@@ -160,24 +160,29 @@ std::optional<Fault> read_metadata(const Value& object, const char* key, std::op
   return std::nullopt;
 }
 
-std::optional<Fault> read_ipv4(const Value& object, const char* key, std::optional<std::string>& out) {
+namespace {
+
+// An access IP: a string the format `format` accepts, kept in `canonical`'s form.
+std::optional<Fault> read_address(const Value& object, const char* key, const char* format,
+                                  std::optional<std::string> (*canonical)(std::string_view),
+                                  std::optional<std::string>& out) {
   const auto* v = member(object, key);
   if (!v) return std::nullopt;
   if (!v->IsString()) return invalid(key, *v, "is not of type 'string'");
-  auto canonical = canonical_ipv4(text_of(*v));
-  if (!canonical) return invalid(key, *v, "is not a 'ipv4'");
-  out = std::move(canonical);
+  auto text = canonical(text_of(*v));
+  if (!text) return invalid(key, *v, fmt::format("is not a '{}'", format));
+  out = std::move(text);
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<Fault> read_ipv4(const Value& object, const char* key, std::optional<std::string>& out) {
+  return read_address(object, key, "ipv4", canonical_ipv4, out);
+}
+
 std::optional<Fault> read_ipv6(const Value& object, const char* key, std::optional<std::string>& out) {
-  const auto* v = member(object, key);
-  if (!v) return std::nullopt;
-  if (!v->IsString()) return invalid(key, *v, "is not of type 'string'");
-  auto canonical = canonical_ipv6(text_of(*v));
-  if (!canonical) return invalid(key, *v, "is not a 'ipv6'");
-  out = std::move(canonical);
-  return std::nullopt;
+  return read_address(object, key, "ipv6", canonical_ipv6, out);
 }
 
 std::optional<Fault> read_disk_config(const Value& object, std::optional<std::string>& out) {
