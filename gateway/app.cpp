@@ -96,7 +96,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->seed_fleet_ = write_fleet_file(seed, app->tenants_, Layout::Compact);
   std::vector<ServerSeed>().swap(app->config_.servers);
 
-  app->nova_ = std::make_unique<nova::Api>(fleet, app->config_.nova);
+  app->openstack_ = std::make_unique<openstack::Api>(fleet, app->config_.openstack);
   app->transfer_ = std::make_unique<transfer::Api>(fleet, app->config_.transfer);
   if (auto error = app->open_state(std::move(seed))) return *error;
   if (app->config_.tls) {
@@ -116,7 +116,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   // cpp-httplib closes a keep-alive connection after 5 requests by default,
   // making busy clients reconnect over and over.
   server.set_keep_alive_max_count(kKeepAliveRequests);
-  server.set_payload_max_length(std::max(app->config_.nova.max_body_bytes, app->config_.transfer.max_body_bytes));
+  server.set_payload_max_length(std::max(app->config_.openstack.max_body_bytes, app->config_.transfer.max_body_bytes));
   server.set_pre_routing_handler([self](const httplib::Request& req, httplib::Response& res) {
     request_started = std::chrono::steady_clock::now();
     core::this_call().api.clear();  // not described until an adapter says so
@@ -150,7 +150,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
     // cpp-httplib calls this for every status >= 400, including answers a
     // handler already wrote: those stand as they are.
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (!self->nova_->render_http_error(req, res) && !self->transfer_->render_http_error(req, res))
+    if (!self->openstack_->render_http_error(req, res) && !self->transfer_->render_http_error(req, res))
       render_plain_error(req, res);
     self->journal_unrouted(req, res);
     return httplib::Server::HandlerResponse::Handled;
@@ -158,7 +158,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   server.set_exception_handler([self](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
     // A handler threw: a broken invariant, never the caller's fault.
     res.status = 500;
-    if (!self->nova_->render_http_error(req, res) && !self->transfer_->render_http_error(req, res))
+    if (!self->openstack_->render_http_error(req, res) && !self->transfer_->render_http_error(req, res))
       render_plain_error(req, res);
   });
   // Requests are counted just before their answer is written (cpp-httplib
@@ -195,10 +195,10 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   // std::regex match each: the APIs first, Transfer's single POST / first of
   // all (the paths do not overlap, so the order changes nothing else).
   app->transfer_->mount(server);
-  app->nova_->mount(server);
+  app->openstack_->mount(server);
   mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->ids_, self->stopping_,
                                            [self] { return self->reset(); }});
-  mount_credentials(server, *app->nova_, *app->transfer_);
+  mount_credentials(server, *app->openstack_, *app->transfer_);
   return app;
 }
 
@@ -260,7 +260,7 @@ std::optional<std::string> App::open_state(std::vector<core::ServerRecord> seed)
     if (!loaded) return loaded.error().detail;
     if (config_.fleet_file)
       notice_ = fmt::format("--state {} exists: restored from it, --fleet {} is ignored", path, *config_.fleet_file);
-    nova_->restore_credentials(loaded.value().credentials);
+    openstack_->restore_credentials(loaded.value().credentials);
     write_all = fleet.restore(std::move(loaded).value());
   }
   if (auto attached = fleet.attach_store(*store_, write_all); !attached)

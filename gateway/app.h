@@ -70,7 +70,7 @@ class App {
   std::unique_ptr<core::Store> store_;             // with --state
   std::string seed_fleet_;  // the fleet loaded at start, as a fleet file: what every reset returns to
   std::string notice_;
-  std::unique_ptr<nova::Api> nova_;
+  std::unique_ptr<openstack::Api> openstack_;
   std::unique_ptr<transfer::Api> transfer_;
   std::unique_ptr<httplib::Server> server_;
   Metrics metrics_;

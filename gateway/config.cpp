@@ -24,7 +24,7 @@ void read_users(Reader& r, const Value& doc, Config& c) {
     const auto& u = it->value[static_cast<rapidjson::SizeType>(i)];
     const auto path = at("users", i);
     if (!r.object(u, path, {"name", "password", "project", "roles"})) return;
-    nova::User user;
+    openstack::User user;
     user.name = r.string(u, "name", path, true).value_or("");
     user.password = r.string(u, "password", path, true).value_or("");
     user.project = r.string(u, "project", path, true).value_or("");
@@ -34,8 +34,8 @@ void read_users(Reader& r, const Value& doc, Config& c) {
         r.fail(path + ".roles", fmt::format("'{}' is not one of admin, member, reader", role));
     if (r.failed()) return;
     // A user of the same name replaces the default one.
-    auto& users = c.nova.users;
-    std::erase_if(users, [&](const nova::User& x) { return x.name == user.name; });
+    auto& users = c.openstack.users;
+    std::erase_if(users, [&](const openstack::User& x) { return x.name == user.name; });
     users.push_back(std::move(user));
   }
 }
@@ -104,36 +104,36 @@ void read_transition_ms(Reader& r, const Value& doc, Config& c) {
 void read_images(Reader& r, const Value& doc, Config& c) {
   auto it = doc.FindMember("images");
   if (it == doc.MemberEnd() || !r.array(it->value, "images")) return;
-  c.nova.images.clear();
+  c.openstack.images.clear();
   for (std::size_t i = 0; i < it->value.Size(); ++i) {
     const auto& img = it->value[static_cast<rapidjson::SizeType>(i)];
     const auto path = at("images", i);
     if (!r.object(img, path, {"id", "name"})) return;
-    nova::Image image;
+    openstack::Image image;
     image.id = r.string(img, "id", path, true).value_or("");
     image.name = r.string(img, "name", path, true).value_or("");
     if (!r.failed() && !core::is_uuid(image.id)) r.fail(path + ".id", fmt::format("'{}' is not a UUID", image.id));
     if (r.failed()) return;
-    c.nova.images.push_back(std::move(image));
+    c.openstack.images.push_back(std::move(image));
   }
 }
 
 void read_flavors(Reader& r, const Value& doc, Config& c) {
   auto it = doc.FindMember("flavors");
   if (it == doc.MemberEnd() || !r.array(it->value, "flavors")) return;
-  c.nova.flavors.clear();
+  c.openstack.flavors.clear();
   for (std::size_t i = 0; i < it->value.Size(); ++i) {
     const auto& f = it->value[static_cast<rapidjson::SizeType>(i)];
     const auto path = at("flavors", i);
     if (!r.object(f, path, {"id", "name", "vcpus", "ram_mb", "disk_gb"})) return;
-    nova::Flavor flavor;
+    openstack::Flavor flavor;
     flavor.id = r.string(f, "id", path, true).value_or("");
     flavor.name = r.string(f, "name", path, true).value_or("");
     flavor.vcpus = static_cast<int>(r.integer(f, "vcpus", path, 1, 1024).value_or(1));
     flavor.ram_mb = static_cast<int>(r.integer(f, "ram_mb", path, 1, 1 << 24).value_or(512));
     flavor.disk_gb = static_cast<int>(r.integer(f, "disk_gb", path, 0, 1 << 20).value_or(1));
     if (r.failed()) return;
-    c.nova.flavors.push_back(std::move(flavor));
+    c.openstack.flavors.push_back(std::move(flavor));
   }
 }
 
@@ -141,7 +141,7 @@ void read_limits(Reader& r, const Value& doc, Config& c) {
   auto it = doc.FindMember("limits");
   if (it == doc.MemberEnd()) return;
   if (!r.object(it->value, "limits", {"nova_max_body_bytes", "transfer_max_body_bytes"})) return;
-  if (auto n = r.integer(it->value, "nova_max_body_bytes", "limits", 1024, 1 << 20)) c.nova.max_body_bytes = *n;
+  if (auto n = r.integer(it->value, "nova_max_body_bytes", "limits", 1024, 1 << 20)) c.openstack.max_body_bytes = *n;
   if (auto n = r.integer(it->value, "transfer_max_body_bytes", "limits", 1024, 1 << 20))
     c.transfer.max_body_bytes = *n;
 }
@@ -150,7 +150,7 @@ void read_limits(Reader& r, const Value& doc, Config& c) {
 
 Config default_config() {
   Config c;
-  c.nova.users = nova::default_users();
+  c.openstack.users = openstack::default_users();
   c.tenants = {{"demo", "000000000000", "us-east-1"}, {"alt", "111111111111", "us-east-1"}};
   c.transfer.keys = {{"admin", "admin", "", true}};
   return c;
@@ -173,7 +173,7 @@ std::optional<std::string> apply_file(const Value& doc, const std::string& file,
   read_images(r, doc, config);
   read_flavors(r, doc, config);
   read_limits(r, doc, config);
-  if (auto ttl = r.integer(doc, "token_ttl_s", "(top level)", 1, 7 * 24 * 3600)) config.nova.token_ttl_s = *ttl;
+  if (auto ttl = r.integer(doc, "token_ttl_s", "(top level)", 1, 7 * 24 * 3600)) config.openstack.token_ttl_s = *ttl;
   // Nova's option of that name, in seconds: 0 deletes at once, more keeps a
   // deleted server restorable (SOFT_DELETED) that long.
   if (auto s = r.integer(doc, "reclaim_instance_interval", "(top level)", 0, 365 * 24 * 3600))
@@ -198,7 +198,7 @@ std::variant<Config, std::string> load_config(const Options& options) {
   config.state_file = options.state_file;
   config.state_sync_full = options.state_sync == "full";
   config.journal_max = options.journal_max;
-  config.nova.auth = options.auth == "noauth" ? nova::AuthMode::NoAuth : nova::AuthMode::Keystone;
+  config.openstack.auth = options.auth == "noauth" ? openstack::AuthMode::NoAuth : openstack::AuthMode::Keystone;
   config.transfer.sigv4 = options.sigv4 == "verify" ? transfer::SigV4Mode::Verify : transfer::SigV4Mode::Scope;
   return config;
 }

@@ -12,7 +12,7 @@
 
 #include <rapidjson/document.h>
 
-#include "adapters/nova/api.h"
+#include "adapters/openstack/api.h"
 #include "adapters/transfer/api.h"
 #include "core/server.h"
 #include "gateway/fleet_file.h"
@@ -28,7 +28,7 @@ struct TenantMapping {
 };
 
 struct Config {
-  nova::Settings nova;
+  openstack::Settings openstack;
   transfer::Settings transfer;
   std::vector<TenantMapping> tenants;
   // How long each action's in-between state lasts, by core::Action, in milliseconds.

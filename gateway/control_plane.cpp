@@ -7,9 +7,9 @@
 #include "gateway/event_stream.h"
 #include "gateway/fault_rules.h"
 #include "gateway/journal_api.h"
-#include "gateway/snapshot_api.h"
 #include "gateway/json_reader.h"
 #include "gateway/json_writer.h"
+#include "gateway/snapshot_api.h"
 #include "gateway/state_views.h"
 #include "gateway/ui_assets.h"
 

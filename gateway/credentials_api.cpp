@@ -10,8 +10,8 @@
 
 namespace gateway {
 
-void mount_credentials(httplib::Server& server, nova::Api& nova, transfer::Api& transfer) {
-  server.Post("/_gateway/credentials", [&nova, &transfer](const httplib::Request& req, httplib::Response& res) {
+void mount_credentials(httplib::Server& server, openstack::Api& openstack, transfer::Api& transfer) {
+  server.Post("/_gateway/credentials", [&openstack, &transfer](const httplib::Request& req, httplib::Response& res) {
     rapidjson::Document doc;
     doc.Parse(req.body.data(), req.body.size());
     Reader r;
@@ -30,7 +30,7 @@ void mount_credentials(httplib::Server& server, nova::Api& nova, transfer::Api& 
     JsonWriter w(buffer);
     w.StartObject();
     if (project) {
-      auto token = nova.token_for_project(*project);
+      auto token = openstack.token_for_project(*project);
       if (!token) return send_control_error(res, 503, "the token cannot be kept: the state file cannot be written");
       write_field(w, "project", *project);
       write_field(w, "token", *token);

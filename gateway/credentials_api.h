@@ -4,7 +4,7 @@
 // is the operator's: whoever may reset everything may act as any tenant.
 #pragma once
 
-#include "adapters/nova/api.h"
+#include "adapters/openstack/api.h"
 #include "adapters/transfer/api.h"
 
 namespace httplib {
@@ -13,6 +13,6 @@ class Server;
 
 namespace gateway {
 
-void mount_credentials(httplib::Server& server, nova::Api& nova, transfer::Api& transfer);
+void mount_credentials(httplib::Server& server, openstack::Api& openstack, transfer::Api& transfer);
 
 }  // namespace gateway

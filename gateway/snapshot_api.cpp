@@ -2,8 +2,8 @@
 
 #include <httplib.h>
 
-#include "gateway/fleet_file.h"
 #include "gateway/control_plane.h"
+#include "gateway/fleet_file.h"
 
 namespace gateway {
 

@@ -1,13 +1,13 @@
 #include "gateway/state_views.h"
 
-#include "adapters/nova/api.h"
+#include "adapters/openstack/api.h"
 #include "adapters/transfer/api.h"
 #include "core/transitions.h"
 
 namespace gateway {
 
 void write_state_views(JsonWriter& w, core::State state, std::optional<core::State> from) {
-  const auto nova = nova::status_view(state, from);
+  const auto nova = openstack::status_view(state, from);
   w.Key("nova");
   w.StartObject();
   write_field(w, "status", nova.status);

@@ -17,7 +17,7 @@
 namespace {
 
 void require_texts_utf8(const gateway::Config& c) {
-  for (const auto& u : c.nova.users) {
+  for (const auto& u : c.openstack.users) {
     fuzz::require_utf8(u.name, "a user");
     fuzz::require_utf8(u.project, "a user's project");
   }
@@ -26,8 +26,8 @@ void require_texts_utf8(const gateway::Config& c) {
     fuzz::require_utf8(t.project, "a tenant");
     fuzz::require_utf8(t.region, "a tenant");
   }
-  for (const auto& i : c.nova.images) fuzz::require_utf8(i.name, "an image");
-  for (const auto& f : c.nova.flavors) {
+  for (const auto& i : c.openstack.images) fuzz::require_utf8(i.name, "an image");
+  for (const auto& f : c.openstack.flavors) {
     fuzz::require_utf8(f.id, "a flavor");
     fuzz::require_utf8(f.name, "a flavor");
   }

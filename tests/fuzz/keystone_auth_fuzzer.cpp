@@ -1,5 +1,5 @@
 // Keystone's POST /identity/v3/auth/tokens body through
-// nova::parse_auth_request: the password and token methods, and the project
+// openstack::parse_auth_request: the password and token methods, and the project
 // scope. A 400's message must render as UTF-8 JSON.
 // Input: the body.
 #include <cstddef>
@@ -9,11 +9,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "adapters/nova/keystone.h"
+#include "adapters/openstack/keystone/keystone.h"
 #include "tests/fuzz/fuzz_world.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto parsed = nova::parse_auth_request(fuzz::as_text(data, size));
+  const auto parsed = openstack::parse_auth_request(fuzz::as_text(data, size));
   if (const auto* problem = std::get_if<std::string>(&parsed)) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::require_json({buffer.GetString(), buffer.GetSize()}, "a 400 message");
     return 0;
   }
-  const auto& request = std::get<nova::AuthRequest>(parsed);
+  const auto& request = std::get<openstack::AuthRequest>(parsed);
   if (!request.scoped && request.project) std::abort();  // a project only comes with a scope
   return 0;
 }

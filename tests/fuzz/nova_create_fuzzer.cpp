@@ -1,4 +1,4 @@
-// Nova's server create body (POST /servers) through nova::parse_create: the
+// Nova's server create body (POST /servers) through openstack::parse_create: the
 // schema of every microversion up to 2.79, refs resolved against the default
 // catalog; every fault must render as UTF-8 JSON, and what a create stores
 // (name, description, metadata) must be UTF-8: every later view shows it.
@@ -7,17 +7,17 @@
 #include <cstdint>
 #include <string>
 
-#include "adapters/nova/api.h"
-#include "adapters/nova/faults.h"
-#include "adapters/nova/json_body.h"
-#include "adapters/nova/microversion.h"
+#include "adapters/openstack/api.h"
+#include "adapters/openstack/nova/faults.h"
+#include "adapters/openstack/nova/json_body.h"
+#include "adapters/openstack/nova/microversion.h"
 #include "tests/fuzz/fuzz_world.h"
 
 namespace {
 
-// The gateway's default catalog (nova::Api's), whose ids the seeds use.
-nova::Settings catalog() {
-  nova::Settings s;
+// The gateway's default catalog (openstack::Api's), whose ids the seeds use.
+openstack::Settings catalog() {
+  openstack::Settings s;
   s.flavors = {{"1", "m1.tiny", 1, 512, 1}, {"2", "m1.small", 1, 2048, 20}, {"3", "m1.medium", 2, 4096, 40},
                {"4", "m1.large", 4, 8192, 80}};
   s.images = {{"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "cirros-0.6.2-x86_64-disk"},
@@ -28,16 +28,16 @@ nova::Settings catalog() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const nova::Settings settings = catalog();
+  static const openstack::Settings settings = catalog();
   auto rest = fuzz::as_text(data, size);
-  const auto negotiated = nova::negotiate("", std::string(fuzz::take_line(rest)));
-  const auto* version = std::get_if<nova::Version>(&negotiated);
-  const auto parsed = nova::parse_create(rest, version ? *version : nova::kMinVersion, settings);
-  if (const auto* fault = std::get_if<nova::Fault>(&parsed)) {
-    fuzz::require_json(nova::fault_body(*fault), "a fault");
+  const auto negotiated = openstack::negotiate("", std::string(fuzz::take_line(rest)));
+  const auto* version = std::get_if<openstack::Version>(&negotiated);
+  const auto parsed = openstack::parse_create(rest, version ? *version : openstack::kMinVersion, settings);
+  if (const auto* fault = std::get_if<openstack::Fault>(&parsed)) {
+    fuzz::require_json(openstack::fault_body(*fault), "a fault");
     return 0;
   }
-  const auto& request = std::get<nova::CreateRequest>(parsed);
+  const auto& request = std::get<openstack::CreateRequest>(parsed);
   fuzz::require_utf8(request.name, "a server name");
   fuzz::require_utf8(request.description, "a description");
   fuzz::require_utf8(request.metadata, "metadata");

@@ -1,8 +1,8 @@
 // The bodies of Nova's other writes and Glance's image create, each through
 // its real parser at the microversion the request negotiated: PUT
-// /servers/{id} (nova::parse_update), the metadata API (nova::parse_metadata,
-// whole or one item), POST /os-keypairs (nova::parse_keypair) and POST
-// /image/v2/images (nova::parse_image). Every fault must render as UTF-8
+// /servers/{id} (openstack::parse_update), the metadata API (openstack::parse_metadata,
+// whole or one item), POST /os-keypairs (openstack::parse_keypair) and POST
+// /image/v2/images (openstack::parse_image). Every fault must render as UTF-8
 // JSON, and every text the gateway would store (a name, metadata, a key, an
 // image's fields) must be UTF-8.
 // Input: "<X-OpenStack-Nova-API-Version>\n<kind>\n<body>", kind one of
@@ -12,19 +12,19 @@
 #include <cstdint>
 #include <string>
 
-#include "adapters/nova/faults.h"
-#include "adapters/nova/glance.h"
-#include "adapters/nova/json_body.h"
-#include "adapters/nova/microversion.h"
+#include "adapters/openstack/glance/glance.h"
+#include "adapters/openstack/nova/faults.h"
+#include "adapters/openstack/nova/json_body.h"
+#include "adapters/openstack/nova/microversion.h"
 #include "tests/fuzz/fuzz_world.h"
 
 namespace {
 
 // Checks a parse result: a fault renders as UTF-8 JSON, a value goes to `check`.
 template <typename T, typename Check>
-void require(const std::variant<T, nova::Fault>& parsed, Check check) {
-  if (const auto* fault = std::get_if<nova::Fault>(&parsed)) {
-    fuzz::require_json(nova::fault_body(*fault), "a fault");
+void require(const std::variant<T, openstack::Fault>& parsed, Check check) {
+  if (const auto* fault = std::get_if<openstack::Fault>(&parsed)) {
+    fuzz::require_json(openstack::fault_body(*fault), "a fault");
     return;
   }
   check(std::get<T>(parsed));
@@ -38,12 +38,12 @@ void require_utf8(const std::optional<std::string>& text, const char* what) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto rest = fuzz::as_text(data, size);
-  const auto negotiated = nova::negotiate("", std::string(fuzz::take_line(rest)));
-  const auto* found = std::get_if<nova::Version>(&negotiated);
-  const auto version = found ? *found : nova::kMinVersion;
+  const auto negotiated = openstack::negotiate("", std::string(fuzz::take_line(rest)));
+  const auto* found = std::get_if<openstack::Version>(&negotiated);
+  const auto version = found ? *found : openstack::kMinVersion;
   const auto kind = fuzz::take_line(rest);
   if (kind == "update") {
-    require(nova::parse_update(rest, version), [](const nova::ServerFields& f) {
+    require(openstack::parse_update(rest, version), [](const openstack::ServerFields& f) {
       require_utf8(f.name, "a name");
       require_utf8(f.access_ipv4, "an access IPv4");
       require_utf8(f.access_ipv6, "an access IPv6");
@@ -52,20 +52,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else if (kind == "metadata" || kind.starts_with("meta:")) {
     std::optional<std::string> item;
     if (kind != "metadata") item = std::string(kind.substr(5));
-    require(nova::parse_metadata(rest, item), [](const core::Pairs& p) { fuzz::require_utf8(p, "metadata"); });
+    require(openstack::parse_metadata(rest, item), [](const core::Pairs& p) { fuzz::require_utf8(p, "metadata"); });
   } else if (kind == "keypair") {
-    require(nova::parse_keypair(rest, version), [](const nova::KeypairRequest& k) {
+    require(openstack::parse_keypair(rest, version), [](const openstack::KeypairRequest& k) {
       fuzz::require_utf8(k.name, "a key pair's name");
       require_utf8(k.public_key, "a public key");
       require_utf8(k.user, "a user id");
     });
   } else if (kind == "image") {
-    const auto parsed = nova::parse_image(rest, "demo");
+    const auto parsed = openstack::parse_image(rest, "demo");
     if (const auto* error = std::get_if<std::string>(&parsed)) {
       fuzz::require_utf8(*error, "Glance's error");
       return 0;
     }
-    const auto& image = std::get<nova::Image>(parsed);
+    const auto& image = std::get<openstack::Image>(parsed);
     for (const auto* text : {&image.name, &image.visibility, &image.disk_format, &image.container_format})
       fuzz::require_utf8(*text, "an image field");
     fuzz::require_utf8(image.properties, "an image's properties");

@@ -1,5 +1,5 @@
 // Nova's server list query string (GET /servers?...) as the handler reads
-// it: cpp-httplib decodes the query, nova::parse_list_query checks it (known
+// it: cpp-httplib decodes the query, openstack::parse_list_query checks it (known
 // parameters from 2.75, all_tenants, limit, marker, the name regex, status),
 // and the filter runs over the fleet's servers, one with a 255-character name.
 // Every fault must render as UTF-8 JSON; a filter that runs past -timeout is
@@ -11,15 +11,15 @@
 
 #include <httplib.h>
 
-#include "adapters/nova/faults.h"
-#include "adapters/nova/list_query.h"
-#include "adapters/nova/microversion.h"
+#include "adapters/openstack/nova/faults.h"
+#include "adapters/openstack/nova/list_query.h"
+#include "adapters/openstack/nova/microversion.h"
 #include "tests/fuzz/fuzz_world.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto rest = fuzz::as_text(data, size);
-  const auto negotiated = nova::negotiate("", std::string(fuzz::take_line(rest)));
-  const auto* version = std::get_if<nova::Version>(&negotiated);
+  const auto negotiated = openstack::negotiate("", std::string(fuzz::take_line(rest)));
+  const auto* version = std::get_if<openstack::Version>(&negotiated);
   httplib::Params params;
   httplib::detail::parse_query_text(std::string(rest), params);
 
@@ -35,12 +35,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   // As an admin (all_tenants allowed), then as a member when that mattered.
   for (const bool admin : {true, false}) {
-    const auto parsed = nova::parse_list_query(params, version ? *version : nova::kMinVersion, admin, marker);
-    if (const auto* fault = std::get_if<nova::Fault>(&parsed)) {
-      fuzz::require_json(nova::fault_body(*fault), "a fault");
+    const auto parsed = openstack::parse_list_query(params, version ? *version : openstack::kMinVersion, admin, marker);
+    if (const auto* fault = std::get_if<openstack::Fault>(&parsed)) {
+      fuzz::require_json(openstack::fault_body(*fault), "a fault");
       return 0;
     }
-    const auto& query = std::get<nova::ListParams>(parsed);
+    const auto& query = std::get<openstack::ListParams>(parsed);
     if (query.limit > 1000) std::abort();
     if (!query.all_tenants) {
       if (query.filters()) {

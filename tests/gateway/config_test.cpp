@@ -40,8 +40,8 @@ std::string error_of(const std::string& fleet, const std::string& config = "") {
 
 TEST_CASE("defaults: four users, two mapped tenants, the admin access key") {
   auto c = gateway::default_config();
-  REQUIRE(c.nova.users.size() == 4);
-  CHECK(c.nova.users[3].name == "admin");
+  REQUIRE(c.openstack.users.size() == 4);
+  CHECK(c.openstack.users[3].name == "admin");
   REQUIRE(c.tenants.size() == 2);
   CHECK(c.tenants[0].account == "000000000000");
   CHECK(c.tenants[1].account == "111111111111");
@@ -111,17 +111,17 @@ TEST_CASE("a good fleet and config merge over the defaults, and flags win") {
   CHECK(c.transition_ms[static_cast<int>(core::Action::Stop)] == 300);
   CHECK(c.transition_ms[static_cast<int>(core::Action::Start)] == 100);
   CHECK(c.transition_ms[static_cast<int>(core::Action::Pause)] == 100);
-  CHECK(c.nova.users.size() == 4);  // demo replaced, not added
-  CHECK(c.nova.users.back().password == "secret");
+  CHECK(c.openstack.users.size() == 4);  // demo replaced, not added
+  CHECK(c.openstack.users.back().password == "secret");
   CHECK(c.transfer.keys.size() == 2);
-  CHECK(c.nova.token_ttl_s == 60);
+  CHECK(c.openstack.token_ttl_s == 60);
 
   gateway::Options flags;
   flags.transition_ms = 7;
   flags.auth = "noauth";
   auto with_flags = gateway::load_config(flags);
   for (const auto ms : std::get<gateway::Config>(with_flags).transition_ms) CHECK(ms == 7);
-  CHECK(std::get<gateway::Config>(with_flags).nova.auth == nova::AuthMode::NoAuth);
+  CHECK(std::get<gateway::Config>(with_flags).openstack.auth == openstack::AuthMode::NoAuth);
 }
 
 TEST_CASE("the demo fleet loads") {
@@ -139,7 +139,7 @@ TEST_CASE("a lone surrogate escape in a file is kept as U+FFFD (found by fuzzing
   const auto& c = std::get<gateway::Config>(r);
   CHECK(c.servers[0].record.info.name == "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
   CHECK(c.servers[0].record.info.tags == core::Pairs{{"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "v"}});
-  CHECK(c.nova.users.back().name == "u\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  CHECK(c.openstack.users.back().name == "u\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 }
 
 TEST_CASE("line_and_column counts from 1") {

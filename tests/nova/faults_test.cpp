@@ -3,10 +3,10 @@
 
 #include <rapidjson/document.h>
 
-#include "adapters/nova/faults.h"
-#include "adapters/nova/microversion.h"
+#include "adapters/openstack/nova/faults.h"
+#include "adapters/openstack/nova/microversion.h"
 
-using namespace nova;
+using namespace openstack;
 
 TEST_CASE("every core error maps to Nova's status, fault name and message") {
   const std::string id = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01";

@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "adapters/nova/json_body.h"
+#include "adapters/openstack/nova/json_body.h"
 
-using namespace nova;
+using namespace openstack;
 
 namespace {
 

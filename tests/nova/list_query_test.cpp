@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "adapters/nova/list_query.h"
+#include "adapters/openstack/nova/list_query.h"
 
-using namespace nova;
+using namespace openstack;
 
 namespace {
 

@@ -38,7 +38,7 @@ MODULES = [
     "flavors.test_flavors_negative", "admin.test_servers",
 ]
 
-# The default images and flavors of adapters/nova/api.cpp.
+# The default images and flavors of adapters/openstack/api.cpp.
 IMAGE = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61"
 IMAGE_ALT = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a62"
 

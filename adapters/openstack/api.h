@@ -1,0 +1,55 @@
+// The OpenStack adapter's entry point: a Keystone v3 subset (keystone/), the
+// compute API v2.1 (nova/) and Glance's image records (glance/), mounted on the
+// gateway's one HTTP server; what they share is in shared/. It speaks Nova's wire
+// (NOVA.md) and maps core errors to Nova faults; it knows nothing of Transfer.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/openstack/shared/settings.h"
+#include "core/fleet.h"
+#include "core/store.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace openstack {
+
+// How Nova shows a core state (GATEWAY.md's table): status, OS-EXT-STS
+// vm_state / task_state (empty: null) / power_state.
+struct StatusView {
+  std::string_view status;
+  std::string_view vm_state;
+  std::string_view task_state;
+  int power_state = 0;
+};
+StatusView status_view(core::State state, std::optional<core::State> from = std::nullopt);
+
+class Api {
+ public:
+  Api(core::Fleet& fleet, Settings settings);
+  ~Api();
+  // Registers /identity..., /compute..., /image... handlers.
+  void mount(httplib::Server& server);
+  // For a request the router did not answer (no route, body too large, ...):
+  // when the path is one of Nova's, renders Nova's fault and returns true.
+  bool render_http_error(const httplib::Request& req, httplib::Response& res);
+  // Keystone tokens a store kept across a restart.
+  void restore_credentials(const std::vector<core::Credential>& credentials);
+  // A Keystone token for a member of `project` (see Keystone::issue_for_project).
+  std::optional<std::string> token_for_project(const std::string& project);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace openstack

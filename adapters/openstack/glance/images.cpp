@@ -1,0 +1,230 @@
+#include "adapters/openstack/glance/images.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "core/ids.h"
+#include "core/transitions.h"
+
+namespace openstack {
+namespace {
+
+constexpr std::string_view kKind = "glance-image";
+constexpr core::Millis kNever = std::numeric_limits<core::Millis>::max();
+
+// An image as the store keeps it: one JSON object.
+std::string encode(const Image& i, const std::string& shelved_server) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  const auto str = [&](const char* key, std::string_view v) {
+    w.Key(key);
+    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  };
+  w.StartObject();
+  str("id", i.id);
+  str("name", i.name);
+  str("owner", i.owner);
+  str("visibility", i.visibility);
+  str("status", i.status);
+  str("disk_format", i.disk_format);
+  str("container_format", i.container_format);
+  w.Key("min_ram");
+  w.Int(i.min_ram);
+  w.Key("min_disk");
+  w.Int(i.min_disk);
+  if (i.size) {
+    w.Key("size");
+    w.Int64(*i.size);
+  }
+  if (i.checksum) str("checksum", *i.checksum);
+  if (i.os_hash) str("os_hash", *i.os_hash);
+  w.Key("protected");
+  w.Bool(i.protected_);
+  w.Key("created_ms");
+  w.Int64(i.created_ms);
+  w.Key("updated_ms");
+  w.Int64(i.updated_ms);
+  w.Key("properties");
+  w.StartObject();
+  for (const auto& [k, v] : i.properties) str(k.c_str(), v);
+  w.EndObject();
+  w.Key("tags");
+  w.StartArray();
+  for (const auto& t : i.tags) w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
+  w.EndArray();
+  if (!shelved_server.empty()) str("shelved_server", shelved_server);
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::optional<std::pair<Image, std::string>> decode(std::string_view text) {
+  rapidjson::Document d;
+  d.Parse(text.data(), text.size());
+  if (d.HasParseError() || !d.IsObject()) return std::nullopt;
+  const auto str = [&](const char* key) {
+    const auto it = d.FindMember(key);
+    return it != d.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength())
+                                                       : std::string();
+  };
+  const auto num = [&](const char* key) -> std::optional<long long> {
+    const auto it = d.FindMember(key);
+    if (it == d.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
+    return it->value.GetInt64();
+  };
+  Image i;
+  i.id = str("id");
+  i.name = str("name");
+  i.owner = str("owner");
+  i.visibility = str("visibility");
+  i.status = str("status");
+  i.disk_format = str("disk_format");
+  i.container_format = str("container_format");
+  i.min_ram = static_cast<int>(num("min_ram").value_or(0));
+  i.min_disk = static_cast<int>(num("min_disk").value_or(0));
+  i.size = num("size");
+  if (d.HasMember("checksum")) i.checksum = str("checksum");
+  if (d.HasMember("os_hash")) i.os_hash = str("os_hash");
+  i.protected_ = d.HasMember("protected") && d["protected"].IsBool() && d["protected"].GetBool();
+  i.created_ms = num("created_ms").value_or(0);
+  i.updated_ms = num("updated_ms").value_or(0);
+  if (d.HasMember("properties") && d["properties"].IsObject())
+    for (const auto& m : d["properties"].GetObject())
+      if (m.value.IsString()) i.properties.emplace_back(m.name.GetString(), m.value.GetString());
+  if (d.HasMember("tags") && d["tags"].IsArray())
+    for (const auto& t : d["tags"].GetArray())
+      if (t.IsString()) i.tags.emplace_back(t.GetString());
+  if (i.id.empty()) return std::nullopt;
+  return std::pair{std::move(i), str("shelved_server")};
+}
+
+// The states a shelved server's snapshot is still needed in.
+bool on_the_shelf(core::State s) {
+  using enum core::State;
+  return s == Shelving || s == Shelved || s == ShelvingOffloading || s == ShelvedOffloaded || s == Unshelving;
+}
+
+}  // namespace
+
+ImageCatalog::ImageCatalog(core::Fleet& fleet, std::vector<Image> configured)
+    : fleet_(fleet), configured_(std::move(configured)) {
+  for (auto& image : configured_) images_[image.id] = Kept{image, {}, next_seq_++};
+  // The control plane's reset (and a snapshot load) starts the catalog over too.
+  reset_token_ = fleet_.events().subscribe([this](const core::Event& e) {
+    if (e.kind != core::EventKind::Reset) return;
+    std::lock_guard lock(mutex_);
+    images_.clear();
+    for (auto& image : configured_) images_[image.id] = Kept{image, {}, next_seq_++};
+  }, core::EventBus::Interest::Resets);
+}
+
+ImageCatalog::~ImageCatalog() { fleet_.events().unsubscribe(reset_token_); }
+
+bool ImageCatalog::visible(const Image& image, const ImageViewer& viewer) const {
+  return viewer.admin || image.visibility == "public" || image.visibility == "community" ||
+         (!image.owner.empty() && image.owner == viewer.project);
+}
+
+void ImageCatalog::reconcile() {
+  std::vector<std::pair<std::string, std::string>> shelved;  // image, server
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, kept] : images_)
+      if (!kept.shelved_server.empty()) shelved.emplace_back(id, kept.shelved_server);
+  }
+  const core::Caller cloud{0, true, true, true};
+  for (const auto& [image, server] : shelved) {
+    auto found = fleet_.get(cloud, server);
+    if (found && on_the_shelf(found->state)) continue;
+    (void)remove(image);  // best effort: a store that refuses it now is asked again on the next read
+  }
+}
+
+std::optional<Image> ImageCatalog::find(std::string_view id, const ImageViewer& viewer) {
+  reconcile();
+  std::lock_guard lock(mutex_);
+  const auto it = images_.find(id);
+  if (it == images_.end() || !visible(it->second.image, viewer)) return std::nullopt;
+  return it->second.image;
+}
+
+std::vector<Image> ImageCatalog::list(const ImageViewer& viewer) {
+  reconcile();
+  std::vector<const Kept*> found;
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, kept] : images_)
+    if (visible(kept.image, viewer)) found.push_back(&kept);
+  std::sort(found.begin(), found.end(), [](const Kept* a, const Kept* b) {
+    return a->image.created_ms != b->image.created_ms ? a->image.created_ms > b->image.created_ms : a->seq > b->seq;
+  });
+  std::vector<Image> out;
+  out.reserve(found.size());
+  for (const auto* kept : found) out.push_back(kept->image);
+  return out;
+}
+
+core::Result<core::Done> ImageCatalog::keep(const Kept& kept) {
+  return fleet_.keep_credential({std::string(kKind), kept.image.id, encode(kept.image, kept.shelved_server), kNever});
+}
+
+core::Result<Image> ImageCatalog::create(Image image, std::string shelved_server) {
+  const auto now = fleet_.clock().now_ms();
+  if (image.id.empty()) image.id = core::request_uuid();
+  if (!image.created_ms) image.created_ms = now;
+  image.updated_ms = now;
+  Kept kept{image, std::move(shelved_server), 0};
+  {
+    std::lock_guard lock(mutex_);
+    if (images_.count(image.id)) return core::invalid_argument("id", "exists");
+  }
+  if (auto written = keep(kept); !written) return written.error();
+  std::lock_guard lock(mutex_);
+  kept.seq = next_seq_++;
+  images_[image.id] = std::move(kept);
+  return image;
+}
+
+core::Result<Image> ImageCatalog::save(Image image) {
+  image.updated_ms = fleet_.clock().now_ms();
+  Kept kept;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = images_.find(image.id);
+    if (it == images_.end()) return core::not_found(image.id, core::Action::Update);
+    kept = it->second;
+  }
+  kept.image = image;
+  if (auto written = keep(kept); !written) return written.error();
+  std::lock_guard lock(mutex_);
+  images_[image.id] = std::move(kept);
+  return image;
+}
+
+core::Result<core::Done> ImageCatalog::remove(const std::string& id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!images_.count(id)) return core::not_found(id, core::Action::Delete);
+  }
+  if (auto dropped = fleet_.drop_credential(std::string(kKind), id); !dropped) return dropped.error();
+  std::lock_guard lock(mutex_);
+  images_.erase(id);
+  return core::Done{};
+}
+
+void ImageCatalog::restore(const std::vector<core::Credential>& credentials) {
+  std::lock_guard lock(mutex_);
+  for (const auto& c : credentials) {
+    if (c.kind != kKind) continue;
+    auto decoded = decode(c.value);
+    if (!decoded) continue;
+    // The id is taken first: the right side of `=` is evaluated (and the
+    // image moved from) before the subscript.
+    auto id = decoded->first.id;
+    images_[std::move(id)] = Kept{std::move(decoded->first), std::move(decoded->second), next_seq_++};
+  }
+}
+
+}  // namespace openstack

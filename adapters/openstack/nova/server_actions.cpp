@@ -1,0 +1,282 @@
+// POST /servers/{id}/action: the lifecycle actions of the core's table (with
+// what some of them change besides the state: a rebuild's image and fields,
+// a resize's flavor, a shelve's snapshot, a backup's images) and the actions
+// that change no state (forceDelete, the console log, security groups, the
+// network actions), in Nova's order of checks: the server, the policy, the
+// lock, the state, then what the action itself checks.
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include "adapters/openstack/nova/console_log.h"
+#include "adapters/openstack/nova/service.h"
+
+namespace openstack {
+namespace {
+
+void set(core::Editable& e, std::string_view key, const std::string& value) {
+  core::set_pair(e.attributes, std::string(key), value);
+}
+
+void erase(core::Editable& e, std::string_view key) {
+  std::erase_if(e.attributes, [&](const auto& p) { return p.first == key; });
+}
+
+// Sets a nullable attribute: a value, or (null) none.
+void set_or_erase(core::Editable& e, std::string_view key, const std::optional<std::string>& value) {
+  if (value) set(e, key, *value);
+  else erase(e, key);
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += (out.empty() ? "" : "\n") + line;
+  return out;
+}
+
+core::Error refuse(std::string message) { return core::invalid_argument("body", std::move(message)); }
+
+// Actions only an admin may take, with Nova's policy names.
+std::optional<std::string_view> admin_policy(const ActionRequest& r) {
+  if (r.kind == ActionKind::Lifecycle && r.action == core::Action::ShelveOffload)
+    return "os_compute_api:os-shelve:shelve_offload";
+  if (r.kind == ActionKind::Lifecycle && (r.action == core::Action::ResetActive || r.action == core::Action::ResetError))
+    return "os_compute_api:os-admin-actions:reset_state";
+  if (r.kind == ActionKind::NetworkInfo)
+    return r.name == "resetNetwork" ? "os_compute_api:os-admin-actions:reset_network"
+                                    : "os_compute_api:os-admin-actions:inject_network_info";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<core::Error> Service::rebuild_edit(const Call& call, const ActionRequest& request, core::Editable& e) {
+  const auto& r = request.rebuild;
+  // After the lock and the state, the image (and whether it fits the
+  // server's flavor), then the key pair, as Nova's rebuild checks them.
+  const auto image = images.find(r.image_id, image_viewer(call));
+  if (!image) return refuse("Cannot find image for rebuild");
+  // A rebuild is refused in the resize states: the flavor it has is kFlavorAttr's (see flavor_id).
+  const auto* flavor = find_flavor(settings, core::find_pair(e.attributes, kFlavorAttr).value_or("1"));
+  if (flavor)
+    if (auto fault = image_fits(*image, *flavor)) return refuse(fault->message);
+  if (r.key_name && *r.key_name && !keypairs.find(call.identity->user, **r.key_name))
+    return refuse("Invalid key_name provided.");
+  set(e, kImageAttr, image->id);
+  const auto& f = r.fields;
+  if (f.name) e.name = *f.name;
+  if (f.access_ipv4) set(e, kAccessIpv4Attr, *f.access_ipv4);
+  if (f.access_ipv6) set(e, kAccessIpv6Attr, *f.access_ipv6);
+  if (f.disk_config) set(e, kDiskConfigAttr, *f.disk_config);
+  if (f.description) set_or_erase(e, kDescriptionAttr, *f.description);
+  if (r.metadata) e.metadata = *r.metadata;
+  if (r.key_name) set_or_erase(e, kKeyNameAttr, *r.key_name);
+  if (r.user_data) set_or_erase(e, kUserDataAttr, *r.user_data);
+  if (r.trusted_certs) {
+    if (*r.trusted_certs) set(e, kTrustedCertsAttr, joined(**r.trusted_certs));
+    else erase(e, kTrustedCertsAttr);
+  }
+  return std::nullopt;
+}
+
+void Service::create_image(httplib::Response& res, const Call& call, const core::ServerInfo& server,
+                           const ActionRequest& request) {
+  const bool backup = request.action == core::Action::CreateBackup;
+  Image image;
+  image.name = request.image_name;
+  image.owner = fleet.tenants().info(server.tenant).project;
+  image.visibility = "private";
+  const auto base = core::find_pair(server.attributes, kImageAttr).value_or("");
+  if (auto original = images.find(base, ImageViewer{{}, true})) {
+    image.min_ram = original->min_ram;
+    image.min_disk = original->min_disk;
+    image.disk_format = original->disk_format;
+    image.container_format = original->container_format;
+  }
+  for (const auto& [k, v] : request.image_metadata.value_or(core::Pairs{})) core::set_pair(image.properties, k, v);
+  core::set_pair(image.properties, std::string(kImageType), backup ? "backup" : "snapshot");
+  core::set_pair(image.properties, std::string(kInstanceUuid), server.uuid);
+  core::set_pair(image.properties, "base_image_ref", std::string(base));
+  core::set_pair(image.properties, "user_id", call.identity->user);
+  if (backup) core::set_pair(image.properties, std::string(kBackupType), request.backup_type);
+  auto created = images.create(std::move(image));
+  if (!created) return send_fault(res, call, from_core(created.error()));
+
+  if (backup) {
+    // Rotation keeps the newest `rotation` backups of this server and type.
+    std::vector<Image> kept;
+    for (auto& i : images.list(ImageViewer{{}, true}))
+      if (core::find_pair(i.properties, kInstanceUuid) == server.uuid &&
+          core::find_pair(i.properties, kImageType) == "backup" &&
+          core::find_pair(i.properties, kBackupType) == request.backup_type)
+        kept.push_back(std::move(i));
+    for (std::size_t i = static_cast<std::size_t>(request.rotation); i < kept.size(); ++i)
+      (void)images.remove(kept[i].id);
+  }
+  // From 2.45 the answer names the image in its body; before, in a Location
+  // (a backup with rotation 0 has none: it is gone already).
+  if (call.version.at_least(45)) return send_json(res, 202, fmt::format(R"({{"image_id": "{}"}})", created->id));
+  if (!backup || request.rotation > 0)
+    res.set_header("Location", fmt::format("{}/compute/v2.1/images/{}", call.base, created->id));
+  res.status = 202;
+}
+
+void Service::server_action(const httplib::Request& req, httplib::Response& res, const Call& call) {
+  const auto id = req.matches[1].str();
+  auto parsed = parse_action(req.body, call.version, &call.entry->operation);
+  if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, call, *fault);
+  auto& request = std::get<ActionRequest>(parsed);
+
+  const auto options = apply_faults(res, call, request.name, id);
+  if (!options) return;
+  // Nova looks the server up first (404 before 403).
+  if (auto policy = admin_policy(request); policy && !call.caller.admin) {
+    if (!server_of(res, call, id)) return;
+    return send_fault(res, call, Fault{403, "forbidden", fmt::format("Policy doesn't allow {} to be performed.", *policy), -1});
+  }
+
+  switch (request.kind) {
+    case ActionKind::ForceDelete: {
+      auto removed = fleet.remove(call.caller, id, *options);
+      if (!removed) return send_fault(res, call, from_core(removed.error()));
+      res.status = 202;
+      return;
+    }
+    case ActionKind::ConsoleOutput: {
+      const auto server = server_of(res, call, id);
+      if (!server) return;
+      // No host, no console: Nova's InstanceNotReady.
+      if (server->state == core::State::ShelvedOffloaded || server->state == core::State::Provisioning)
+        return send_fault(res, call, Fault{409, "conflictingRequest", fmt::format("Instance {} is not ready", server->uuid), -1});
+      rapidjson::StringBuffer buffer;
+      Writer w(buffer);
+      w.StartObject();
+      field(w, "output", tail(console_log(*server), request.console_length));
+      w.EndObject();
+      return send_json(res, 200, buffer.GetString());
+    }
+    case ActionKind::AddSecurityGroup:
+    case ActionKind::RemoveSecurityGroup: {
+      const auto server = server_of(res, call, id);
+      if (!server) return;
+      const auto project = fleet.tenants().info(server->tenant).project;
+      if (!is_default_security_group(request.security_group, project))
+        return send_fault(res, call, not_found(fmt::format("Security group {} is not found for project {}",
+                                                          request.security_group, call.identity->project)));
+      const bool add = request.kind == ActionKind::AddSecurityGroup;
+      auto groups = security_groups(*server);
+      const bool member = std::find(groups.begin(), groups.end(), "default") != groups.end();
+      if (!add && !member)
+        return send_fault(res, call, bad_request(fmt::format("Security group {} is not associated with the instance {}",
+                                                             request.security_group, server->uuid)));
+      call.entry->status = 202;
+      auto updated = fleet.update(
+          call.caller, id,
+          [&](core::Editable& e) { core::set_pair(e.attributes, std::string(kSecurityGroupsAttr), add ? "default" : ""); },
+          *options);
+      if (!updated) return send_fault(res, call, from_core(updated.error()));
+      res.status = 202;
+      return;
+    }
+    case ActionKind::NetworkInfo:
+      // There is no network to reset or inject into: accepted, as on a cloud whose driver has nothing to do.
+      if (!server_of(res, call, id)) return;
+      res.status = 202;
+      return;
+    case ActionKind::Lifecycle: break;
+  }
+
+  core::ActOptions act = *options;
+  std::optional<core::Error> error;
+  std::optional<core::ServerInfo> acted;
+  switch (request.action) {
+    case core::Action::Rebuild:
+      act.edit = [&](core::Editable& e) { return rebuild_edit(call, request, e); };
+      break;
+    case core::Action::Resize:
+      act.edit = [&](core::Editable& e) -> std::optional<core::Error> {
+        const auto* flavor = find_flavor(settings, request.flavor_id);
+        if (!flavor) return refuse(fmt::format("Flavor {} could not be found.", request.flavor_id));
+        // Resized only from ACTIVE or SHUTOFF: the flavor it has is kFlavorAttr's.
+        const auto current = core::find_pair(e.attributes, kFlavorAttr).value_or("1");
+        if (current == request.flavor_id) return refuse("When resizing, instances must change flavor!");
+        const auto image_id = core::find_pair(e.attributes, kImageAttr).value_or("");
+        if (auto image = images.find(image_id, ImageViewer{{}, true}))
+          if (auto fault = image_fits(*image, *flavor)) return refuse(fault->message);
+        // Shown once the resize ends (flavor_id): Nova changes the flavor in finish_resize.
+        set(e, kNewFlavorAttr, request.flavor_id);
+        if (request.disk_config) set(e, kDiskConfigAttr, *request.disk_config);
+        return std::nullopt;
+      };
+      break;
+    case core::Action::ConfirmResize:
+      // The new flavor is the server's for good. (A revert changes no
+      // attribute: flavor_id shows the old one once it settles.)
+      act.edit = [](core::Editable& e) -> std::optional<core::Error> {
+        if (const auto requested = core::find_pair(e.attributes, kNewFlavorAttr))
+          set(e, kFlavorAttr, std::string(*requested));
+        erase(e, kNewFlavorAttr);
+        return std::nullopt;
+      };
+      break;
+    default: break;
+  }
+  switch (request.action) {
+    case core::Action::Stop: {
+      auto stopped = fleet.stop(call.caller, id, act);
+      if (!stopped) error = stopped.error();
+      else res.set_header("Billing-Note", std::string(stopped->billing_note));
+      break;
+    }
+    case core::Action::Lock:
+      if (auto r = fleet.lock(call.caller, id, std::move(request.locked_reason), act); !r) error = r.error();
+      break;
+    case core::Action::Unlock:
+      if (auto r = fleet.unlock(call.caller, id, act); !r) error = r.error();
+      break;
+    default:
+      if (auto r = fleet.perform(call.caller, id, request.action, act); !r) error = r.error();
+      else acted = std::move(r).value();
+  }
+  if (error) return send_fault(res, call, from_core(*error));
+
+  switch (request.action) {
+    case core::Action::Shelve:
+      // Nova snapshots a server booted from an image as "<name>-shelved";
+      // the snapshot is deleted once the server leaves the shelf.
+      if (!core::find_pair(acted->attributes, kImageAttr).value_or("").empty()) {
+        Image snapshot;
+        snapshot.name = acted->name + "-shelved";
+        snapshot.owner = fleet.tenants().info(acted->tenant).project;
+        snapshot.visibility = "private";
+        core::set_pair(snapshot.properties, std::string(kImageType), "snapshot");
+        core::set_pair(snapshot.properties, std::string(kInstanceUuid), acted->uuid);
+        (void)images.create(std::move(snapshot), acted->uuid);
+      }
+      break;
+    case core::Action::CreateImage:
+    case core::Action::CreateBackup: return create_image(res, call, *acted, request);
+    case core::Action::ConfirmResize:
+      res.status = 204;  // Nova answers a confirmation with 204, for history's sake
+      call.entry->status = 204;
+      return;
+    case core::Action::Rebuild: {
+      // The rebuild view, with the password the caller gave (or one made up).
+      const auto password = request.rebuild.admin_pass ? *request.rebuild.admin_pass : generated_password();
+      rapidjson::StringBuffer buffer;
+      Writer w(buffer);
+      w.StartObject();
+      w.Key("server");
+      write_server(w, *acted, view_context(call, *acted), ServerView::Rebuild, &password);
+      w.EndObject();
+      res.set_header("Location", fmt::format("{}/compute/v2.1/servers/{}", call.base, acted->uuid));
+      return send_json(res, 202, buffer.GetString());
+    }
+    default: break;
+  }
+  res.status = 202;
+}
+
+}  // namespace openstack

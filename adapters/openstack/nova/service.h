@@ -1,0 +1,122 @@
+// Nova's handlers over the core, and what every compute request
+// carries once it is checked: its microversion, who is calling, the base URL.
+// The handlers live in a file per resource: servers.cpp (list, show,
+// create, delete, update), server_actions.cpp, server_metadata.cpp,
+// instance_actions.cpp, keypairs_api.cpp, security_groups.cpp, catalog.cpp
+// (flavors); service.cpp has what they share.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "adapters/openstack/api.h"
+#include "adapters/openstack/glance/images.h"
+#include "adapters/openstack/keystone/keystone.h"
+#include "adapters/openstack/nova/faults.h"
+#include "adapters/openstack/nova/json_body.h"
+#include "adapters/openstack/nova/keypairs.h"
+#include "adapters/openstack/nova/microversion.h"
+#include "adapters/openstack/nova/views.h"
+#include "core/journal.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace openstack {
+
+struct Call {
+  Version version;
+  std::shared_ptr<const Identity> identity;  // never null once checked
+  core::Caller caller;
+  std::string base;
+  core::JournalEntry* entry = nullptr;  // this call's journal entry, filled in as it goes
+};
+
+struct Service {
+  core::Fleet& fleet;
+  const Settings& settings;
+  ImageCatalog& images;
+  KeypairStore& keypairs;
+
+  // servers.cpp
+  void list_servers(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
+  void show_server(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_server(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_server(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void update_server(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // server_actions.cpp
+  void server_action(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // server_metadata.cpp: GET, PUT (replace) and POST (merge) of the whole
+  // set; GET, PUT and DELETE of one item.
+  void list_metadata(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void set_metadata(const httplib::Request& req, httplib::Response& res, const Call& call, bool replace);
+  void show_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void set_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // instance_actions.cpp
+  void list_instance_actions(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_instance_action(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // keypairs_api.cpp
+  void list_keypairs(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_keypair(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_keypair(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_keypair(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // security_groups.cpp: the proxy API (to 2.35) and a server's groups
+  void list_security_groups(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_security_group(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_server_security_groups(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // catalog.cpp
+  void list_flavors(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
+  void show_flavor(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_flavor_extra_specs(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // service.cpp
+  // A fault rule's verdict on this call: the options to act with, or
+  // nothing when an injected error has been answered.
+  std::optional<core::ActOptions> apply_faults(httplib::Response& res, const Call& call, std::string_view operation,
+                                               std::string_view server);
+  ViewContext view_context(const Call& call, const core::ServerInfo& s) const;
+  ImageViewer image_viewer(const Call& call) const;
+  // The server named in the path, as the caller may see it; on an error the fault is sent.
+  std::optional<core::ServerInfo> server_of(httplib::Response& res, const Call& call, const std::string& id);
+  // Whether an image boots on a flavor (status, min_ram, min_disk, size), in Nova's words.
+  static std::optional<Fault> image_fits(const Image& image, const Flavor& flavor);
+
+ private:
+  // instance_actions.cpp
+  std::vector<core::JournalEntry> server_actions(const std::string& uuid);
+  std::optional<core::ServerInfo> action_server(httplib::Response& res, const Call& call, const std::string& id);
+  void write_action(rapidjson::Writer<rapidjson::StringBuffer>& w, const core::JournalEntry& e, const Call& call);
+  // server_actions.cpp
+  std::optional<core::Error> rebuild_edit(const Call& call, const ActionRequest& request, core::Editable& e);
+  void create_image(httplib::Response& res, const Call& call, const core::ServerInfo& server,
+                    const ActionRequest& request);
+};
+
+// security_groups.cpp: each project has one group, "default" (with no
+// network, no other group can be made); its id is the project's own.
+std::string default_security_group_id(std::string_view project);
+bool is_default_security_group(std::string_view name_or_id, std::string_view project);
+
+// Nova's generated password (create's and rebuild's adminPass when none is
+// given): 12 characters without look-alikes.
+std::string generated_password();
+
+void send_fault(httplib::Response& res, const Fault& fault);
+// The same, noting the fault's result in the call's journal entry.
+void send_fault(httplib::Response& res, const Call& call, const Fault& fault);
+
+}  // namespace openstack

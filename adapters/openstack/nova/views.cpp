@@ -1,0 +1,106 @@
+// The pieces every Nova view is made of (links, version documents, times,
+// security groups) and the flavor view; the server view is server_view.cpp.
+#include "adapters/openstack/nova/views.h"
+
+#include <chrono>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace openstack {
+
+void write_links(Writer& w, const std::string& base, std::string_view kind, std::string_view id, bool self) {
+  w.Key("links");
+  w.StartArray();
+  if (self) {
+    w.StartObject();
+    field(w, "rel", "self");
+    field(w, "href", fmt::format("{}/compute/v2.1/{}/{}", base, kind, id));
+    w.EndObject();
+  }
+  w.StartObject();
+  field(w, "rel", "bookmark");
+  field(w, "href", fmt::format("{}/compute/{}/{}", base, kind, id));
+  w.EndObject();
+  w.EndArray();
+}
+
+std::vector<std::string> security_groups(const core::ServerInfo& s) {
+  const auto listed = core::find_pair(s.attributes, kSecurityGroupsAttr);
+  if (!listed) return {"default"};
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < listed->size();) {
+    auto end = listed->find('\n', start);
+    if (end == std::string_view::npos) end = listed->size();
+    if (end > start) out.emplace_back(listed->substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+void write_security_groups(Writer& w, const std::vector<std::string>& groups) {
+  w.Key("security_groups");
+  w.StartArray();
+  for (const auto& name : groups) {
+    w.StartObject();
+    field(w, "name", name);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+std::string host_id(std::string_view project) {
+  return fmt::format("{:056x}", std::hash<std::string>{}(std::string(project) + "gateway-host"));
+}
+
+const Flavor* find_flavor(const Settings& settings, std::string_view id) {
+  for (const auto& f : settings.flavors)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+void write_server_brief(Writer& w, const core::ServerInfo& s, const ViewContext& c) {
+  w.StartObject();
+  field(w, "id", s.uuid);
+  field(w, "name", s.name);
+  write_links(w, c.base, "servers", s.uuid, true);
+  w.EndObject();
+}
+
+void write_flavor(Writer& w, const Flavor& f, const std::string& base, const Version& v, bool detail) {
+  w.StartObject();
+  field(w, "id", f.id);
+  field(w, "name", f.name);
+  write_links(w, base, "flavors", f.id, true);
+  if (v.at_least(55)) {
+    w.Key("description");
+    w.Null();
+  }
+  if (detail) {
+    if (v.at_least(61)) {
+      w.Key("extra_specs");
+      w.StartObject();
+      w.EndObject();
+    }
+    w.Key("vcpus");
+    w.Int(f.vcpus);
+    w.Key("ram");
+    w.Int(f.ram_mb);
+    w.Key("disk");
+    w.Int(f.disk_gb);
+    w.Key("OS-FLV-EXT-DATA:ephemeral");
+    w.Int(0);
+    w.Key("OS-FLV-DISABLED:disabled");
+    w.Bool(false);
+    w.Key("swap");
+    if (v.at_least(75)) w.Int(0);  // "" before 2.75, as Nova shows no swap
+    else w.String("");
+    w.Key("rxtx_factor");
+    w.Double(1.0);
+    w.Key("os-flavor-access:is_public");
+    w.Bool(true);
+  }
+  w.EndObject();
+}
+
+}  // namespace openstack

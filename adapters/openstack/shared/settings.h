@@ -1,0 +1,66 @@
+// The OpenStack side's configuration, shared by its services: Keystone's
+// users, Glance's image catalog, Nova's flavors, and the auth mode.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/server.h"
+
+namespace openstack {
+
+struct User {
+  std::string name;
+  std::string password;
+  std::string project;
+  std::vector<std::string> roles;  // "admin", "member", "reader"
+};
+
+// A Glance image: the configured catalog's, or one a client created (a
+// record only: an upload is counted, never kept).
+struct Image {
+  std::string id;  // UUID
+  std::string name;
+  int min_ram = 0;   // MB a flavor must have to boot it
+  int min_disk = 0;  // GB
+  std::string owner;               // a project; empty: the cloud's (the configured catalog)
+  std::string visibility = "public";  // public, private, shared, community
+  std::string status = "active";      // queued until its data is uploaded
+  std::string disk_format = "qcow2";
+  std::string container_format = "bare";
+  std::optional<long long> size = 21430272;
+  std::optional<std::string> checksum;  // md5 of the upload
+  std::optional<std::string> os_hash;   // sha512 of the upload
+  bool protected_ = false;
+  core::Pairs properties;  // Glance's additional properties (image_type, instance_uuid, ...)
+  std::vector<std::string> tags;
+  core::Millis created_ms = 0;
+  core::Millis updated_ms = 0;
+};
+
+struct Flavor {
+  std::string id;
+  std::string name;
+  int vcpus = 1;
+  int ram_mb = 512;
+  int disk_gb = 1;
+};
+
+enum class AuthMode { Keystone, NoAuth };
+
+struct Settings {
+  std::vector<User> users;      // empty: GATEWAY.md's default users
+  std::vector<Image> images;    // empty: a small default catalog
+  std::vector<Flavor> flavors;  // empty: a small default catalog
+  AuthMode auth = AuthMode::Keystone;
+  int token_ttl_s = 3600;
+  std::size_t max_body_bytes = 112 * 1024;  // Nova's limit: 413 above it
+};
+
+// GATEWAY.md's default users (demo, alt, viewer, admin).
+std::vector<User> default_users();
+
+}  // namespace openstack
