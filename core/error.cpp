@@ -12,6 +12,8 @@ std::string_view name(ErrorCode code) {
     case ErrorCode::Forbidden: return "forbidden";
     case ErrorCode::Unauthenticated: return "unauthenticated";
     case ErrorCode::InvalidArgument: return "invalid_argument";
+    case ErrorCode::Conflict: return "conflict";
+    case ErrorCode::OverQuota: return "over_quota";
     case ErrorCode::Throttled: return "throttled";
     case ErrorCode::Unavailable: return "unavailable";
     case ErrorCode::Internal: return "internal";
@@ -87,6 +89,29 @@ Error internal(std::string detail) {
   Error e;
   e.code = ErrorCode::Internal;
   e.detail = std::move(detail);
+  return e;
+}
+
+Error conflict(std::string reason, std::string subject, std::string detail) {
+  Error e;
+  e.code = ErrorCode::Conflict;
+  e.reason = std::move(reason);
+  e.subject = std::move(subject);
+  e.detail = std::move(detail);
+  return e;
+}
+
+Error over_quota(std::string resource, std::string detail) {
+  Error e;
+  e.code = ErrorCode::OverQuota;
+  e.reason = std::move(resource);
+  e.detail = std::move(detail);
+  return e;
+}
+
+Error missing(std::string kind, std::string id) {
+  Error e = not_found(std::move(id), Action::Create);
+  e.reason = std::move(kind);
   return e;
 }
 

@@ -138,7 +138,9 @@ Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id, ActO
     std::vector<Event> events;
     if (events_.has_subscribers()) events.push_back(event(next, EventKind::Deleted, next.info.state, now, Action::Delete));
     note_call(options.call, r.data, next, Action::Delete, now);
-    if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
+    auto staged = stage_delete(next, now);
+    if (auto kept = commit(r, std::move(next), options.call, std::move(events), {}, false, std::move(staged)); !kept)
+      return kept.error();
     final_info = r.data.info;
   }
   // The record's lock is released: index locks are never taken under it.
@@ -241,6 +243,9 @@ Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, ActOptions op
   next.info.lock = std::move(spec.lock);
   next.info.updated_ms = now;
   next.billed_since = now;
+  // What the keepers give it (its ports): something it asked for that
+  // cannot be given fails its provisioning, as a cloud's would.
+  auto staged = stage_create(next, spec, now);
   std::vector<Event> events;
   if (spec.initial_state) {
     next.info.state = *spec.initial_state;
@@ -252,11 +257,13 @@ Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, ActOptions op
   } else {
     next.info.state = State::Provisioning;
     if (events_.has_subscribers()) events.push_back(event(next, EventKind::Created, std::nullopt, now, Action::Create));
+    if (!next.info.fault.empty()) options.fail_transition = true;
     begin(next, Action::Create, now, options, events);
   }
   note_call(options.call, ServerRecord{}, next, Action::Create, now);
   if (options.call) options.call->state_before.reset();
-  if (auto kept = commit(*record, std::move(next), options.call, std::move(events), {}, true); !kept) {
+  if (auto kept = commit(*record, std::move(next), options.call, std::move(events), {}, true, std::move(staged));
+      !kept) {
     record->gone = true;
     guard.unlock();
     unindex(*record, true);

@@ -15,7 +15,7 @@
 // fleet_index.cpp (indexes and locking), fleet_state.cpp (applying
 // transitions and committing them), fleet_ledger.cpp (billing),
 // fleet_listing.cpp (pages and cursors), fleet_restore.cpp (loading, export,
-// reset and credentials).
+// reset and the keepers' documents).
 #pragma once
 
 #include <array>
@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/document.h"
 #include "core/events.h"
 #include "core/faults.h"
 #include "core/group_commit.h"
@@ -142,7 +143,8 @@ class Fleet {
   // Every server, the ledger's deleted ones too, in creation order.
   std::vector<ServerRecord> records();
   // Everything there is to keep: servers (the ledger's deleted ones too),
-  // their tenants, the journal's changes, and the cursor secret.
+  // their tenants, the journal's changes, the keepers' documents, and the
+  // cursor secret.
   StoredState export_state();
   // Restores what a store kept (a restart): the fleet must be empty. Returns
   // true when tenants got other ids in this run (the config changed), so the
@@ -150,15 +152,27 @@ class Fleet {
   bool restore(StoredState state);
   // Replaces every server with `records` (fixed identities; the tenants in
   // their info must exist), as the control plane's reset and snapshots do,
-  // and rewrites the store. The journal is cleared when `clear_journal`.
-  Result<Done> replace(std::vector<ServerRecord> records, bool clear_journal);
+  // and rewrites the store. The keepers load `documents` (a snapshot's; the
+  // keepers that keep none out of snapshots are left as they are), or with
+  // nullopt start over (reset) and stage for each server what a create
+  // would (its port). The journal is cleared when `clear_journal`.
+  Result<Done> replace(std::vector<ServerRecord> records, std::optional<std::vector<Document>> documents,
+                       bool clear_journal);
 
   // Empties the journal, in the store too (ids are not reused).
   Result<Done> clear_journal();
 
-  // Adapter secrets that must survive a restart (durable mode only; a no-op otherwise).
-  Result<Done> keep_credential(Credential credential);
-  Result<Done> drop_credential(std::string kind, std::string key);
+  // Keepers (core/document.h): each owns kinds of documents, written with
+  // the fleet's changes and given back at restore, reset and snapshots.
+  // Added before the fleet is seeded; they outlive the fleet's use of them.
+  void add_keeper(Keeper& keeper);
+  // Writes documents of a keeper (a no-op in memory): Done once kept.
+  Result<Done> keep(std::vector<Document> documents);
+  // Every keeper's documents; `snapshot`: only those that travel in snapshots.
+  std::vector<Document> documents(bool snapshot) const;
+  // Checks a snapshot's documents with their keepers: a message when one is
+  // unreadable or of a kind no keeper owns.
+  std::optional<std::string> check_documents(const std::vector<Document>& documents) const;
 
   EventBus& events() { return events_; }
   // The fault rules adapters consult before each operation.
@@ -218,8 +232,10 @@ class Fleet {
   bool settle_if_due(Record& r, Millis now);
   // Writes `next` (with the call's journal entry, if the change was
   // accepted) and then makes it the record's state; `is_new`: a record being created.
+  // `staged`: the keepers' part of a create or delete, written with it and
+  // finished with the commit's outcome.
   Result<Done> commit(Record& r, ServerRecord next, JournalEntry* call, std::vector<Event> events,
-                      std::vector<Settlement> settled = {}, bool is_new = false);
+                      std::vector<Settlement> settled = {}, bool is_new = false, std::vector<Staged> staged = {});
   void apply(Record& r, ServerRecord next, const std::vector<Event>& events, bool is_new);
   Event event(const ServerRecord& s, EventKind kind, std::optional<State> old_state, Millis at,
               std::optional<Action> cause) const;
@@ -231,9 +247,16 @@ class Fleet {
   // fleet_ledger.cpp
   LedgerEntry ledger_entry(const ServerRecord& r, Millis now) const;
 
+  // What every keeper stages for this server's create (a fault ends it in
+  // error) or delete. Run with the record's lock held.
+  std::vector<Staged> stage_create(ServerRecord& next, const CreateSpec& spec, Millis now);
+  std::vector<Staged> stage_delete(const ServerRecord& next, Millis now);
+
   // fleet_restore.cpp
   // `from_store`: a restart's records, their seq and launch times kept as they are.
   void load(std::vector<ServerRecord> records, bool from_store);
+  // Hands each keeper its documents (`snapshot`: only those that travel in snapshots).
+  void load_keepers(const std::vector<Document>& documents, bool snapshot);
   void clear_memory();
 
   const Clock& clock_;
@@ -260,6 +283,7 @@ class Fleet {
   std::mutex deleted_mutex_;
   std::deque<RecordPtr> deleted_;  // the ledger's deleted servers (still found by identity, never listed)
 
+  std::vector<Keeper*> keepers_;  // set before the fleet serves, read-only after
   Store* store_ = nullptr;
   std::unique_ptr<GroupCommit> commit_;
   std::mutex tenants_written_mutex_;

@@ -1,6 +1,6 @@
 // Whole-fleet operations: restoring what a store kept, exporting everything
 // (for a new store, reset and snapshots), replacing every server, and the
-// adapters' credentials.
+// keepers' documents.
 #include <algorithm>
 #include <map>
 
@@ -79,6 +79,7 @@ bool Fleet::restore(StoredState state) {
     }
   }
   if (state.cursor_secret) cursor_secret_.store(state.cursor_secret);
+  load_keepers(state.documents, false);
   load(std::move(state.servers), true);
   journal_.restore(std::move(state.journal), state.journal_next_id);
   return moved;
@@ -118,6 +119,7 @@ StoredState Fleet::export_state() {
   out.journal = journal_.read(changes);
   out.journal_next_id = journal_.next_id();
   out.cursor_secret = cursor_secret_.load();
+  out.documents = documents(false);
   return out;
 }
 
@@ -153,10 +155,28 @@ void Fleet::clear_memory() {
   events_.publish(std::move(e));
 }
 
-Result<Done> Fleet::replace(std::vector<ServerRecord> records, bool clear_journal) {
+Result<Done> Fleet::replace(std::vector<ServerRecord> records, std::optional<std::vector<Document>> documents,
+                            bool clear_journal) {
   clear_memory();
   if (clear_journal) journal_.clear();
+  if (documents) {
+    load_keepers(*documents, true);
+  } else {
+    for (auto* keeper : keepers_) keeper->reset();
+  }
+  const bool stage = !documents && !keepers_.empty();
   load(std::move(records), false);
+  if (stage) {
+    // Starting over: each server gets what a create would give it (a port),
+    // in creation order, so a reset gives the same addresses every time.
+    std::shared_lock lock(order_mutex_);
+    const Millis now = clock_.now_ms();
+    for (const auto& [seq, record] : ordered_) {
+      std::lock_guard record_lock(record->mutex);
+      for (auto& staged : stage_create(record->data, CreateSpec{}, now))
+        if (staged.finish) staged.finish(true);
+    }
+  }
   if (!commit_) return Done{};
   auto written = commit_->replace(export_state());
   if (written) {
@@ -185,18 +205,48 @@ Result<Done> Fleet::clear_journal() {
   return commit_->commit(change);
 }
 
-Result<Done> Fleet::keep_credential(Credential credential) {
-  if (!commit_) return Done{};
+void Fleet::add_keeper(Keeper& keeper) { keepers_.push_back(&keeper); }
+
+Result<Done> Fleet::keep(std::vector<Document> documents) {
+  if (!commit_ || documents.empty()) return Done{};
   Change change;
-  change.credentials.push_back(std::move(credential));
+  change.documents = std::move(documents);
   return commit_->commit(change);
 }
 
-Result<Done> Fleet::drop_credential(std::string kind, std::string key) {
-  if (!commit_) return Done{};
-  Change change;
-  change.dropped_credentials.emplace_back(std::move(kind), std::move(key));
-  return commit_->commit(change);
+std::vector<Document> Fleet::documents(bool snapshot) const {
+  std::vector<Document> out;
+  for (const auto* keeper : keepers_) {
+    if (snapshot && !keeper->in_snapshots()) continue;
+    auto held = keeper->documents();
+    out.insert(out.end(), std::make_move_iterator(held.begin()), std::make_move_iterator(held.end()));
+  }
+  return out;
+}
+
+std::optional<std::string> Fleet::check_documents(const std::vector<Document>& documents) const {
+  for (const auto& d : documents) {
+    const auto owner = std::find_if(keepers_.begin(), keepers_.end(), [&](const Keeper* k) { return k->owns(d.kind); });
+    if (owner == keepers_.end() || !(*owner)->in_snapshots())
+      return "documents: no part of the gateway keeps documents of kind '" + d.kind + "'";
+  }
+  for (const auto* keeper : keepers_) {
+    std::vector<Document> own;
+    for (const auto& d : documents)
+      if (keeper->owns(d.kind)) own.push_back(d);
+    if (auto problem = keeper->verify(own)) return problem;
+  }
+  return std::nullopt;
+}
+
+void Fleet::load_keepers(const std::vector<Document>& documents, bool snapshot) {
+  for (auto* keeper : keepers_) {
+    if (snapshot && !keeper->in_snapshots()) continue;
+    std::vector<Document> own;
+    for (const auto& d : documents)
+      if (keeper->owns(d.kind)) own.push_back(d);
+    keeper->load(own);
+  }
 }
 
 }  // namespace core

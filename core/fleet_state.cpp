@@ -23,6 +23,7 @@ void adopt(ServerRecord& into, ServerRecord&& from) {
   a.tags = std::move(b.tags);
   a.metadata = std::move(b.metadata);
   a.attributes = std::move(b.attributes);
+  a.fault = std::move(b.fault);
   into.pending = from.pending;
   into.billed_since = from.billed_since;
   into.running_ms = from.running_ms;
@@ -122,11 +123,13 @@ bool Fleet::settle_if_due(Record& r, Millis now) {
   const auto p = *next.pending;
   next.pending.reset();
   std::vector<Event> events;
+  std::vector<Staged> staged;
   if (p.action == Action::Delete) {
     // A soft delete reclaimed: deleted for good, billing ends (the listings
     // drop it in settle_due, where no record lock is held).
     close_books(next, p.due_ms);
     events.push_back(event(next, EventKind::Deleted, next.info.state, p.due_ms, Action::Delete));
+    staged = stage_delete(next, p.due_ms);
   } else {
     // The change happened when its time came, not when someone looked.
     change_state(next, p.fail ? p.failed : p.to, p.due_ms, p.action, events);
@@ -135,11 +138,30 @@ bool Fleet::settle_if_due(Record& r, Millis now) {
   if (p.journal_id) settled.push_back({p.journal_id, p.due_ms, p.fail});
   // A settle follows from the record already kept (its due time is kept
   // with it), so it is made visible even when the store cannot take it now.
-  if (!commit(r, next, nullptr, events, settled)) {
+  if (!commit(r, next, nullptr, events, settled, false, staged)) {
     for (const auto& s : settled) journal_.settle(s.journal_id, s.at_ms, s.failed);
     apply(r, std::move(next), events, false);
+    // The keepers follow the record made visible (a restart reclaims it again, and writes them then).
+    for (auto& s : staged)
+      if (s.finish) s.finish(true);
   }
   return true;
+}
+
+std::vector<Staged> Fleet::stage_create(ServerRecord& next, const CreateSpec& spec, Millis now) {
+  std::vector<Staged> staged;
+  for (auto* keeper : keepers_) {
+    auto s = keeper->stage_create(next.info, spec, now);
+    if (!s.fault.empty() && next.info.fault.empty()) next.info.fault = s.fault;
+    staged.push_back(std::move(s));
+  }
+  return staged;
+}
+
+std::vector<Staged> Fleet::stage_delete(const ServerRecord& next, Millis now) {
+  std::vector<Staged> staged;
+  for (auto* keeper : keepers_) staged.push_back(keeper->stage_delete(next.info, now));
+  return staged;
 }
 
 Result<Done> Fleet::persist(Change& change) {
@@ -157,7 +179,11 @@ void Fleet::add_new_tenants(Change& change, TenantId tenant) {
 }
 
 Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std::vector<Event> events,
-                           std::vector<Settlement> settled, bool is_new) {
+                           std::vector<Settlement> settled, bool is_new, std::vector<Staged> staged) {
+  const auto finish = [&staged](bool kept) {
+    for (auto& s : staged)
+      if (s.finish) s.finish(kept);
+  };
   const bool journaled_here = call && call->result == kAccepted;
   if (!commit_) {  // in memory: nothing to write, the journal takes the entry at once
     if (journaled_here) {
@@ -165,6 +191,7 @@ Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std
       if (next.pending && next.pending->journal_id == kJournalIdOfThisChange) next.pending->journal_id = call->id;
     }
     for (const auto& s : settled) journal_.settle(s.journal_id, s.at_ms, s.failed);
+    finish(true);
     apply(r, std::move(next), events, is_new);
     return Done{};
   }
@@ -174,7 +201,10 @@ Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std
   change.settlements = std::move(settled);
   add_new_tenants(change, next.info.tenant);
   change.servers.push_back(std::move(next));
+  for (auto& s : staged)
+    for (auto& d : s.documents) change.documents.push_back(std::move(d));
   if (auto written = persist(change); !written) {
+    finish(false);
     // The entry was journaled as refused; the adapter's answer finishes it.
     if (journaled) {
       call->id = change.journal.front().id;
@@ -182,6 +212,7 @@ Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std
     }
     return written.error();
   }
+  finish(true);
 
   if (!change.tenants.empty()) {
     std::lock_guard lock(tenants_written_mutex_);

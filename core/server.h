@@ -45,6 +45,7 @@ struct ServerInfo {
   Pairs tags;        // ordered key/value tags, as given
   Pairs metadata;    // key/value metadata
   Pairs attributes;  // adapter-owned properties ("nova.flavor", ...): stored, never read by the core
+  std::string fault;  // why the server is in error, when something it asked for could not be given
   std::uint64_t seq = 0;  // creation order: the stable listing order
 };
 
@@ -61,6 +62,15 @@ struct Caller {
   bool all_tenants = false;  // lookups see every tenant's servers (Nova admin)
 };
 
+// A network interface a new server asks for: an existing port (by id), or
+// a new one on a network (by id; empty: its tenant's default network),
+// optionally with a fixed address.
+struct NicRequest {
+  std::string network;
+  std::string port;
+  std::string fixed_ip;
+};
+
 struct CreateSpec {
   std::string name;  // empty: the Transfer id is used as the name
   Pairs tags;
@@ -72,6 +82,11 @@ struct CreateSpec {
   std::optional<std::string> transfer_id;
   std::optional<State> initial_state;
   LockInfo lock;
+  // Its interfaces, each required (one that cannot be given fails the
+  // create, as Nova's). Nothing given: one on its tenant's default network
+  // if an address is free there, and none otherwise (a Transfer server, a
+  // server loaded from a file); an empty list: none.
+  std::optional<std::vector<NicRequest>> nics;
 };
 
 struct JournalEntry;

@@ -1,6 +1,7 @@
 // What the core needs from durable storage, in the core's own terms: write a
 // batch of changes atomically, load everything at start, replace everything
-// (reset, snapshots). An engine (SQLite today) implements Store in a library
+// (reset, snapshots). A change holds servers, journal entries and documents
+// (core/document.h). An engine (SQLite today) implements Store in a library
 // of its own; nothing of the engine crosses this interface.
 #pragma once
 
@@ -10,21 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include "core/document.h"
 #include "core/journal.h"
 #include "core/record.h"
 #include "core/result.h"
 #include "core/tenants.h"
 
 namespace core {
-
-// A secret an adapter issued and must honour after a restart (a Keystone
-// token): opaque to the core, kept until it expires.
-struct Credential {
-  std::string kind;   // the adapter's name for it ("keystone-token")
-  std::string key;    // unique within its kind
-  std::string value;  // the adapter's own encoding
-  Millis expires_ms = 0;
-};
 
 // A settled transition, for the journal entry of the call that began it.
 struct Settlement {
@@ -39,14 +32,12 @@ struct Change {
   std::vector<ServerRecord> servers;                     // whole records, replacing what was kept (by seq)
   std::vector<JournalEntry> journal;                     // appended; ids already given
   std::vector<Settlement> settlements;
-  std::vector<Credential> credentials;                   // kept (replacing one with the same kind and key)
-  std::vector<std::pair<std::string, std::string>> dropped_credentials;  // kind, key
+  std::vector<Document> documents;                       // kept (replacing the same kind and key), or removed
   std::uint64_t journal_floor = 0;  // entries below this id may be forgotten
   std::uint64_t journal_next_id = 0;
 
   bool empty() const {
-    return servers.empty() && journal.empty() && settlements.empty() && credentials.empty() &&
-           dropped_credentials.empty();
+    return servers.empty() && journal.empty() && settlements.empty() && documents.empty();
   }
 };
 
@@ -55,7 +46,7 @@ struct StoredState {
   std::vector<std::pair<TenantId, TenantInfo>> tenants;
   std::vector<ServerRecord> servers;  // live and deleted (the ledger), in creation order
   std::vector<JournalEntry> journal;  // oldest first
-  std::vector<Credential> credentials;
+  std::vector<Document> documents;  // every keeper's
   std::uint64_t journal_next_id = 1;
   std::uint64_t cursor_secret = 0;
 };

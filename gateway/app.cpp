@@ -95,9 +95,13 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   // would otherwise hold its fleet three times over.
   app->seed_fleet_ = write_fleet_file(seed, app->tenants_, Layout::Compact);
   std::vector<ServerSeed>().swap(app->config_.servers);
+  app->seed_documents_ = std::move(app->config_.documents);
 
   app->openstack_ = std::make_unique<openstack::Api>(fleet, app->config_.openstack);
   app->transfer_ = std::make_unique<transfer::Api>(fleet, app->config_.transfer);
+  if (app->seed_documents_) {
+    if (auto problem = fleet.check_documents(*app->seed_documents_)) return fmt::format("fleet: {}", *problem);
+  }
   if (auto error = app->open_state(std::move(seed))) return *error;
   if (app->config_.tls) {
     auto tls = make_tls_server(*app->config_.tls);
@@ -244,7 +248,7 @@ std::vector<core::ServerRecord> App::seed_records() {
 std::optional<std::string> App::open_state(std::vector<core::ServerRecord> seed) {
   auto& fleet = *fleet_;
   if (!config_.state_file) {
-    (void)fleet.replace(std::move(seed), true);  // in memory: cannot fail
+    (void)fleet.replace(std::move(seed), seed_documents_, true);  // in memory: cannot fail
     return std::nullopt;
   }
   const auto& path = *config_.state_file;
@@ -254,13 +258,12 @@ std::optional<std::string> App::open_state(std::vector<core::ServerRecord> seed)
   store_ = std::move(o.store);
   bool write_all = o.created;
   if (o.created) {
-    (void)fleet.replace(std::move(seed), true);  // no store attached yet: in memory
+    (void)fleet.replace(std::move(seed), seed_documents_, true);  // no store attached yet: in memory
   } else {
     auto loaded = store_->load();
     if (!loaded) return loaded.error().detail;
     if (config_.fleet_file)
       notice_ = fmt::format("--state {} exists: restored from it, --fleet {} is ignored", path, *config_.fleet_file);
-    openstack_->restore_credentials(loaded.value().credentials);
     write_all = fleet.restore(std::move(loaded).value());
   }
   if (auto attached = fleet.attach_store(*store_, write_all); !attached)
@@ -271,7 +274,7 @@ std::optional<std::string> App::open_state(std::vector<core::ServerRecord> seed)
 std::string App::reset() {
   fleet_->faults().clear();
   clock_.use_real();
-  auto replaced = fleet_->replace(seed_records(), true);
+  auto replaced = fleet_->replace(seed_records(), seed_documents_, true);
   return replaced ? "" : replaced.error().detail;
 }
 

@@ -69,6 +69,7 @@ class App {
   std::unique_ptr<core::Fleet> fleet_;
   std::unique_ptr<core::Store> store_;             // with --state
   std::string seed_fleet_;  // the fleet loaded at start, as a fleet file: what every reset returns to
+  std::optional<std::vector<core::Document>> seed_documents_;  // the fleet file's documents, if it had any
   std::string notice_;
   std::unique_ptr<openstack::Api> openstack_;
   std::unique_ptr<transfer::Api> transfer_;

@@ -160,7 +160,7 @@ std::optional<std::string> apply_file(const Value& doc, const std::string& file,
   Reader r(file);
   if (is_fleet) {
     r.object(doc, "(top level)", {"servers", "users", "tenants", "access_keys", "transition_ms", "token_ttl_s",
-                                  "images", "flavors", "limits", "reclaim_instance_interval"});
+                                  "images", "flavors", "limits", "reclaim_instance_interval", "documents"});
   } else {
     r.object(doc, "(top level)", {"users", "tenants", "access_keys", "transition_ms", "token_ttl_s", "images",
                                   "flavors", "limits", "reclaim_instance_interval"});
@@ -178,7 +178,10 @@ std::optional<std::string> apply_file(const Value& doc, const std::string& file,
   // deleted server restorable (SOFT_DELETED) that long.
   if (auto s = r.integer(doc, "reclaim_instance_interval", "(top level)", 0, 365 * 24 * 3600))
     config.reclaim_instance_interval_s = *s;
-  if (is_fleet) read_fleet_servers(r, doc, config.servers);
+  if (is_fleet) {
+    read_fleet_servers(r, doc, config.servers);
+    read_fleet_documents(r, doc, config.documents);
+  }
   return r.error();
 }
 

@@ -35,6 +35,9 @@ struct Config {
   std::array<core::Millis, core::kActionCount> transition_ms{};
   std::int64_t reclaim_instance_interval_s = 0;  // Nova's soft delete: 0 deletes at once
   std::vector<ServerSeed> servers;
+  // A fleet file's documents (a snapshot's): what the keepers start from.
+  // Nothing: each starts from its defaults (and every server gets a port).
+  std::optional<std::vector<core::Document>> documents;
   std::optional<std::string> control_token;  // required as "Bearer T" on /_gateway when set
   LogFormat access_log = LogFormat::Human;
   std::optional<TlsFiles> tls;  // set: HTTPS on the one port

@@ -1,5 +1,6 @@
 #include "gateway/fleet_file.h"
 
+#include <limits>
 #include <map>
 
 #include <rapidjson/prettywriter.h>
@@ -86,7 +87,7 @@ void read_fleet_servers(Reader& r, const Value& doc, std::vector<ServerSeed>& ou
     const auto path = at(i);
     if (!r.object(s, path, {"name", "project", "account", "region", "state", "id", "server_id", "locked",
                             "locked_reason", "tags", "metadata", "attributes", "created_ms", "updated_ms",
-                            "launched_ms", "deleted_ms", "clean_shutdown", "billing", "transition"}))
+                            "launched_ms", "deleted_ms", "clean_shutdown", "billing", "transition", "fault"}))
       return;
     ServerSeed seed;
     auto& info = seed.record.info;
@@ -117,6 +118,7 @@ void read_fleet_servers(Reader& r, const Value& doc, std::vector<ServerSeed>& ou
     info.tags = r.pairs(s, "tags", path);
     info.metadata = r.pairs(s, "metadata", path);
     info.attributes = r.pairs(s, "attributes", path);
+    info.fault = r.string(s, "fault", path, false).value_or("");
     read_times(r, s, path, seed.record);
     read_transition(r, s, path, seed.record);
     if (r.failed()) return;
@@ -124,11 +126,33 @@ void read_fleet_servers(Reader& r, const Value& doc, std::vector<ServerSeed>& ou
   }
 }
 
-std::optional<std::string> read_snapshot(std::string_view body, std::vector<ServerSeed>& out) {
+void read_fleet_documents(Reader& r, const Value& doc, std::optional<std::vector<core::Document>>& out) {
+  auto it = doc.FindMember("documents");
+  if (it == doc.MemberEnd() || !r.array(it->value, "documents")) return;
+  out.emplace();
+  for (std::size_t i = 0; i < it->value.Size(); ++i) {
+    const auto& d = it->value[static_cast<rapidjson::SizeType>(i)];
+    const auto path = fmt::format("documents[{}]", i);
+    if (!r.object(d, path, {"kind", "key", "value", "expires_ms"})) return;
+    core::Document document;
+    document.kind = r.string(d, "kind", path, true).value_or("");
+    document.key = r.string(d, "key", path, true).value_or("");
+    document.value = r.string(d, "value", path, true).value_or("");
+    document.expires_ms = r.integer(d, "expires_ms", path, 0, std::numeric_limits<std::int64_t>::max()).value_or(0);
+    if (r.failed()) return;
+    out->push_back(std::move(document));
+  }
+}
+
+std::optional<std::string> read_snapshot(std::string_view body, std::vector<ServerSeed>& out,
+                                         std::optional<std::vector<core::Document>>* documents) {
   rapidjson::Document doc;
   if (auto error = parse_json_body(body, doc)) return error;
   Reader r;
-  if (r.object(doc, "(body)", {"servers"})) read_fleet_servers(r, doc, out);
+  if (r.object(doc, "(body)", {"servers", "documents"})) {
+    read_fleet_servers(r, doc, out);
+    if (documents) read_fleet_documents(r, doc, *documents);
+  }
   return r.error();
 }
 
@@ -166,7 +190,8 @@ std::variant<std::vector<core::ServerRecord>, std::string> resolve_seeds(const s
 namespace {
 
 template <typename Writer>
-void write_servers(Writer& w, const std::vector<core::ServerRecord>& records, const core::Tenants& tenants) {
+void write_servers(Writer& w, const std::vector<core::ServerRecord>& records, const core::Tenants& tenants,
+                   const std::vector<core::Document>* documents) {
   const auto field = [&](const char* key, std::string_view value) {
     w.Key(key);
     w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
@@ -199,6 +224,7 @@ void write_servers(Writer& w, const std::vector<core::ServerRecord>& records, co
     write_pairs(w, "tags", s.tags);
     write_pairs(w, "metadata", s.metadata);
     write_pairs(w, "attributes", s.attributes);
+    if (!s.fault.empty()) field("fault", s.fault);
     number("created_ms", s.created_ms);
     number("updated_ms", s.updated_ms);
     if (s.launched_ms) number("launched_ms", *s.launched_ms);
@@ -226,21 +252,34 @@ void write_servers(Writer& w, const std::vector<core::ServerRecord>& records, co
     w.EndObject();
   }
   w.EndArray();
+  if (documents) {
+    w.Key("documents");
+    w.StartArray();
+    for (const auto& d : *documents) {
+      w.StartObject();
+      field("kind", d.kind);
+      field("key", d.key);
+      field("value", d.value);
+      if (d.expires_ms) number("expires_ms", d.expires_ms);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
 }
 
 }  // namespace
 
 std::string write_fleet_file(const std::vector<core::ServerRecord>& records, const core::Tenants& tenants,
-                             Layout layout) {
+                             Layout layout, const std::vector<core::Document>* documents) {
   rapidjson::StringBuffer buffer;
   if (layout == Layout::Compact) {
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    write_servers(w, records, tenants);
+    write_servers(w, records, tenants, documents);
   } else {
     rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
     w.SetFormatOptions(rapidjson::kFormatSingleLineArray);
-    write_servers(w, records, tenants);
+    write_servers(w, records, tenants, documents);
   }
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }

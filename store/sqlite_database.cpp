@@ -56,6 +56,8 @@ void Statement::reset() {
   rc_ = SQLITE_OK;
 }
 
+int Statement::columns() const { return sqlite3_column_count(stmt_); }
+
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }

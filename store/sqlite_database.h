@@ -33,6 +33,7 @@ class Statement {
   int rc() const { return rc_; }
   void reset();
 
+  int columns() const;  // of the statement's result rows
   bool is_null(int column) const;
   std::int64_t integer(int column) const;
   std::string text(int column) const;

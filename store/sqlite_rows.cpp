@@ -1,8 +1,8 @@
 #include "store/sqlite_rows.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include "core/codec.h"
 
 namespace store {
 namespace {
@@ -18,15 +18,22 @@ CREATE TABLE servers(
   pending_action TEXT, pending_to TEXT, pending_failed TEXT, pending_fail INTEGER, pending_due_ms INTEGER,
   pending_journal_id INTEGER,
   billed_since INTEGER NOT NULL, running_ms INTEGER NOT NULL, stopped_ms INTEGER NOT NULL, deleted_ms INTEGER,
-  transition_from TEXT);
+  transition_from TEXT, fault TEXT NOT NULL DEFAULT '');
 CREATE TABLE journal(
   id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, api TEXT NOT NULL, operation TEXT NOT NULL,
   caller TEXT NOT NULL, caller_scope TEXT NOT NULL, tenant INTEGER, server_uuid TEXT NOT NULL,
   server_transfer_id TEXT NOT NULL, action TEXT, state_before TEXT, state_after TEXT, status INTEGER NOT NULL,
   result TEXT NOT NULL, injected INTEGER NOT NULL, start_ms INTEGER NOT NULL, finish_ms INTEGER NOT NULL,
   settled_ms INTEGER, transition_failed INTEGER NOT NULL);
-CREATE TABLE credentials(kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_ms INTEGER NOT NULL,
+CREATE TABLE documents(kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_ms INTEGER NOT NULL,
   PRIMARY KEY(kind, key)) WITHOUT ROWID;
+)sql";
+
+// From schema 1: the credentials table became the documents table (tokens
+// are documents among others), and a server records why it is in error.
+constexpr std::string_view kUpgradeFrom1 = R"sql(
+ALTER TABLE credentials RENAME TO documents;
+ALTER TABLE servers ADD COLUMN fault TEXT NOT NULL DEFAULT '';
 )sql";
 
 std::int64_t as_int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
@@ -54,6 +61,7 @@ std::optional<T> parsed(const Statement& s, int column, Parse parse, std::string
 }  // namespace
 
 std::string_view schema_sql() { return kSchema; }
+std::string_view upgrade_sql(std::int64_t from) { return from == 1 ? kUpgradeFrom1 : std::string_view(); }
 
 bool run(Statement& s) {
   s.step();
@@ -62,43 +70,15 @@ bool run(Statement& s) {
   return done;
 }
 
-std::string encode_pairs(const core::Pairs& pairs) {
-  std::string out;
-  for (const auto& [k, v] : pairs)
-    for (const auto* part : {&k, &v}) out.append(std::to_string(part->size())).append(":").append(*part);
-  return out;
-}
-
-std::optional<core::Pairs> decode_pairs(std::string_view text) {
-  core::Pairs out;
-  const auto part = [&]() -> std::optional<std::string> {
-    const auto colon = text.find(':');
-    std::size_t n = 0;
-    if (colon == std::string_view::npos ||
-        std::from_chars(text.data(), text.data() + colon, n).ptr != text.data() + colon || n > text.size() - colon - 1)
-      return std::nullopt;
-    std::string value(text.substr(colon + 1, n));
-    text.remove_prefix(colon + 1 + n);
-    return value;
-  };
-  while (!text.empty()) {
-    auto k = part();
-    auto v = k ? part() : std::nullopt;
-    if (!v) return std::nullopt;
-    out.emplace_back(std::move(*k), std::move(*v));
-  }
-  return out;
-}
-
 Statements::Statements(sqlite3* db)
     : put_tenant(db, "INSERT OR REPLACE INTO tenants VALUES(?1,?2,?3,?4)"),
       put_server(db, "INSERT OR REPLACE INTO servers VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-                     "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)"),
+                     "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)"),
       put_journal(db, "INSERT OR REPLACE INTO journal VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
                       "?17,?18,?19)"),
       settle_journal(db, "UPDATE journal SET settled_ms=?2, transition_failed=?3 WHERE id=?1"),
-      put_credential(db, "INSERT OR REPLACE INTO credentials VALUES(?1,?2,?3,?4)"),
-      drop_credential(db, "DELETE FROM credentials WHERE kind=?1 AND key=?2"),
+      put_document(db, "INSERT OR REPLACE INTO documents VALUES(?1,?2,?3,?4)"),
+      drop_document(db, "DELETE FROM documents WHERE kind=?1 AND key=?2"),
       trim_journal(db, "DELETE FROM journal WHERE id < ?1"),
       put_meta(db, "INSERT OR REPLACE INTO meta VALUES(?1,?2)"),
       begin(db, "BEGIN IMMEDIATE"),
@@ -106,8 +86,8 @@ Statements::Statements(sqlite3* db)
       rollback(db, "ROLLBACK") {}
 
 bool Statements::ok() const {
-  return put_tenant.ok() && put_server.ok() && put_journal.ok() && settle_journal.ok() && put_credential.ok() &&
-         drop_credential.ok() && trim_journal.ok() && put_meta.ok() && begin.ok() && commit.ok() && rollback.ok();
+  return put_tenant.ok() && put_server.ok() && put_journal.ok() && settle_journal.ok() && put_document.ok() &&
+         drop_document.ok() && trim_journal.ok() && put_meta.ok() && begin.ok() && commit.ok() && rollback.ok();
 }
 
 bool put_tenant(Statements& s, core::TenantId id, const core::TenantInfo& t) {
@@ -124,7 +104,8 @@ bool put_server(Statements& s, const core::ServerRecord& r) {
   st.bind(8, i.lock.reason).bind(9, i.created_ms).bind(10, i.updated_ms).bind(11, i.launched_ms);
   st.bind(12, std::int64_t{i.clean_shutdown});
   // Bound without a copy (SQLITE_STATIC): the encodings live until the step.
-  const auto tags = encode_pairs(i.tags), metadata = encode_pairs(i.metadata), attributes = encode_pairs(i.attributes);
+  const auto tags = core::encode_pairs(i.tags), metadata = core::encode_pairs(i.metadata),
+             attributes = core::encode_pairs(i.attributes);
   st.bind(13, tags).bind(14, metadata).bind(15, attributes);
   if (r.pending) {
     const auto& p = *r.pending;
@@ -135,6 +116,7 @@ bool put_server(Statements& s, const core::ServerRecord& r) {
   }
   st.bind(22, r.billed_since).bind(23, r.running_ms).bind(24, r.stopped_ms).bind(25, r.deleted_ms);
   bind_name(st, 26, maybe_name(i.transition_from));
+  st.bind(27, i.fault);
   return run(st);
 }
 
@@ -157,14 +139,13 @@ bool settle_journal(Statements& s, const core::Settlement& settled) {
   return run(s.settle_journal);
 }
 
-bool put_credential(Statements& s, const core::Credential& c) {
-  s.put_credential.bind(1, c.kind).bind(2, c.key).bind(3, c.value).bind(4, c.expires_ms);
-  return run(s.put_credential);
-}
-
-bool drop_credential(Statements& s, std::string_view kind, std::string_view key) {
-  s.drop_credential.bind(1, kind).bind(2, key);
-  return run(s.drop_credential);
+bool put_document(Statements& s, const core::Document& d) {
+  if (d.removed) {
+    s.drop_document.bind(1, d.kind).bind(2, d.key);
+    return run(s.drop_document);
+  }
+  s.put_document.bind(1, d.kind).bind(2, d.key).bind(3, d.value).bind(4, d.expires_ms);
+  return run(s.put_document);
 }
 
 bool trim_journal(Statements& s, std::uint64_t floor) {
@@ -207,7 +188,8 @@ std::optional<std::string> read_servers(sqlite3* db, core::StoredState& state) {
     i.updated_ms = s.integer(9);
     i.launched_ms = s.maybe_integer(10);
     i.clean_shutdown = s.integer(11) != 0;
-    auto tags = decode_pairs(s.text(12)), metadata = decode_pairs(s.text(13)), attributes = decode_pairs(s.text(14));
+    auto tags = core::decode_pairs(s.text(12)), metadata = core::decode_pairs(s.text(13)),
+         attributes = core::decode_pairs(s.text(14));
     if (!tags || !metadata || !attributes) problem = "tags, metadata or attributes cannot be read";
     i.tags = std::move(tags).value_or(core::Pairs{});
     i.metadata = std::move(metadata).value_or(core::Pairs{});
@@ -227,6 +209,7 @@ std::optional<std::string> read_servers(sqlite3* db, core::StoredState& state) {
     r.stopped_ms = s.integer(23);
     r.deleted_ms = s.maybe_integer(24);
     i.transition_from = parsed<core::State>(s, 25, core::parse_state, problem, "state");
+    if (s.columns() > 26) i.fault = s.text(26);  // schema 2 on
     if (!problem.empty()) return fmt::format("servers, row {}: {}", i.seq, problem);
     state.servers.push_back(std::move(r));
   }
@@ -265,10 +248,18 @@ std::optional<std::string> read_journal(sqlite3* db, core::StoredState& state) {
   return std::nullopt;
 }
 
-std::optional<std::string> read_credentials(sqlite3* db, core::StoredState& state) {
-  Statement s(db, "SELECT kind, key, value, expires_ms FROM credentials");
-  while (s.step()) state.credentials.push_back({s.text(0), s.text(1), s.text(2), s.integer(3)});
-  if (s.rc() != SQLITE_DONE) return fmt::format("credentials: {}", sqlite3_errmsg(db));
+std::optional<std::string> read_documents(sqlite3* db, core::StoredState& state, std::int64_t version) {
+  Statement s(db, version == 1 ? "SELECT kind, key, value, expires_ms FROM credentials"
+                               : "SELECT kind, key, value, expires_ms FROM documents");
+  while (s.step()) {
+    core::Document d;
+    d.kind = s.text(0);
+    d.key = s.text(1);
+    d.value = s.text(2);
+    d.expires_ms = s.integer(3);
+    state.documents.push_back(std::move(d));
+  }
+  if (s.rc() != SQLITE_DONE) return fmt::format("documents: {}", sqlite3_errmsg(db));
   return std::nullopt;
 }
 

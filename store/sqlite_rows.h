@@ -15,21 +15,19 @@ namespace store {
 // "lgwy": what PRAGMA application_id says of our files.
 inline constexpr std::int64_t kApplicationId = 0x6c677779;
 // The schema this build writes and reads; PRAGMA user_version of the file.
-inline constexpr std::int64_t kSchemaVersion = 1;
+inline constexpr std::int64_t kSchemaVersion = 2;
 
 // CREATE TABLE statements for a new file.
 std::string_view schema_sql();
-
-// Pairs as text: "<len>:<bytes><len>:<bytes>..." (key, value, key, ...).
-std::string encode_pairs(const core::Pairs& pairs);
-std::optional<core::Pairs> decode_pairs(std::string_view text);
+// What brings a file of schema `from` to the next one (empty: nothing known).
+std::string_view upgrade_sql(std::int64_t from);
 
 // Prepared statements of one connection, made once.
 struct Statements {
   explicit Statements(sqlite3* db);
   bool ok() const;
 
-  Statement put_tenant, put_server, put_journal, settle_journal, put_credential, drop_credential, trim_journal,
+  Statement put_tenant, put_server, put_journal, settle_journal, put_document, drop_document, trim_journal,
       put_meta, begin, commit, rollback;
 };
 
@@ -41,8 +39,8 @@ bool put_tenant(Statements& s, core::TenantId id, const core::TenantInfo& tenant
 bool put_server(Statements& s, const core::ServerRecord& record);
 bool put_journal(Statements& s, const core::JournalEntry& entry);
 bool settle_journal(Statements& s, const core::Settlement& settled);
-bool put_credential(Statements& s, const core::Credential& credential);
-bool drop_credential(Statements& s, std::string_view kind, std::string_view key);
+// Writes a document, or removes it when it says so.
+bool put_document(Statements& s, const core::Document& document);
 bool trim_journal(Statements& s, std::uint64_t floor);
 bool put_meta(Statements& s, std::string_view key, std::int64_t value);
 
@@ -50,7 +48,8 @@ bool put_meta(Statements& s, std::string_view key, std::int64_t value);
 std::optional<std::string> read_tenants(sqlite3* db, core::StoredState& state);
 std::optional<std::string> read_servers(sqlite3* db, core::StoredState& state);
 std::optional<std::string> read_journal(sqlite3* db, core::StoredState& state);
-std::optional<std::string> read_credentials(sqlite3* db, core::StoredState& state);
+// `version`: the file's schema (1 kept documents in a table named credentials).
+std::optional<std::string> read_documents(sqlite3* db, core::StoredState& state, std::int64_t version);
 std::optional<std::string> read_meta(sqlite3* db, core::StoredState& state);
 
 }  // namespace store

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -24,8 +25,11 @@ bool exists(const std::string& path) {
 }
 
 // Reads every table of a connection; a message if a row cannot be read.
-std::optional<std::string> read_all(sqlite3* db, core::StoredState& state) {
-  for (auto read : {read_meta, read_tenants, read_servers, read_journal, read_credentials}) {
+std::optional<std::string> read_all(sqlite3* db, core::StoredState& state, std::int64_t version) {
+  const auto documents = [version](sqlite3* d, core::StoredState& s) { return read_documents(d, s, version); };
+  using Reader = std::function<std::optional<std::string>(sqlite3*, core::StoredState&)>;
+  for (const Reader& read : {Reader(read_meta), Reader(read_tenants), Reader(read_servers), Reader(read_journal),
+                             Reader(documents)}) {
     if (auto problem = read(db, state)) {
       const bool damaged = (sqlite3_extended_errcode(db) & 0xff) == SQLITE_CORRUPT;
       return fmt::format("{}{}", damaged ? "it is corrupt: " : "it cannot be read: ", *problem);
@@ -38,7 +42,11 @@ std::optional<std::string> read_all(sqlite3* db, core::StoredState& state) {
 // written to it: why it cannot be used, or everything it holds (nothing for
 // an empty database, ours to fill). No PRAGMA quick_check: reading every row
 // of every table meets any damaged page we use, and costs no extra pass.
-std::variant<std::optional<core::StoredState>, std::string> inspect(const std::string& path) {
+struct Inspected {
+  std::optional<core::StoredState> state;  // nothing: an empty database, ours to fill
+  std::int64_t version = kSchemaVersion;
+};
+std::variant<Inspected, std::string> inspect(const std::string& path) {
   Database db(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
   if (!db.ok()) return fmt::format("cannot open it: {}", db.error());
   const auto app = db.query_integer("PRAGMA application_id");
@@ -49,7 +57,7 @@ std::variant<std::optional<core::StoredState>, std::string> inspect(const std::s
   }
   const auto tables = db.query_integer("SELECT count(*) FROM sqlite_schema");
   if (!tables) return fmt::format("it cannot be read: {}", db.error());
-  if (*app == 0 && *tables == 0) return std::optional<core::StoredState>{};  // an empty database: ours to fill
+  if (*app == 0 && *tables == 0) return Inspected{};
   if (*app != kApplicationId)
     return fmt::format("it is an SQLite database of another program (application_id {:#x}, ours is {:#x})", *app,
                        kApplicationId);
@@ -59,8 +67,8 @@ std::variant<std::optional<core::StoredState>, std::string> inspect(const std::s
                        version, kSchemaVersion);
   if (version < 1) return fmt::format("its schema version {} is not one this lifecycle-gateway wrote", version);
   core::StoredState state;
-  if (auto problem = read_all(db.handle(), state)) return *problem;
-  return std::optional(std::move(state));
+  if (auto problem = read_all(db.handle(), state, version)) return *problem;
+  return Inspected{std::move(state), version};
 }
 
 core::Error write_failed(const std::string& what) { return core::unavailable("state file: " + what); }
@@ -100,10 +108,8 @@ struct SqliteStore::Impl {
       if (!put_journal(s, entry)) return false;
     for (const auto& settled : c.settlements)
       if (!settle_journal(s, settled)) return false;
-    for (const auto& credential : c.credentials)
-      if (!put_credential(s, credential)) return false;
-    for (const auto& [kind, key] : c.dropped_credentials)
-      if (!drop_credential(s, kind, key)) return false;
+    for (const auto& document : c.documents)
+      if (!put_document(s, document)) return false;
     return true;
   }
 };
@@ -112,10 +118,13 @@ std::variant<SqliteStore::Opened, std::string> SqliteStore::open(const std::stri
   const auto refuse = [&](const std::string& why) { return fmt::format("--state {}: {}", path, why); };
   bool created = !exists(path);
   std::optional<core::StoredState> kept;
+  std::int64_t version = kSchemaVersion;
   if (!created) {
     auto inspected = inspect(path);
     if (auto* problem = std::get_if<std::string>(&inspected)) return refuse(*problem);
-    kept = std::move(std::get<std::optional<core::StoredState>>(inspected));
+    auto& found = std::get<Inspected>(inspected);
+    kept = std::move(found.state);
+    version = found.version;
   }
 
   // NOMUTEX: one thread at a time uses this connection (the group commit's
@@ -134,6 +143,14 @@ std::variant<SqliteStore::Opened, std::string> SqliteStore::open(const std::stri
     const auto init = fmt::format("BEGIN; {} PRAGMA application_id={}; PRAGMA user_version={}; COMMIT;",
                                   schema_sql(), kApplicationId, kSchemaVersion);
     if (db.exec(init) != SQLITE_OK) return refuse(fmt::format("cannot create its tables: {}", db.error()));
+  }
+  // A file an older build wrote, read whole above, is brought to this schema in one transaction.
+  for (; !empty && version < kSchemaVersion; ++version) {
+    const auto upgrade = fmt::format("BEGIN; {} PRAGMA user_version={}; COMMIT;", upgrade_sql(version), version + 1);
+    if (db.exec(upgrade) != SQLITE_OK) {
+      db.exec("ROLLBACK");
+      return refuse(fmt::format("cannot bring its schema {} up to {}: {}", version, version + 1, db.error()));
+    }
   }
   impl->statements = Statements(db.handle());
   if (!impl->statements.ok()) return refuse(fmt::format("its tables are not ours: {}", db.error()));
@@ -168,7 +185,7 @@ core::Result<core::StoredState> SqliteStore::load() {
     return state;
   }
   core::StoredState state;
-  if (auto problem = read_all(impl_->db.handle(), state))
+  if (auto problem = read_all(impl_->db.handle(), state, kSchemaVersion))
     return core::internal(fmt::format("--state {}: {}", impl_->path, *problem));
   return state;
 }
@@ -176,7 +193,8 @@ core::Result<core::StoredState> SqliteStore::load() {
 core::Result<core::Done> SqliteStore::replace(const core::StoredState& state) {
   return impl_->transaction([&] {
     auto& db = impl_->db;
-    if (db.exec("DELETE FROM servers; DELETE FROM journal; DELETE FROM tenants;") != SQLITE_OK) return false;
+    if (db.exec("DELETE FROM servers; DELETE FROM journal; DELETE FROM tenants; DELETE FROM documents;") != SQLITE_OK)
+      return false;
     auto& s = impl_->statements;
     for (const auto& [id, tenant] : state.tenants)
       if (!put_tenant(s, id, tenant)) return false;
@@ -184,6 +202,8 @@ core::Result<core::Done> SqliteStore::replace(const core::StoredState& state) {
       if (!put_server(s, server)) return false;
     for (const auto& entry : state.journal)
       if (!put_journal(s, entry)) return false;
+    for (const auto& document : state.documents)
+      if (!put_document(s, document)) return false;
     return put_meta(s, "journal_next_id", static_cast<std::int64_t>(state.journal_next_id)) &&
            put_meta(s, "cursor_secret", static_cast<std::int64_t>(state.cursor_secret));
   });

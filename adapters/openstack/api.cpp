@@ -216,12 +216,6 @@ struct Api::Impl {
 Api::Api(core::Fleet& fleet, Settings settings) : impl_(std::make_unique<Impl>(fleet, std::move(settings))) {}
 Api::~Api() = default;
 
-void Api::restore_credentials(const std::vector<core::Credential>& credentials) {
-  impl_->keystone.restore(credentials);
-  impl_->images.restore(credentials);
-  impl_->keypairs.restore(credentials);
-}
-
 std::optional<std::string> Api::token_for_project(const std::string& project) {
   return impl_->keystone.issue_for_project(project);
 }

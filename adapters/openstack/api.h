@@ -35,6 +35,8 @@ StatusView status_view(core::State state, std::optional<core::State> from = std:
 
 class Api {
  public:
+  // Adds its keepers (tokens, images, key pairs) to the fleet: build it
+  // before the fleet is seeded or restored.
   Api(core::Fleet& fleet, Settings settings);
   ~Api();
   // Registers /identity..., /compute..., /image... handlers.
@@ -42,8 +44,6 @@ class Api {
   // For a request the router did not answer (no route, body too large, ...):
   // when the path is one of Nova's, renders Nova's fault and returns true.
   bool render_http_error(const httplib::Request& req, httplib::Response& res);
-  // Keystone tokens a store kept across a restart.
-  void restore_credentials(const std::vector<core::Credential>& credentials);
   // A Keystone token for a member of `project` (see Keystone::issue_for_project).
   std::optional<std::string> token_for_project(const std::string& project);
 

@@ -77,6 +77,12 @@ WireError words_of(const core::Error& e, std::string_view operation) {
     case core::ErrorCode::InvalidArgument:
       if (e.subject == "cursor") return invalid_next_token();
       return invalid_request(e.detail.empty() ? e.subject : e.detail);
+    case core::ErrorCode::Conflict: {
+      auto w = make("ResourceExistsException", 400, e.detail);
+      w.resource = e.subject;
+      return w;
+    }
+    case core::ErrorCode::OverQuota: return make("ServiceQuotaExceededException", 400, e.detail);
     case core::ErrorCode::Throttled: {
       auto w = make("ThrottlingException", 400, "Rate exceeded");
       w.retry_after_s = e.retry_after_s;

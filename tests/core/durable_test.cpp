@@ -13,70 +13,15 @@
 #include <fmt/format.h>
 
 #include "fixture.h"
+#include "memory_store.h"
 
 using core::Action;
 using core::State;
 
 namespace {
 
-// A store in memory that can be told to refuse writes or to be slow.
-struct MemoryStore : core::Store {
-  std::mutex mutex;
-  std::map<std::uint64_t, core::ServerRecord> servers;  // by seq
-  std::map<std::uint64_t, core::JournalEntry> journal;  // by id
-  std::map<std::pair<std::string, std::string>, core::Credential> credentials;
-  std::map<core::TenantId, core::TenantInfo> tenants;
-  std::uint64_t next_id = 1, secret = 0;
-  bool refuse = false;
-  int writes = 0;
-  std::chrono::milliseconds write_time{0};
-
-  core::Result<core::Done> write(const std::vector<const core::Change*>& batch) override {
-    std::this_thread::sleep_for(write_time);
-    std::lock_guard lock(mutex);
-    if (refuse) return core::unavailable("disk full");
-    ++writes;
-    for (const auto* c : batch) {
-      for (const auto& [id, t] : c->tenants) tenants[id] = t;
-      for (const auto& s : c->servers) servers[s.info.seq] = s;
-      for (const auto& e : c->journal) journal[e.id] = e;
-      for (const auto& s : c->settlements) {
-        journal[s.journal_id].settled_ms = s.at_ms;
-        journal[s.journal_id].transition_failed = s.failed;
-      }
-      for (const auto& cr : c->credentials) credentials[{cr.kind, cr.key}] = cr;
-      for (const auto& key : c->dropped_credentials) credentials.erase(key);
-      next_id = std::max(next_id, c->journal_next_id);
-    }
-    return core::Done{};
-  }
-  core::Result<core::StoredState> load() override {
-    std::lock_guard lock(mutex);
-    core::StoredState s;
-    for (const auto& t : tenants) s.tenants.push_back(t);
-    for (const auto& [seq, r] : servers) s.servers.push_back(r);
-    for (const auto& [id, e] : journal) s.journal.push_back(e);
-    for (const auto& [key, c] : credentials) s.credentials.push_back(c);
-    s.journal_next_id = next_id;
-    s.cursor_secret = secret;
-    return s;
-  }
-  core::Result<core::Done> replace(const core::StoredState& state) override {
-    std::lock_guard lock(mutex);
-    servers.clear();
-    journal.clear();
-    tenants.clear();
-    for (const auto& t : state.tenants) tenants.insert(t);
-    for (const auto& r : state.servers) servers[r.info.seq] = r;
-    for (const auto& e : state.journal) journal[e.id] = e;
-    next_id = state.journal_next_id;
-    secret = state.cursor_secret;
-    return core::Done{};
-  }
-};
-
 struct DurableFixture : test::FleetFixture {
-  MemoryStore store;
+  test::MemoryStore store;
   DurableFixture() { REQUIRE(fleet.attach_store(store, true).ok()); }
 
   core::JournalEntry call(std::string op) {
@@ -210,23 +155,22 @@ TEST_CASE("concurrent commits share writes (group commit)") {
   for (const auto& id : ids) CHECK(f.state_of(id) == State::Running);
 }
 
-TEST_CASE("replace rewrites the store; credentials are kept and dropped") {
+TEST_CASE("replace rewrites the store; documents are kept and removed") {
   DurableFixture f;
   f.seed(State::Running, "a");
   f.seed(State::Stopped, "b");
   auto records = f.fleet.records();
   records.pop_back();
-  REQUIRE(f.fleet.replace(records, true).ok());
+  REQUIRE(f.fleet.replace(records, std::nullopt, true).ok());
   {
     std::lock_guard lock(f.store.mutex);
     CHECK(f.store.servers.size() == 1);
     CHECK(f.store.servers.begin()->second.info.name == "a");
   }
-  REQUIRE(f.fleet.keep_credential({"token", "t1", "value", 99}).ok());
-  REQUIRE(f.fleet.keep_credential({"token", "t2", "value", 99}).ok());
-  REQUIRE(f.fleet.drop_credential("token", "t1").ok());
-  CHECK(f.store.load()->credentials.size() == 1);
-  CHECK(f.store.load()->credentials.front().key == "t2");
+  REQUIRE(f.fleet.keep({{"token", "t1", "value", 99}, {"token", "t2", "value", 99}}).ok());
+  REQUIRE(f.fleet.keep({core::removal("token", "t1")}).ok());
+  CHECK(f.store.load()->documents.size() == 1);
+  CHECK(f.store.load()->documents.front().key == "t2");
 }
 
 TEST_CASE("a server loaded in a state it reached by running has a launch time; a store's are kept as they were") {
@@ -250,7 +194,7 @@ TEST_CASE("a server loaded in a state it reached by running has a launch time; a
     info.created_ms = 1'600'000'000'000;
   }
   records[2].info.launched_ms = 1'650'000'000'000;  // given: kept
-  REQUIRE(f.fleet.replace(records, true).ok());
+  REQUIRE(f.fleet.replace(records, std::nullopt, true).ok());
   CHECK(f.fleet.get(f.admin, records[0].info.uuid)->launched_ms == 1'600'000'000'000);
   CHECK_FALSE(f.fleet.get(f.admin, records[1].info.uuid)->launched_ms);  // not yet: its create is under way
   CHECK(f.fleet.get(f.admin, records[2].info.uuid)->launched_ms == 1'650'000'000'000);

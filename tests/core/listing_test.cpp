@@ -111,7 +111,7 @@ TEST_CASE("filters and the all-tenants scope") {
 TEST_CASE("replace with nothing empties the fleet and the ledger, and says so") {
   test::FleetFixture f;
   f.seed(State::Running);
-  REQUIRE(f.fleet.replace({}, true).ok());
+  REQUIRE(f.fleet.replace({}, std::nullopt, true).ok());
   CHECK(f.fleet.size() == 0);
   CHECK(f.fleet.ledger().empty());
   CHECK(f.events.back().kind == core::EventKind::Reset);

@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::fprintf(stderr, "a snapshot does not load back unchanged:\n%s---\n%s", written.c_str(), rewritten.c_str());
     std::abort();
   }
-  (void)world.fleet.replace(std::get<std::vector<core::ServerRecord>>(std::move(again)), false);
+  (void)world.fleet.replace(std::get<std::vector<core::ServerRecord>>(std::move(again)), std::nullopt, false);
   fuzz::require_json(gateway::write_fleet_file(world.fleet.records(), world.tenants), "the fleet's snapshot");
   return 0;
 }

@@ -6,7 +6,7 @@ import os
 import tempfile
 import unittest
 
-from clients import openstack, transfer
+from clients import openstack, openstack_sdk, transfer
 from gateway import EXAMPLE_FLEET, Gateway
 
 WEB1, WEB1_T = "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01", "s-0123456789abcde01"
@@ -66,6 +66,23 @@ class Snapshots(unittest.TestCase):
             self.assertEqual(aws.describe_server(ServerId=WEB1_T)["Server"]["State"], "ONLINE")
             self.assertEqual(len(aws.list_servers()["Servers"]), 7)
 
+    def test_key_pairs_and_images_travel_in_snapshots_and_reset_clears_them(self):
+        with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
+            conn = openstack_sdk(gw)
+            conn.compute.create_keypair(name="demo-key")
+            image = conn.image.create_image(name="golden", disk_format="qcow2", container_format="bare")
+            saved = snapshot(gw)
+            kinds = sorted({d["kind"] for d in saved["documents"]})
+            self.assertEqual(kinds, ["glance-image", "nova-keypair"])  # never tokens: they are secrets
+            self.assertEqual(gw.control("POST", "/_gateway/reset")[0], 200)
+            self.assertIsNone(conn.compute.find_keypair("demo-key"))
+            self.assertIsNone(conn.image.find_image(image.id))
+            status, _ = gw.control("POST", "/_gateway/snapshot", saved)
+            self.assertEqual(status, 200)
+            self.assertEqual(conn.compute.find_keypair("demo-key").name, "demo-key")
+            self.assertEqual(conn.image.get_image(image.id).name, "golden")
+            self.assertEqual(snapshot(gw), saved)
+
     def test_a_bad_snapshot_is_refused_whole_and_changes_nothing(self):
         with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
             before = snapshot(gw)
@@ -79,6 +96,12 @@ class Snapshots(unittest.TestCase):
                 ({"servers": [{"name": "x", "project": "demo", "state": "running",
                                "transition": {"action": "stop", "due_ms": 1}}]}, "servers[0].transition"),
                 ({"servers": [{"name": "x"}]}, "give either 'project' or 'account'"),
+                ({"servers": [], "documents": [{"kind": "mystery", "key": "k", "value": "v"}]},
+                 "no part of the gateway keeps documents of kind 'mystery'"),
+                ({"servers": [], "documents": [{"kind": "keystone-token", "key": "k", "value": "v"}]},
+                 "kind 'keystone-token'"),
+                ({"servers": [], "documents": [{"kind": "nova-keypair", "key": "k", "value": "{"}]},
+                 "key pair 'k' cannot be read"),
             ]
             for body, words in cases:
                 status, answer = gw.control("POST", "/_gateway/snapshot", body)

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/codec.h"
 #include "store/sqlite_rows.h"
 #include "store/sqlite_store.h"
 
@@ -81,11 +82,11 @@ core::ServerRecord server(std::uint64_t seq) {
 
 TEST_CASE("pairs encode and decode, odd bytes included; garbage does not decode") {
   const core::Pairs pairs{{"a", "1"}, {"", ""}, {"k:3", "v\n\0x"}, {std::string(300, 'z'), "long"}};
-  CHECK(store::decode_pairs(store::encode_pairs(pairs)) == pairs);
-  CHECK(store::decode_pairs("") == core::Pairs{});
-  CHECK_FALSE(store::decode_pairs("5:ab").has_value());
-  CHECK_FALSE(store::decode_pairs("x:ab").has_value());
-  CHECK_FALSE(store::decode_pairs("1:a").has_value());  // a key with no value
+  CHECK(core::decode_pairs(core::encode_pairs(pairs)) == pairs);
+  CHECK(core::decode_pairs("") == core::Pairs{});
+  CHECK_FALSE(core::decode_pairs("5:ab").has_value());
+  CHECK_FALSE(core::decode_pairs("x:ab").has_value());
+  CHECK_FALSE(core::decode_pairs("1:a").has_value());  // a key with no value
 }
 
 TEST_CASE("what is written loads back whole; a missing file is created") {
@@ -113,11 +114,12 @@ TEST_CASE("what is written loads back whole; a missing file is created") {
   e.start_ms = 1;
   e.finish_ms = 2;
   change.journal = {e};
-  change.credentials = {{"keystone-token", "abc", "{}", 99}};
+  change.documents = {{"keystone-token", "abc", "{}", 99}, {"nova-keypair", "gone", "{}", 0}};
   change.journal_next_id = 6;
   REQUIRE(store->write({&change}).ok());
   core::Change settle;
   settle.settlements = {{5, 9000, true}};
+  settle.documents = {core::removal("nova-keypair", "gone")};
   REQUIRE(store->write({&settle}).ok());
   store.reset();
 
@@ -157,11 +159,12 @@ TEST_CASE("what is written loads back whole; a missing file is created") {
   CHECK(s.journal[0].settled_ms == 9000);
   CHECK(s.journal[0].transition_failed);
   CHECK(s.journal_next_id == 6);
-  REQUIRE(s.credentials.size() == 1);
-  CHECK(s.credentials[0].key == "abc");
+  REQUIRE(s.documents.size() == 1);
+  CHECK(s.documents[0].key == "abc");
+  CHECK(s.documents[0].expires_ms == 99);
 }
 
-TEST_CASE("replace keeps nothing of what was there but credentials; entries below the floor go") {
+TEST_CASE("replace keeps nothing of what was there, documents included; entries below the floor go") {
   TempFile tmp;
   auto store = open_store(tmp.path, true);
   core::Change change;
@@ -171,7 +174,7 @@ TEST_CASE("replace keeps nothing of what was there but credentials; entries belo
     e.id = id;
     change.journal.push_back(e);
   }
-  change.credentials = {{"keystone-token", "abc", "{}", 99}};
+  change.documents = {{"keystone-token", "abc", "{}", 99}};
   REQUIRE(store->write({&change}).ok());
   core::Change trim;
   trim.journal_floor = 3;
@@ -180,13 +183,15 @@ TEST_CASE("replace keeps nothing of what was there but credentials; entries belo
 
   core::StoredState fresh;
   fresh.servers = {server(7)};
+  fresh.documents = {{"net-network", "n1", "v", 0}};
   fresh.cursor_secret = 1234;
   REQUIRE(store->replace(fresh).ok());
   const auto loaded = store->load().value();
   REQUIRE(loaded.servers.size() == 1);
   CHECK(loaded.servers[0].info.seq == 7);
   CHECK(loaded.journal.empty());
-  CHECK(loaded.credentials.size() == 1);
+  REQUIRE(loaded.documents.size() == 1);
+  CHECK(loaded.documents[0].key == "n1");
   CHECK(loaded.cursor_secret == 1234);
 }
 
@@ -228,6 +233,55 @@ TEST_CASE("files that are not ours are refused with the reason, their bytes unto
     std::ofstream(tmp.path, std::ios::binary);
     open_store(tmp.path, true);
   }
+}
+
+TEST_CASE("a file of schema 1 (before documents) is brought up to date: its tokens become documents") {
+  TempFile tmp;
+  // Schema 1 as the first durable builds wrote it.
+  run_sql(tmp.path, R"sql(
+PRAGMA application_id=1818720121; PRAGMA user_version=1;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE tenants(id INTEGER PRIMARY KEY, project TEXT NOT NULL, account TEXT NOT NULL, region TEXT NOT NULL);
+CREATE TABLE servers(
+  seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL, transfer_id TEXT NOT NULL, tenant INTEGER NOT NULL,
+  name TEXT NOT NULL, state TEXT NOT NULL, locked_by TEXT, lock_reason TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, launched_ms INTEGER, clean_shutdown INTEGER NOT NULL,
+  tags TEXT NOT NULL, metadata TEXT NOT NULL, attributes TEXT NOT NULL,
+  pending_action TEXT, pending_to TEXT, pending_failed TEXT, pending_fail INTEGER, pending_due_ms INTEGER,
+  pending_journal_id INTEGER,
+  billed_since INTEGER NOT NULL, running_ms INTEGER NOT NULL, stopped_ms INTEGER NOT NULL, deleted_ms INTEGER,
+  transition_from TEXT);
+CREATE TABLE journal(
+  id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, api TEXT NOT NULL, operation TEXT NOT NULL,
+  caller TEXT NOT NULL, caller_scope TEXT NOT NULL, tenant INTEGER, server_uuid TEXT NOT NULL,
+  server_transfer_id TEXT NOT NULL, action TEXT, state_before TEXT, state_after TEXT, status INTEGER NOT NULL,
+  result TEXT NOT NULL, injected INTEGER NOT NULL, start_ms INTEGER NOT NULL, finish_ms INTEGER NOT NULL,
+  settled_ms INTEGER, transition_failed INTEGER NOT NULL);
+CREATE TABLE credentials(kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_ms INTEGER NOT NULL,
+  PRIMARY KEY(kind, key)) WITHOUT ROWID;
+INSERT INTO tenants VALUES(0, 'demo', '000000000000', 'us-east-1');
+INSERT INTO servers VALUES(1, '6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e01', 's-0123456789abcde01', 0, 'web-1', 'running',
+  NULL, '', 1000, 1000, 1000, 0, '', '', '', NULL, NULL, NULL, NULL, NULL, NULL, 1000, 0, 0, NULL, NULL);
+INSERT INTO credentials VALUES('keystone-token', 'tok', '{}', 99);
+)sql");
+  auto store = open_store(tmp.path, false);
+  auto loaded = store->load().value();
+  REQUIRE(loaded.servers.size() == 1);
+  CHECK(loaded.servers[0].info.name == "web-1");
+  CHECK(loaded.servers[0].info.fault.empty());
+  REQUIRE(loaded.documents.size() == 1);
+  CHECK(loaded.documents[0].key == "tok");
+  // Written to as schema 2 from then on, and read back so after a restart.
+  auto failed = server(2);
+  failed.info.fault = "no address left";
+  core::Change change;
+  change.servers = {failed};
+  REQUIRE(store->write({&change}).ok());
+  store.reset();
+  auto again = open_store(tmp.path, false)->load().value();
+  REQUIRE(again.servers.size() == 2);
+  CHECK(again.servers[1].info.fault == "no address left");
+  CHECK(again.documents.size() == 1);
 }
 
 TEST_CASE("a store that cannot take the lock refuses the whole batch, and works again after") {

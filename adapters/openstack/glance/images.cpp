@@ -111,17 +111,48 @@ bool on_the_shelf(core::State s) {
 
 ImageCatalog::ImageCatalog(core::Fleet& fleet, std::vector<Image> configured)
     : fleet_(fleet), configured_(std::move(configured)) {
-  for (auto& image : configured_) images_[image.id] = Kept{image, {}, next_seq_++};
-  // The control plane's reset (and a snapshot load) starts the catalog over too.
-  reset_token_ = fleet_.events().subscribe([this](const core::Event& e) {
-    if (e.kind != core::EventKind::Reset) return;
-    std::lock_guard lock(mutex_);
-    images_.clear();
-    for (auto& image : configured_) images_[image.id] = Kept{image, {}, next_seq_++};
-  }, core::EventBus::Interest::Resets);
+  start_over();
+  fleet_.add_keeper(*this);
 }
 
-ImageCatalog::~ImageCatalog() { fleet_.events().unsubscribe(reset_token_); }
+void ImageCatalog::start_over() {
+  images_.clear();
+  for (auto& image : configured_) images_[image.id] = Kept{image, {}, next_seq_++, false};
+}
+
+bool ImageCatalog::owns(std::string_view kind) const { return kind == kKind; }
+
+std::optional<std::string> ImageCatalog::verify(const std::vector<core::Document>& documents) const {
+  for (const auto& d : documents)
+    if (!decode(d.value)) return "documents: image '" + d.key + "' cannot be read";
+  return std::nullopt;
+}
+
+void ImageCatalog::load(const std::vector<core::Document>& documents) {
+  std::lock_guard lock(mutex_);
+  start_over();
+  for (const auto& d : documents) {
+    auto decoded = decode(d.value);
+    if (!decoded) continue;
+    // The id is taken first: the right side of `=` is evaluated (and the
+    // image moved from) before the subscript.
+    auto id = decoded->first.id;
+    images_[std::move(id)] = Kept{std::move(decoded->first), std::move(decoded->second), next_seq_++, true};
+  }
+}
+
+void ImageCatalog::reset() {
+  std::lock_guard lock(mutex_);
+  start_over();
+}
+
+std::vector<core::Document> ImageCatalog::documents() const {
+  std::lock_guard lock(mutex_);
+  std::vector<core::Document> out;
+  for (const auto& [id, kept] : images_)
+    if (kept.written) out.push_back(document(kept));
+  return out;
+}
 
 bool ImageCatalog::visible(const Image& image, const ImageViewer& viewer) const {
   return viewer.admin || image.visibility == "public" || image.visibility == "community" ||
@@ -166,8 +197,18 @@ std::vector<Image> ImageCatalog::list(const ImageViewer& viewer) {
   return out;
 }
 
-core::Result<core::Done> ImageCatalog::keep(const Kept& kept) {
-  return fleet_.keep_credential({std::string(kKind), kept.image.id, encode(kept.image, kept.shelved_server), kNever});
+core::Document ImageCatalog::document(const Kept& kept) {
+  core::Document d;
+  d.kind = kKind;
+  d.key = kept.image.id;
+  d.value = encode(kept.image, kept.shelved_server);
+  d.expires_ms = kNever;
+  return d;
+}
+
+core::Result<core::Done> ImageCatalog::keep(Kept& kept) {
+  kept.written = true;
+  return fleet_.keep({document(kept)});
 }
 
 core::Result<Image> ImageCatalog::create(Image image, std::string shelved_server) {
@@ -175,7 +216,7 @@ core::Result<Image> ImageCatalog::create(Image image, std::string shelved_server
   if (image.id.empty()) image.id = core::request_uuid();
   if (!image.created_ms) image.created_ms = now;
   image.updated_ms = now;
-  Kept kept{image, std::move(shelved_server), 0};
+  Kept kept{image, std::move(shelved_server), 0, true};
   {
     std::lock_guard lock(mutex_);
     if (images_.count(image.id)) return core::invalid_argument("id", "exists");
@@ -208,23 +249,10 @@ core::Result<core::Done> ImageCatalog::remove(const std::string& id) {
     std::lock_guard lock(mutex_);
     if (!images_.count(id)) return core::not_found(id, core::Action::Delete);
   }
-  if (auto dropped = fleet_.drop_credential(std::string(kKind), id); !dropped) return dropped.error();
+  if (auto dropped = fleet_.keep({core::removal(std::string(kKind), id)}); !dropped) return dropped.error();
   std::lock_guard lock(mutex_);
   images_.erase(id);
   return core::Done{};
-}
-
-void ImageCatalog::restore(const std::vector<core::Credential>& credentials) {
-  std::lock_guard lock(mutex_);
-  for (const auto& c : credentials) {
-    if (c.kind != kKind) continue;
-    auto decoded = decode(c.value);
-    if (!decoded) continue;
-    // The id is taken first: the right side of `=` is evaluated (and the
-    // image moved from) before the subscript.
-    auto id = decoded->first.id;
-    images_[std::move(id)] = Kept{std::move(decoded->first), std::move(decoded->second), next_seq_++};
-  }
 }
 
 }  // namespace openstack

@@ -32,10 +32,10 @@ inline constexpr std::string_view kImageType = "image_type";
 inline constexpr std::string_view kInstanceUuid = "instance_uuid";
 inline constexpr std::string_view kBackupType = "backup_type";
 
-class ImageCatalog {
+class ImageCatalog final : public core::Keeper {
  public:
+  // Registers itself as the fleet's keeper of images.
   ImageCatalog(core::Fleet& fleet, std::vector<Image> configured);
-  ~ImageCatalog();
   ImageCatalog(const ImageCatalog&) = delete;
   ImageCatalog& operator=(const ImageCatalog&) = delete;
 
@@ -51,25 +51,34 @@ class ImageCatalog {
   core::Result<Image> save(Image image);
   core::Result<core::Done> remove(const std::string& id);
 
-  void restore(const std::vector<core::Credential>& credentials);
+  // core::Keeper: images clients made or changed are documents of kind
+  // "glance-image"; a reset goes back to the configured catalog.
+  bool owns(std::string_view kind) const override;
+  std::optional<std::string> verify(const std::vector<core::Document>& documents) const override;
+  void load(const std::vector<core::Document>& documents) override;
+  void reset() override;
+  std::vector<core::Document> documents() const override;
 
  private:
   struct Kept {
     Image image;
     std::string shelved_server;  // a shelve's snapshot: the server it belongs to
     std::uint64_t seq = 0;       // creation order, to order images created in the same millisecond
+    bool written = false;        // kept as a document (not only configured)
   };
+  // The configured catalog alone. Called with mutex_ held (or before the catalog is shared).
+  void start_over();
+  static core::Document document(const Kept& kept);
   // Deletes the snapshots of servers no longer shelved. Called without mutex_ held.
   void reconcile();
-  core::Result<core::Done> keep(const Kept& kept);
+  core::Result<core::Done> keep(Kept& kept);
   bool visible(const Image& image, const ImageViewer& viewer) const;
 
   core::Fleet& fleet_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<std::string, Kept, std::less<>> images_;
   std::uint64_t next_seq_ = 1;
   std::vector<Image> configured_;
-  core::EventBus::Token reset_token_ = 0;
 };
 
 }  // namespace openstack

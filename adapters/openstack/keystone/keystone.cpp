@@ -267,7 +267,34 @@ const Keystone::Issued* Keystone::find(std::string_view token) const {
   return &it->second;
 }
 
-Keystone::Keystone(const Settings& settings, core::Fleet& fleet) : settings_(settings), fleet_(fleet) {}
+Keystone::Keystone(const Settings& settings, core::Fleet& fleet) : settings_(settings), fleet_(fleet) {
+  fleet_.add_keeper(*this);
+}
+
+core::Document Keystone::token_document(const std::string& token, const Identity& id) {
+  core::Document d;
+  d.kind = kTokenKind;
+  d.key = token;
+  d.value = encode_identity(id);
+  d.expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(id.expires.time_since_epoch()).count();
+  return d;
+}
+
+bool Keystone::owns(std::string_view kind) const { return kind == kTokenKind; }
+
+std::optional<std::string> Keystone::verify(const std::vector<core::Document>&) const {
+  return std::nullopt;  // tokens never travel in snapshots
+}
+
+void Keystone::reset() {}  // a reset of the fleet signs no one out
+
+std::vector<core::Document> Keystone::documents() const {
+  std::shared_lock lock(mutex_);
+  std::vector<core::Document> out;
+  out.reserve(tokens_.size());
+  for (const auto& [selector, issued] : tokens_) out.push_back(token_document(selector + issued.verifier, *issued.identity));
+  return out;
+}
 
 std::optional<std::string> Keystone::issue(Identity& id) {
   id.issued = std::chrono::system_clock::now();
@@ -275,8 +302,7 @@ std::optional<std::string> Keystone::issue(Identity& id) {
   id.audit_id = secret::random_hex(11);
   auto token = secret::random_base64url(kTokenBytes);
   // Kept before it is given out: a restart honours every token issued.
-  const auto expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(id.expires.time_since_epoch()).count();
-  if (!fleet_.keep_credential({kTokenKind, token, encode_identity(id), expires_ms})) return std::nullopt;
+  if (!fleet_.keep({token_document(token, id)})) return std::nullopt;
   std::unique_lock lock(mutex_);
   // Expired tokens are swept when the table has doubled since the last
   // sweep: amortised O(1) per token, and the table stays bounded by twice
@@ -299,11 +325,11 @@ std::optional<std::string> Keystone::issue_for_project(const std::string& projec
   return issue(id);
 }
 
-void Keystone::restore(const std::vector<core::Credential>& credentials) {
+void Keystone::load(const std::vector<core::Document>& documents) {
   const auto now = Clock::now();
   std::unique_lock lock(mutex_);
-  for (const auto& c : credentials) {
-    if (c.kind != kTokenKind) continue;
+  tokens_.clear();
+  for (const auto& c : documents) {
     auto id = decode_identity(c.value);
     if (id && id->expires > now && c.key.size() == kTokenChars)
       tokens_.insert_or_assign(c.key.substr(0, kSelectorChars),
@@ -409,7 +435,7 @@ void Keystone::mount(httplib::Server& server) {
     if (!caller) return unauthorized(res);
     const auto subject = req.get_header_value("X-Subject-Token");
     if (!check(subject)) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
-    if (!fleet_.drop_credential(kTokenKind, subject)) return unavailable(res);
+    if (!fleet_.keep({core::removal(std::string(kTokenKind), subject)})) return unavailable(res);
     std::unique_lock lock(mutex_);
     tokens_.erase(subject.substr(0, kSelectorChars));
     res.status = 204;

@@ -1,7 +1,7 @@
 // The Keystone v3 subset real clients need: discovery, password (and token)
 // authentication scoped to a project, token validation and revocation.
 // Tokens come from a CSPRNG and expire by the wall clock; with durable state
-// they are kept (as core credentials) and honoured after a restart.
+// they are kept (as core documents) and honoured after a restart.
 #pragma once
 
 #include <chrono>
@@ -54,16 +54,24 @@ std::variant<AuthRequest, std::string> parse_auth_request(std::string_view body)
 void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message);
 
 
-class Keystone {
+class Keystone final : public core::Keeper {
  public:
+  // Registers itself as the fleet's keeper of tokens.
   Keystone(const Settings& settings, core::Fleet& fleet);
   void mount(httplib::Server& server);
   // The identity behind a token, if it is valid now (null otherwise): one
   // hash lookup under a shared lock, no copy. With --auth noauth a token
   // "user:project" is taken at its word, as Nova's noauth2 does.
   std::shared_ptr<const Identity> check(std::string_view token) const;
-  // Tokens kept before a restart (expired ones are skipped).
-  void restore(const std::vector<core::Credential>& credentials);
+  // core::Keeper: tokens are documents of kind "keystone-token", kept until
+  // they expire (expired ones are skipped at load), never in snapshots, and
+  // a reset of the fleet leaves them be.
+  bool owns(std::string_view kind) const override;
+  bool in_snapshots() const override { return false; }
+  std::optional<std::string> verify(const std::vector<core::Document>& documents) const override;
+  void load(const std::vector<core::Document>& documents) override;
+  void reset() override;
+  std::vector<core::Document> documents() const override;
   // A token for a member of `project` (the user "dashboard"), for the page to
   // act through the real API; nothing if it cannot be kept (--state unwritable).
   std::optional<std::string> issue_for_project(const std::string& project);
@@ -84,6 +92,7 @@ class Keystone {
   };
   // The entry of a token, if the token is well formed, issued and its verifier matches.
   const Issued* find(std::string_view token) const;
+  static core::Document token_document(const std::string& token, const Identity& id);
 
   const Settings& settings_;
   core::Fleet& fleet_;

@@ -112,6 +112,8 @@ Fault words_of(const core::Error& e) {
     case core::ErrorCode::InvalidArgument:
       return bad_request(e.detail.empty() ? fmt::format("Invalid input for field/attribute {}.", e.subject)
                                           : e.detail);
+    case core::ErrorCode::Conflict: return make(409, "conflictingRequest", e.detail);
+    case core::ErrorCode::OverQuota: return make(403, "forbidden", e.detail);
     case core::ErrorCode::Throttled: {
       auto f = make(413, "overLimit", "This request was rate-limited.");
       f.retry_after_s = e.retry_after_s;

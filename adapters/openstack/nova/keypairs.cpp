@@ -49,17 +49,51 @@ std::optional<Keypair> decode(std::string_view text) {
   return k;
 }
 
-}  // namespace
-
-KeypairStore::KeypairStore(core::Fleet& fleet) : fleet_(fleet) {
-  reset_token_ = fleet_.events().subscribe([this](const core::Event& e) {
-    if (e.kind != core::EventKind::Reset) return;
-    std::lock_guard lock(mutex_);
-    keypairs_.clear();
-  }, core::EventBus::Interest::Resets);
+core::Document document(const Keypair& k) {
+  core::Document d;
+  d.kind = kKind;
+  d.key = key_of(k.user, k.name);
+  d.value = encode(k);
+  d.expires_ms = kNever;
+  return d;
 }
 
-KeypairStore::~KeypairStore() { fleet_.events().unsubscribe(reset_token_); }
+}  // namespace
+
+KeypairStore::KeypairStore(core::Fleet& fleet) : fleet_(fleet) { fleet_.add_keeper(*this); }
+
+bool KeypairStore::owns(std::string_view kind) const { return kind == kKind; }
+
+std::optional<std::string> KeypairStore::verify(const std::vector<core::Document>& documents) const {
+  for (const auto& d : documents)
+    if (!decode(d.value)) return "documents: key pair '" + d.key + "' cannot be read";
+  return std::nullopt;
+}
+
+void KeypairStore::load(const std::vector<core::Document>& documents) {
+  std::lock_guard lock(mutex_);
+  keypairs_.clear();
+  for (const auto& d : documents) {
+    if (auto k = decode(d.value)) {
+      next_id_ = std::max(next_id_, k->id + 1);
+      // The key is built before the key pair is moved in (as in ImageCatalog::load).
+      auto key = std::pair{k->user, k->name};
+      keypairs_[std::move(key)] = std::move(*k);
+    }
+  }
+}
+
+void KeypairStore::reset() {
+  std::lock_guard lock(mutex_);
+  keypairs_.clear();
+}
+
+std::vector<core::Document> KeypairStore::documents() const {
+  std::lock_guard lock(mutex_);
+  std::vector<core::Document> out;
+  for (const auto& [key, k] : keypairs_) out.push_back(document(k));
+  return out;
+}
 
 std::optional<Keypair> KeypairStore::find(const std::string& user, const std::string& name) {
   std::lock_guard lock(mutex_);
@@ -87,9 +121,7 @@ core::Result<Keypair> KeypairStore::add(Keypair keypair) {
     keypair.id = next_id_++;
   }
   keypair.created_ms = fleet_.clock().now_ms();
-  if (auto kept = fleet_.keep_credential({std::string(kKind), key_of(keypair.user, keypair.name), encode(keypair), kNever});
-      !kept)
-    return kept.error();
+  if (auto kept = fleet_.keep({document(keypair)}); !kept) return kept.error();
   std::lock_guard lock(mutex_);
   auto [it, added] = keypairs_.emplace(std::pair{keypair.user, keypair.name}, keypair);
   if (!added) {  // two creates of one name raced: the first one won
@@ -105,23 +137,11 @@ core::Result<core::Done> KeypairStore::remove(const std::string& user, const std
     std::lock_guard lock(mutex_);
     if (!keypairs_.count({user, name})) return core::not_found(name, core::Action::Delete);
   }
-  if (auto dropped = fleet_.drop_credential(std::string(kKind), key_of(user, name)); !dropped) return dropped.error();
+  if (auto dropped = fleet_.keep({core::removal(std::string(kKind), key_of(user, name))}); !dropped)
+    return dropped.error();
   std::lock_guard lock(mutex_);
   keypairs_.erase({user, name});
   return core::Done{};
-}
-
-void KeypairStore::restore(const std::vector<core::Credential>& credentials) {
-  std::lock_guard lock(mutex_);
-  for (const auto& c : credentials) {
-    if (c.kind != kKind) continue;
-    if (auto k = decode(c.value)) {
-      next_id_ = std::max(next_id_, k->id + 1);
-      // The key is built before the key pair is moved in (as in ImageCatalog::restore).
-      auto key = std::pair{k->user, k->name};
-      keypairs_[std::move(key)] = std::move(*k);
-    }
-  }
 }
 
 }  // namespace openstack

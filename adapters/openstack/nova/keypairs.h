@@ -1,6 +1,6 @@
 // Nova's key pairs (os-keypairs): each belongs to a user, by name. Kept with
-// the durable state (as core credentials of kind "nova-keypair"), cleared by
-// the control plane's reset. A generated key's private half is returned once
+// the durable state and in snapshots (as core documents of kind
+// "nova-keypair"), cleared by the control plane's reset. A generated key's private half is returned once
 // and never kept.
 #pragma once
 
@@ -25,10 +25,10 @@ struct Keypair {
   std::uint64_t id = 0;  // Nova's database id, shown by GET (a counter here)
 };
 
-class KeypairStore {
+class KeypairStore final : public core::Keeper {
  public:
+  // Registers itself as the fleet's keeper of key pairs.
   explicit KeypairStore(core::Fleet& fleet);
-  ~KeypairStore();
   KeypairStore(const KeypairStore&) = delete;
   KeypairStore& operator=(const KeypairStore&) = delete;
 
@@ -37,14 +37,19 @@ class KeypairStore {
   // Adds a key pair; an existing name is Nova's 409 (returned as InvalidState).
   core::Result<Keypair> add(Keypair keypair);
   core::Result<core::Done> remove(const std::string& user, const std::string& name);
-  void restore(const std::vector<core::Credential>& credentials);
+
+  // core::Keeper: kept as documents of kind "nova-keypair"; a reset clears them.
+  bool owns(std::string_view kind) const override;
+  std::optional<std::string> verify(const std::vector<core::Document>& documents) const override;
+  void load(const std::vector<core::Document>& documents) override;
+  void reset() override;
+  std::vector<core::Document> documents() const override;
 
  private:
   core::Fleet& fleet_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, Keypair> keypairs_;  // (user, name)
   std::uint64_t next_id_ = 1;
-  core::EventBus::Token reset_token_ = 0;
 };
 
 }  // namespace openstack
