@@ -95,7 +95,10 @@ TEST_CASE("filters and the all-tenants scope") {
   test::FleetFixture f;
   f.seed(State::Running, "web");
   f.seed(State::Stopped, "db");
-  REQUIRE(f.fleet.seed(f.alt, core::CreateSpec{"alt-web", {}, {}, {}, {}, {}, State::Running, {}}).ok());
+  core::CreateSpec alt_web;
+  alt_web.name = "alt-web";
+  alt_web.initial_state = State::Running;
+  REQUIRE(f.fleet.seed(f.alt, alt_web).ok());
   core::ListQuery q;
   q.filter = [](const core::ServerInfo& s) { return s.state == State::Running; };
   auto page = f.fleet.list(q);
