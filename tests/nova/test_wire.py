@@ -164,7 +164,7 @@ class Wire(unittest.TestCase):
             self.assertFault((status, headers, doc), 405, "badMethod",
                              "The method specified is not allowed for this resource.")
             self.assertEqual(headers["allow"], allow)
-        for path in ["/compute/v3", "/compute/v2.1/servers/x/y/z", "/compute/v2.1/os-hypervisors"]:
+        for path in ["/compute/v3", "/compute/v2.1/servers/x/y/z", "/compute/v2.1/os-no-such-api"]:
             self.assertFault(self.call("GET", path), 404, "itemNotFound", "The resource could not be found.")
         self.assertFault(self.call("GET", "/compute/v2.1/servers/not-a-uuid"), 404, "itemNotFound",
                          "Instance not-a-uuid could not be found.")
