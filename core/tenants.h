@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ class Tenants {
   // The tenant of a project / of an (account, region), made on first use.
   TenantId for_project(std::string_view project);
   TenantId for_account(std::string_view account, std::string_view region);
+
+  // The tenant of an (account, region), if there is one (none is made).
+  std::optional<TenantId> find_account(std::string_view account, std::string_view region) const;
 
   TenantInfo info(TenantId id) const;
   std::size_t size() const;

@@ -1,5 +1,6 @@
 // The OpenStack side's configuration, shared by its services: Keystone's
-// users, Glance's image catalog, Nova's flavors, and the auth mode.
+// users and the accounts of the projects it makes, Glance's image catalog,
+// Nova's flavors, and the auth mode.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +42,14 @@ struct Image {
   core::Millis updated_ms = 0;
 };
 
+// The AWS tenant a project made through Keystone gets, by its name (the
+// config's "project_accounts").
+struct ProjectAccount {
+  std::string name;
+  std::string account;
+  std::string region = "us-east-1";
+};
+
 struct Flavor {
   std::string id;
   std::string name;
@@ -55,6 +64,7 @@ struct Settings {
   std::vector<User> users;      // empty: GATEWAY.md's default users
   std::vector<Image> images;    // empty: a small default catalog
   std::vector<Flavor> flavors;  // empty: a small default catalog
+  std::vector<ProjectAccount> project_accounts;  // see keystone/accounts.h
   AuthMode auth = AuthMode::Keystone;
   int token_ttl_s = 3600;
   std::size_t max_body_bytes = 112 * 1024;  // Nova's limit: 413 above it
