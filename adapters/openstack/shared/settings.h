@@ -20,6 +20,14 @@ struct User {
   std::vector<std::string> roles;  // "admin", "member", "reader"
 };
 
+// A project an image is shared with (Glance's image members).
+struct ImageMember {
+  std::string project;
+  std::string status = "pending";  // pending, accepted, rejected
+  core::Millis created_ms = 0;
+  core::Millis updated_ms = 0;
+};
+
 // A Glance image: the configured catalog's, or one a client created (a
 // record only: an upload is counted, never kept).
 struct Image {
@@ -36,8 +44,10 @@ struct Image {
   std::optional<std::string> checksum;  // md5 of the upload
   std::optional<std::string> os_hash;   // sha512 of the upload
   bool protected_ = false;
+  bool os_hidden = false;
   core::Pairs properties;  // Glance's additional properties (image_type, instance_uuid, ...)
   std::vector<std::string> tags;
+  std::vector<ImageMember> members;  // shared images only
   core::Millis created_ms = 0;
   core::Millis updated_ms = 0;
 };
