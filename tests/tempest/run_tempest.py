@@ -3,10 +3,12 @@
     run_tempest.py                 # the modules below, TAP on stdout (one case per tempest test)
     run_tempest.py --keep DIR      # the same, and keep tempest's workspace (tempest.conf, logs) in DIR
     run_tempest.py -- REGEX...     # only the tests matching these regexes
+    run_tempest.py --dynamic-credentials   # tempest makes its own projects and users (Keystone's API)
 
 Tempest (Debian's python3-tempest 33) is configured as a new user would
 configure it against a small cloud: pre-provisioned credentials (demo, alt,
-admin; no dynamic credentials), neutron, cinder and swift off, glance on, SSH
+admin; with --dynamic-credentials tempest makes its own through Keystone), neutron,
+cinder and swift off, glance on, SSH
 validation off, and the pause, suspend, shelve, rescue and resize features on
 so their tests run. stestr (python3-stestr) runs the modules with one worker;
 its subunit stream becomes JUnit (python3-subunit's subunit2junitxml) and
@@ -68,7 +70,12 @@ ACCOUNTS = """\
 """
 
 
-def tempest_conf(url, workspace):
+def tempest_conf(url, workspace, dynamic=False):
+    # Dynamic credentials: tempest makes a project and a user per credential
+    # set through Keystone's API, as the admin below.
+    credentials = ("use_dynamic_credentials = true\nadmin_username = admin\nadmin_password = admin\n"
+                   "admin_project_name = admin\nadmin_domain_name = Default" if dynamic else
+                   f"use_dynamic_credentials = false\ntest_accounts_file = {workspace}/accounts.yaml")
     return f"""\
 [DEFAULT]
 log_file = {workspace}/tempest.log
@@ -78,8 +85,7 @@ use_stderr = false
 lock_path = {workspace}/locks
 
 [auth]
-use_dynamic_credentials = false
-test_accounts_file = {workspace}/accounts.yaml
+{credentials}
 default_credentials_domain_name = Default
 create_isolated_networks = false
 admin_role = admin
@@ -136,10 +142,10 @@ build_timeout = 30
 """
 
 
-def write_workspace(url, workspace):
+def write_workspace(url, workspace, dynamic=False):
     os.makedirs(os.path.join(workspace, "locks"), exist_ok=True)
     with open(os.path.join(workspace, "tempest.conf"), "w") as f:
-        f.write(tempest_conf(url, workspace))
+        f.write(tempest_conf(url, workspace, dynamic))
     with open(os.path.join(workspace, "accounts.yaml"), "w") as f:
         f.write(ACCOUNTS)
     # stestr discovers tests under tempest/api/compute only (all of tempest takes longer to import).
@@ -167,13 +173,15 @@ def run(workspace, regexes):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", help="keep tempest's workspace in this directory")
+    parser.add_argument("--dynamic-credentials", action="store_true",
+                        help="let tempest make its own projects and users (use_dynamic_credentials = true)")
     parser.add_argument("regexes", nargs="*", help="run only the tests matching these")
     args = parser.parse_args()
     regexes = args.regexes or [r"^tempest\.api\.compute\.(" + "|".join(m.replace(".", r"\.") for m in MODULES) + r")\."]
     workspace = args.keep or tempfile.mkdtemp(prefix="tempest-")
     try:
         with Gateway() as gw:
-            write_workspace(gw.url, workspace)
+            write_workspace(gw.url, workspace, args.dynamic_credentials)
             junit, code = run(workspace, regexes)
         return tap.report(junit, code, "stestr")
     finally:
