@@ -16,8 +16,9 @@ constexpr core::Millis kCatalogTime = 1704067200000;  // what the configured ima
 const std::vector<std::string> kSortKeys = {"name", "status", "container_format", "disk_format",
                                             "size", "id",     "created_at",       "updated_at"};
 
-core::Millis created_of(const Image& i) { return i.created_ms ? i.created_ms : kCatalogTime; }
-core::Millis updated_of(const Image& i) { return i.updated_ms ? i.updated_ms : kCatalogTime; }
+// Glance keeps its times to the second (as its views show them), and compares them so.
+core::Millis created_of(const Image& i) { return (i.created_ms ? i.created_ms : kCatalogTime) / 1000 * 1000; }
+core::Millis updated_of(const Image& i) { return (i.updated_ms ? i.updated_ms : kCatalogTime) / 1000 * 1000; }
 
 std::string trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
