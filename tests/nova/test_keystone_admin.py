@@ -237,6 +237,8 @@ class Kept(TempDir):
             self.assertEqual(again.control("POST", "/_gateway/reset")[0], 200)
             names = sorted(u["name"] for u in http(again, "GET", "/identity/v3/users", token=admin)[2]["users"])
             self.assertEqual(names, ["admin", "alt", "demo", "viewer"])
+            # The reset took keeper away, and its tokens with it; the configured admin's still work.
+            self.assertEqual(http(again, "GET", "/compute/v2.1/servers", token=token)[0], 401)
             self.assertEqual(again.control("POST", "/_gateway/snapshot", snapshot)[0], 200)
             login(again, "keeper", "pw", "kept")  # the snapshot brought the user back, able to sign in
             self.assertEqual(http(again, "GET", f"/identity/v3/projects/{project}", token=admin)[0], 200)

@@ -43,17 +43,19 @@ std::string GlanceCall::arg(std::size_t n) const { return n < req.matches.size()
 
 void GlanceCall::send(int status, std::string body) { send_json(res, status, std::move(body)); }
 
-void GlanceCall::error(int status, const std::string& message) {
+std::string glance_error_body(int status, const std::string& message) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
   w.Key("code");
   w.Int(status);
   field(w, "title", title_of(status));
-  field(w, "message", core::valid_utf8(message));  // may echo a path's bytes
+  field(w, "message", core::valid_utf8(message));  // may echo a path's or a query's bytes
   w.EndObject();
-  send_json(res, status, buffer.GetString());
+  return {buffer.GetString(), buffer.GetSize()};
 }
+
+void GlanceCall::error(int status, const std::string& message) { send_json(res, status, glance_error_body(status, message)); }
 
 std::function<void(const httplib::Request&, httplib::Response&)> glance_route(Keystone& keystone,
                                                                               std::string operation, bool change,

@@ -35,6 +35,9 @@ struct GlanceCall {
   void unavailable() { error(503, "The image store cannot take changes now."); }
 };
 
+// Glance's error body for `status` (the message made UTF-8).
+std::string glance_error_body(int status, const std::string& message);
+
 using GlanceHandler = std::function<void(GlanceCall&)>;
 // `change`: journal the call.
 std::function<void(const httplib::Request&, httplib::Response&)> glance_route(Keystone& keystone,

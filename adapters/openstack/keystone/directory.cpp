@@ -115,10 +115,19 @@ std::optional<std::string> Directory::verify(const std::vector<core::Document>& 
   return std::nullopt;
 }
 
+void Directory::revoke_vanished(const DirectoryState& before) {
+  const auto at = std::chrono::system_clock::now();
+  for (const auto& [id, u] : before.users)
+    if (!state_.user(id)) revocations_.add(Revocation{id, {}, {}}, at);
+  for (const auto& [id, p] : before.projects)
+    if (!state_.project(id)) revocations_.add(Revocation{{}, id, {}}, at);
+}
+
 void Directory::load(const std::vector<core::Document>& documents) {
   std::vector<Project> mapped;
   {
     std::unique_lock lock(data_mutex_);
+    const auto before = std::move(state_);
     state_ = configured_;
     written_.clear();
     for (const auto& d : documents) {
@@ -131,20 +140,24 @@ void Directory::load(const std::vector<core::Document>& documents) {
         user.password = configured->password;
     for (const auto& [id, p] : state_.projects)
       if (!p.account.empty()) mapped.push_back(p);
+    revoke_vanished(before);
   }
   map_tenants(mapped);
 }
 
 void Directory::reset() {
   std::unique_lock lock(data_mutex_);
+  const auto before = std::move(state_);
   state_ = configured_;
   written_.clear();
+  revoke_vanished(before);
 }
 
 std::vector<core::Document> Directory::documents() const {
   std::shared_lock lock(data_mutex_);
   std::vector<core::Document> out;
-  for (const auto& [kind, key] : written_) {
+  for (const auto& written : written_) {
+    const auto& [kind, key] = written;
     if (kind == codec::kProject) {
       if (const auto* p = state_.project(key)) out.push_back(codec::document(*p));
       else out.push_back(codec::tombstone(kind, key));
@@ -158,7 +171,7 @@ std::vector<core::Document> Directory::documents() const {
       if (const auto* a = find(state_.app_credentials, key)) out.push_back(codec::document(*a));
     } else if (kind == codec::kGrant) {
       const auto it = std::find_if(state_.grants.begin(), state_.grants.end(),
-                                   [&](const Grant& g) { return codec::grant_key(g) == key; });
+                                   [&written](const Grant& g) { return codec::grant_key(g) == written.second; });
       out.push_back(it != state_.grants.end() ? codec::document(*it) : codec::tombstone(kind, key));
     }
   }

@@ -10,7 +10,8 @@
 // Concurrency: changes are serialised by a writer lock (Writer) and written
 // before they are visible; readers see a consistent directory under a shared
 // lock (Reader). Issuing a token holds the writer lock shared, so a deletion
-// and the tokens it revokes never interleave with an issue.
+// and the tokens it revokes never interleave with an issue. A reset or a
+// snapshot that takes a user or project away revokes its tokens too.
 #pragma once
 
 #include <map>
@@ -180,6 +181,10 @@ class Directory final : public core::Keeper {
   // Adds to `edit` what removing its entities takes with them.
   void cascade(DirectoryEdit& edit) const;
   void apply(const DirectoryEdit& edit);
+  // A reset or a snapshot takes users and projects away: their tokens go
+  // with them (the configured ones', which stay, do not). Called with
+  // data_mutex_ held.
+  void revoke_vanished(const DirectoryState& before);
   // Binds each project with an account to its AWS tenant.
   void map_tenants(const std::vector<Project>& projects);
 

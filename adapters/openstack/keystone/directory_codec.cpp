@@ -202,7 +202,8 @@ core::Document tombstone(std::string_view kind, std::string key) {
 
 bool apply(const core::Document& d, DirectoryState& state) {
   rapidjson::Document doc;
-  doc.Parse(d.value.data(), d.value.size());
+  // Every text read is shown in answers later: UTF-8 or refused.
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(d.value.data(), d.value.size());
   if (doc.HasParseError() || !doc.IsObject()) return false;
   Fields f(doc);
   if (f.flag("removed", false)) {

@@ -111,7 +111,7 @@ constexpr std::size_t kSelectorChars = 12;
 
 }  // namespace
 
-void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
+std::string keystone_error_body(int status, std::string_view title, const std::string& message) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -123,8 +123,12 @@ void send_keystone_error(httplib::Response& res, int status, std::string_view ti
   field(w, "message", core::valid_utf8(message));  // may echo a token header's bytes
   w.EndObject();
   w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
   res.status = status;
-  res.set_content(buffer.GetString(), "application/json");
+  res.set_content(keystone_error_body(status, title, message), "application/json");
 }
 
 // Only the selector goes through the hash table, whose timing can at most

@@ -33,7 +33,8 @@ struct Response;
 
 namespace openstack {
 
-// Keystone's (and Glance's) error body: {"error": {"code", "title", "message"}}.
+// Keystone's error body: {"error": {"code", "title", "message"}} (the message made UTF-8).
+std::string keystone_error_body(int status, std::string_view title, const std::string& message);
 void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message);
 
 // Why a token was not issued: Keystone's status and message.
@@ -70,7 +71,9 @@ class Keystone final : public core::Keeper {
 
   // The identity a token request proves, or why not (auth.cpp).
   std::variant<Identity, AuthRefusal> authenticate(const AuthRequest& request) const;
-  // Gives `id` its times and audit id, keeps and files a new token for it.
+  // Gives `id` its times (an expiry already set caps the new one: a
+  // rescoped token's, an application credential's) and audit id, keeps and
+  // files a new token for it.
   std::optional<std::string> issue(Identity& id);
   // Forgets one token (DELETE /auth/tokens); false if it cannot be written.
   bool revoke(const std::string& token);
