@@ -5,8 +5,8 @@ the list's filters and operators, `openstack image set / unset / add project
 refusals of a bad PATCH, and what --state keeps of images and members."""
 import json
 import os
-import subprocess
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 import glanceclient
 
@@ -183,6 +183,22 @@ class Patch(unittest.TestCase):
                                                {"op": "remove", "path": "/nope"}], demo)
             self.assertEqual(status, 409)
             self.assertEqual(http(gw, "GET", f"/image/v2/images/{image}", token=demo)[2]["name"], "q")
+
+
+class Concurrency(unittest.TestCase):
+    def test_concurrent_patches_and_tags_all_land(self):
+        with Gateway([]) as gw:
+            token = login(gw, "demo")
+            image = make(gw, token, name="busy")["id"]
+            add = lambda i: patch(gw, image, [{"op": "add", "path": f"/p{i}", "value": str(i)}], token)[0]
+            tag = lambda i: http(gw, "PUT", f"/image/v2/images/{image}/tags/t{i}", token=token)[0]
+            with ThreadPoolExecutor(8) as pool:
+                patched = list(pool.map(add, range(20)))
+                tagged = list(pool.map(tag, range(20)))
+            self.assertEqual((patched, tagged), ([200] * 20, [204] * 20))
+            doc = http(gw, "GET", f"/image/v2/images/{image}", token=token)[2]
+            self.assertEqual({f"p{i}" for i in range(20)} - set(doc), set())
+            self.assertEqual(sorted(doc["tags"]), sorted(f"t{i}" for i in range(20)))
 
 
 class Members(unittest.TestCase):

@@ -4,8 +4,8 @@ openstacksdk's identity layer, what a non-admin is refused, Keystone's error
 bodies, tokens a change takes back, and what --state, snapshots and a reset
 keep of it."""
 import json
-import subprocess
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 from openstack.exceptions import HttpException
 
@@ -166,6 +166,23 @@ class Errors(unittest.TestCase):
                                      "Specify a domain or project, not both")
             # Each refusal is journaled, none is a 5xx.
             self.assertFalse([e for e in journal(gw, api="keystone") if e["status"] >= 500])
+
+
+class Concurrency(unittest.TestCase):
+    def test_concurrent_creates_of_one_name_make_one_project(self):
+        with Gateway([]) as gw:
+            admin = login(gw, "admin")
+            create = lambda i: http(gw, "POST", "/identity/v3/projects", {"project": {"name": "race"}}, admin)[0]
+            grant = lambda role: http(gw, "PUT", f"/identity/v3/projects/demo/users/alt/roles/{role}", token=admin)[0]
+            with ThreadPoolExecutor(8) as pool:
+                statuses = sorted(pool.map(create, range(16)))
+                grants = list(pool.map(grant, ["member", "reader", "admin"] * 4))
+            self.assertEqual(statuses, [201] + [409] * 15)
+            self.assertEqual(grants, [204] * 12)
+            listed = http(gw, "GET", "/identity/v3/projects?name=race", token=admin)[2]["projects"]
+            self.assertEqual(len(listed), 1)
+            roles = http(gw, "GET", "/identity/v3/projects/demo/users/alt/roles", token=admin)[2]["roles"]
+            self.assertEqual(sorted(r["name"] for r in roles), ["admin", "member", "reader"])
 
 
 class Revocation(unittest.TestCase):
