@@ -23,6 +23,7 @@ namespace {
 
 const std::string kBase = "http://127.0.0.1/identity/v3";
 
+// The parsed body, or nothing once its 400 is checked. `parsed` must outlive the pointer.
 template <typename T>
 const T* parsed_or_report(const std::variant<T, std::string>& parsed) {
   if (const auto* problem = std::get_if<std::string>(&parsed)) {
@@ -31,22 +32,33 @@ const T* parsed_or_report(const std::variant<T, std::string>& parsed) {
   }
   return &std::get<T>(parsed);
 }
+template <typename T>
+const T* parsed_or_report(const std::variant<T, std::string>&& parsed) = delete;  // would dangle
 
 void render(const openstack::DirectoryState& s) {
-  for (const auto& [id, p] : s.projects)
-    fuzz::require_json(openstack::member_body("project", [&](openstack::Writer& w) { openstack::write_project(w, p, kBase); }),
-                       "a project");
-  for (const auto& [id, u] : s.users)
-    fuzz::require_json(openstack::member_body("user", [&](openstack::Writer& w) { openstack::write_user(w, u, kBase); }),
+  for (const auto& entry : s.projects) {
+    const auto& p = entry.second;
+    fuzz::require_json(
+        openstack::member_body("project", [&p](openstack::Writer& w) { openstack::write_project(w, p, kBase); }),
+        "a project");
+  }
+  for (const auto& entry : s.users) {
+    const auto& u = entry.second;
+    fuzz::require_json(openstack::member_body("user", [&u](openstack::Writer& w) { openstack::write_user(w, u, kBase); }),
                        "a user");
-  for (const auto& [id, r] : s.roles)
-    fuzz::require_json(openstack::member_body("role", [&](openstack::Writer& w) { openstack::write_role(w, r, kBase); }),
+  }
+  for (const auto& entry : s.roles) {
+    const auto& r = entry.second;
+    fuzz::require_json(openstack::member_body("role", [&r](openstack::Writer& w) { openstack::write_role(w, r, kBase); }),
                        "a role");
-  for (const auto& [id, a] : s.app_credentials)
-    fuzz::require_json(openstack::member_body("application_credential", [&](openstack::Writer& w) {
+  }
+  for (const auto& entry : s.app_credentials) {
+    const auto& a = entry.second;
+    fuzz::require_json(openstack::member_body("application_credential", [&a, &s](openstack::Writer& w) {
                          openstack::write_app_credential(w, a, s, kBase);
                        }),
                        "an application credential");
+  }
 }
 
 }  // namespace
@@ -57,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   openstack::DirectoryState state = openstack::configured_directory(openstack::default_users());
   const bool create = !kind.ends_with("-update");
   if (kind == "project" || kind == "project-update") {
-    const auto* body = parsed_or_report(openstack::parse_project_body(rest, create));
+    const auto parsed = openstack::parse_project_body(rest, create);
+    const auto* body = parsed_or_report(parsed);
     if (!body) return 0;
     openstack::Project p;
     p.id = "p";
@@ -67,7 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     p.extra = body->extra;
     state.projects[p.id] = p;
   } else if (kind == "user" || kind == "user-update") {
-    const auto* body = parsed_or_report(openstack::parse_user_body(rest, create));
+    const auto parsed = openstack::parse_user_body(rest, create);
+    const auto* body = parsed_or_report(parsed);
     if (!body) return 0;
     openstack::DirectoryUser u;
     u.id = "u";
@@ -78,11 +92,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (body->password) fuzz::require_utf8(*body->password, "a password");
     state.users[u.id] = u;
   } else if (kind == "role" || kind == "role-update") {
-    const auto* body = parsed_or_report(openstack::parse_role_body(rest, create));
+    const auto parsed = openstack::parse_role_body(rest, create);
+    const auto* body = parsed_or_report(parsed);
     if (!body) return 0;
     state.roles["r"] = openstack::Role{"r", body->name.value_or("x"), body->description.value_or("")};
   } else if (kind == "app-credential") {
-    const auto* body = parsed_or_report(openstack::parse_app_credential_body(rest));
+    const auto parsed = openstack::parse_app_credential_body(rest);
+    const auto* body = parsed_or_report(parsed);
     if (!body) return 0;
     openstack::AppCredential a;
     a.id = "a";
