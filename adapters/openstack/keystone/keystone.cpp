@@ -177,7 +177,8 @@ std::optional<std::string> Keystone::issue(Identity& id) {
   // longer than the one it came from, an application credential's no
   // longer than the credential (as Keystone's).
   const auto cap = id.expires;
-  id.issued = std::chrono::system_clock::now();
+  // To the microsecond: what the state file keeps, so revocation events compare the same after a restart.
+  id.issued = std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
   id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
   if (cap.time_since_epoch().count() != 0 && cap < id.expires) id.expires = cap;
   id.audit_id = secret::random_base64url(16).substr(0, 22);

@@ -28,7 +28,7 @@ bool Revocations::revoked(const Identity& id) const {
   // an event revokes exactly the tokens of what it names.
   const auto hit = [&](const std::string& k) {
     const auto it = events_.find(k);
-    return it != events_.end() && id.issued <= it->second;
+    return it != events_.end() && std::chrono::floor<std::chrono::microseconds>(id.issued) <= it->second;
   };
   return hit("user:" + id.user) || (!id.project.empty() && hit("project:" + id.project)) ||
          (!id.project.empty() && hit("grant:" + id.user + "/" + id.project)) ||
@@ -48,6 +48,8 @@ core::Document Revocations::document(const Revocation& r, Clock::time_point at) 
 }
 
 void Revocations::insert(std::string k, Clock::time_point at) {
+  // Kept to the microsecond, as tokens' times are: the same answer before and after a restart.
+  at = std::chrono::floor<std::chrono::microseconds>(at);
   auto& slot = events_[std::move(k)];
   slot = std::max(slot, at);
   // Moot events go when the table has grown: bounded by the events of one token lifetime.
