@@ -16,9 +16,12 @@ constexpr core::Millis kCatalogTime = 1704067200000;  // what the configured ima
 const std::vector<std::string> kSortKeys = {"name", "status", "container_format", "disk_format",
                                             "size", "id",     "created_at",       "updated_at"};
 
-// Glance keeps its times to the second (as its views show them), and compares them so.
-core::Millis created_of(const Image& i) { return (i.created_ms ? i.created_ms : kCatalogTime) / 1000 * 1000; }
-core::Millis updated_of(const Image& i) { return (i.updated_ms ? i.updated_ms : kCatalogTime) / 1000 * 1000; }
+core::Millis created_of(const Image& i) { return i.created_ms ? i.created_ms : kCatalogTime; }
+core::Millis updated_of(const Image& i) { return i.updated_ms ? i.updated_ms : kCatalogTime; }
+// A time filter compares to the second, as the views show times (and as
+// Glance's database keeps them); the order keeps the milliseconds, so images
+// made in one second list in the order they were made.
+core::Millis to_second(core::Millis ms) { return ms / 1000 * 1000; }
 
 std::string trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -229,7 +232,7 @@ bool matches(const Image& image, const ImageQuery& q) {
     if (std::find(image.tags.begin(), image.tags.end(), tag) == image.tags.end()) return false;
   for (const auto& f : q.filters) {
     if (f.key == "created_at" || f.key == "updated_at") {
-      const auto t = f.key == "created_at" ? created_of(image) : updated_of(image);
+      const auto t = to_second(f.key == "created_at" ? created_of(image) : updated_of(image));
       if (!compare(t, f.op, f.time)) return false;
     } else if (f.op == "min" || f.op == "max") {
       if (!image.size || !compare(*image.size, f.op == "min" ? "gte" : "lte", f.number)) return false;
