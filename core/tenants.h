@@ -32,6 +32,9 @@ class Tenants {
   TenantId for_project(std::string_view project);
   TenantId for_account(std::string_view account, std::string_view region);
 
+  // The tenant of an (account, region), if there is one (none is made).
+  std::optional<TenantId> find_account(std::string_view account, std::string_view region) const;
+
   TenantInfo info(TenantId id) const;
   std::size_t size() const;
 

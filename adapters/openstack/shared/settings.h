@@ -1,5 +1,6 @@
 // The OpenStack side's configuration, shared by its services: Keystone's
-// users, Glance's image catalog, Nova's flavors, and the auth mode.
+// users and the accounts of the projects it makes, Glance's image catalog,
+// Nova's flavors, and the auth mode.
 #pragma once
 
 #include <cstddef>
@@ -19,6 +20,14 @@ struct User {
   std::vector<std::string> roles;  // "admin", "member", "reader"
 };
 
+// A project an image is shared with (Glance's image members).
+struct ImageMember {
+  std::string project;
+  std::string status = "pending";  // pending, accepted, rejected
+  core::Millis created_ms = 0;
+  core::Millis updated_ms = 0;
+};
+
 // A Glance image: the configured catalog's, or one a client created (a
 // record only: an upload is counted, never kept).
 struct Image {
@@ -35,10 +44,20 @@ struct Image {
   std::optional<std::string> checksum;  // md5 of the upload
   std::optional<std::string> os_hash;   // sha512 of the upload
   bool protected_ = false;
+  bool os_hidden = false;
   core::Pairs properties;  // Glance's additional properties (image_type, instance_uuid, ...)
   std::vector<std::string> tags;
+  std::vector<ImageMember> members;  // shared images only
   core::Millis created_ms = 0;
   core::Millis updated_ms = 0;
+};
+
+// The AWS tenant a project made through Keystone gets, by its name (the
+// config's "project_accounts").
+struct ProjectAccount {
+  std::string name;
+  std::string account;
+  std::string region = "us-east-1";
 };
 
 struct Flavor {
@@ -55,6 +74,7 @@ struct Settings {
   std::vector<User> users;      // empty: GATEWAY.md's default users
   std::vector<Image> images;    // empty: a small default catalog
   std::vector<Flavor> flavors;  // empty: a small default catalog
+  std::vector<ProjectAccount> project_accounts;  // see keystone/accounts.h
   AuthMode auth = AuthMode::Keystone;
   int token_ttl_s = 3600;
   std::size_t max_body_bytes = 112 * 1024;  // Nova's limit: 413 above it
