@@ -174,7 +174,13 @@ struct Api::Impl {
 
   Impl(core::Fleet& f, core::net::Networks& networks, Settings s)
       : fleet(f), settings(with_defaults(std::move(s))), keystone(settings, fleet), images(fleet, settings.images),
-        keypairs(fleet), service{fleet, settings, images, keypairs, networks}, network(fleet, networks, keystone) {}
+        keypairs(fleet), service{fleet, settings, images, keypairs, networks}, network(fleet, networks, keystone) {
+    // A project made through Keystone's API starts with no network, as in a real cloud.
+    networks.set_topology_rule([this](core::TenantId tenant) {
+      const auto project = fleet.tenants().info(tenant).project;
+      return project.empty() || !keystone.directory().created_project(project);
+    });
+  }
 
   static Settings with_defaults(Settings s) {
     if (s.users.empty()) s.users = default_users();

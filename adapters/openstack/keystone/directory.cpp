@@ -266,4 +266,9 @@ void Directory::map_tenants(const std::vector<Project>& projects) {
     if (!p.account.empty()) (void)fleet_.tenants().map(p.id, p.account, p.region);
 }
 
+bool Directory::created_project(std::string_view id) const {
+  if (configured_.project(id)) return false;
+  return reader()->project(id) != nullptr;
+}
+
 }  // namespace openstack

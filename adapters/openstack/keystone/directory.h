@@ -150,6 +150,10 @@ class Directory final : public core::Keeper {
   };
   Reader reader() const { return Reader(state_, data_mutex_); }
 
+  // Whether `id` is a project a client made through the identity API (not
+  // one of the configured ones): it starts with nothing, as in a real cloud.
+  bool created_project(std::string_view id) const;
+
   // The one change under way: reads what is (no one else changes it), then
   // commits an edit: written first, then visible. Removing an entity removes
   // what hangs on it (a project's or user's grants and application
