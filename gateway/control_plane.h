@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/fleet.h"
 #include "core/ids.h"
+#include "core/logins.h"
 #include "gateway/metrics.h"
 
 namespace httplib {
@@ -21,6 +22,7 @@ namespace gateway {
 
 struct ControlPlane {
   core::Fleet& fleet;
+  core::Logins& logins;
   core::SwitchableClock& clock;
   Metrics& metrics;
   core::IdSource& ids;  // identities for snapshot servers that have none
