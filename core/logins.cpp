@@ -66,6 +66,7 @@ Listing<T> page(const Map& map, std::string_view after, std::size_t limit) {
 Logins::Logins(Fleet& fleet, IdSource& ids, const HostKeyMaker& maker)
     : fleet_(fleet), ids_(ids), maker_(maker), secret_(maker.new_secret()) {
   fleet_.add_keeper(*this);
+  fleet_.add_keeper(secret_keeper_);
 }
 
 std::string Logins::next_id(std::string_view prefix) {
@@ -505,16 +506,13 @@ Result<Done> Logins::save_secret() {
 
 // --- core::Keeper ------------------------------------------------------------
 
-bool Logins::owns(std::string_view kind) const {
-  return kind == kUser || kind == kHostKey || kind == kAccess || kind == kSecret;
-}
+bool Logins::owns(std::string_view kind) const { return kind == kUser || kind == kHostKey || kind == kAccess; }
 
 std::optional<std::string> Logins::verify(const std::vector<Document>& documents) const {
   for (const auto& d : documents) {
     const bool readable = d.kind == kUser      ? decode_user(d.value).has_value()
                           : d.kind == kHostKey ? decode_host_key(d.value).has_value()
-                          : d.kind == kAccess  ? decode_access(d.value).has_value()
-                                               : !d.value.empty();
+                                               : decode_access(d.value).has_value();
     if (!readable) return "documents: " + d.kind + " '" + d.key + "' cannot be read";
   }
   return std::nullopt;
@@ -523,7 +521,6 @@ std::optional<std::string> Logins::verify(const std::vector<Document>& documents
 void Logins::load(const std::vector<Document>& documents) {
   std::unique_lock lock(mutex_);
   by_server_.clear();
-  secret_saved_ = false;
   for (const auto& d : documents) {
     if (d.removed) continue;
     if (d.kind == kUser) {
@@ -541,14 +538,8 @@ void Logins::load(const std::vector<Document>& documents) {
         auto& held = by_server_[a->server];
         held.accesses[a->external_id] = std::move(*a);
       }
-    } else if (d.kind == kSecret && !d.value.empty()) {
-      secret_ = d.value;
-      secret_saved_ = true;
     }
   }
-  lock.unlock();
-  std::lock_guard generated(generated_mutex_);
-  generated_.clear();  // the secret may be another one
 }
 
 void Logins::reset() {
@@ -560,7 +551,6 @@ void Logins::reset() {
 std::vector<Document> Logins::documents() const {
   std::vector<Document> out;
   std::shared_lock lock(mutex_);
-  out.push_back(document(kSecret, std::string(kSecretKey), secret_));
   for (const auto& [server, held] : by_server_) {
     for (const auto& [name, user] : held.users) out.push_back(user_document(user));
     for (const auto& [id, key] : held.host_keys) out.push_back(host_key_document(key));
@@ -596,6 +586,35 @@ Staged Logins::stage_delete(const ServerInfo& server, Millis) {
     generated_.erase(id);
   };
   return staged;
+}
+
+bool Logins::SecretKeeper::owns(std::string_view kind) const { return kind == kSecret; }
+
+std::optional<std::string> Logins::SecretKeeper::verify(const std::vector<Document>& documents) const {
+  for (const auto& d : documents)
+    if (d.value.empty()) return "documents: " + d.kind + " '" + d.key + "' is empty";
+  return std::nullopt;
+}
+
+void Logins::SecretKeeper::load(const std::vector<Document>& documents) {
+  // What a store kept; a store without one (made before there were
+  // generated keys) keeps the secret drawn at start, and save_secret writes it.
+  {
+    std::unique_lock lock(owner_.mutex_);
+    owner_.secret_saved_ = false;
+    for (const auto& d : documents) {
+      if (d.removed || d.value.empty()) continue;
+      owner_.secret_ = d.value;
+      owner_.secret_saved_ = true;
+    }
+  }
+  std::lock_guard lock(owner_.generated_mutex_);
+  owner_.generated_.clear();  // made from another secret
+}
+
+std::vector<Document> Logins::SecretKeeper::documents() const {
+  std::shared_lock lock(owner_.mutex_);
+  return {document(kSecret, std::string(kSecretKey), owner_.secret_)};
 }
 
 }  // namespace core

@@ -197,8 +197,11 @@ class Logins final : public Keeper {
   // (a file from before it existed): call once the store is attached.
   Result<Done> save_secret();
 
-  // core::Keeper: documents of kinds "login-user", "login-host-key",
-  // "login-access" (keyed "<server>/<name or id>") and "login-secret".
+  // core::Keeper: documents of kinds "login-user", "login-host-key" and
+  // "login-access", keyed "<server>/<name or id>". The secret generated keys
+  // come from ("login-secret") is kept by a keeper of its own, with the store
+  // and never in snapshots (as the cursors' secret): a snapshot loaded
+  // elsewhere brings its imported keys, not that gateway's generated ones.
   bool owns(std::string_view kind) const override;
   std::optional<std::string> verify(const std::vector<Document>& documents) const override;
   void load(const std::vector<Document>& documents) override;
@@ -207,6 +210,20 @@ class Logins final : public Keeper {
   Staged stage_delete(const ServerInfo& server, Millis now) override;
 
  private:
+  class SecretKeeper final : public Keeper {
+   public:
+    explicit SecretKeeper(Logins& owner) : owner_(owner) {}
+    bool owns(std::string_view kind) const override;
+    bool in_snapshots() const override { return false; }
+    std::optional<std::string> verify(const std::vector<Document>& documents) const override;
+    void load(const std::vector<Document>& documents) override;
+    void reset() override {}  // a reset keeps it: servers keep presenting the same keys
+    std::vector<Document> documents() const override;
+
+   private:
+    Logins& owner_;
+  };
+
   struct ServerLogins {
     std::map<std::string, LoginUser, std::less<>> users;
     std::map<std::string, HostKey, std::less<>> host_keys;  // by id
@@ -229,6 +246,7 @@ class Logins final : public Keeper {
   std::unordered_map<std::string, ServerLogins> by_server_;  // by Transfer identity
   std::string secret_;
   bool secret_saved_ = false;
+  SecretKeeper secret_keeper_{*this};
   mutable std::mutex generated_mutex_;
   mutable std::unordered_map<std::string, HostKey> generated_;  // by server: made once, on first need
 };

@@ -109,7 +109,8 @@ WireError words_of(const core::Error& e, std::string_view operation) {
       w.resource_type = resource_kind(e.reason).type;
       return w;
     }
-    case core::ErrorCode::OverQuota: return make("ServiceQuotaExceededException", 400, e.detail);
+    // The model has no quota error for these operations: AWS refuses with InvalidRequestException.
+    case core::ErrorCode::OverQuota: return invalid_request(e.detail);
     case core::ErrorCode::Throttled: {
       auto w = make("ThrottlingException", 400, "Rate exceeded");
       w.retry_after_s = e.retry_after_s;
