@@ -6,6 +6,7 @@ unknown user or key, duplicate, bad name, bad key, another account or region
 (not found)."""
 import http.client
 import json
+import os
 import tempfile
 import threading
 import unittest
@@ -420,6 +421,108 @@ class WhatHangsOnAServer(Case):
                              ("update", "accepted", created))
             _, users = gw.control("GET", "/_gateway/journal?operation=CreateUser&count=true")
             self.assertEqual(users["count"], 1)
+
+
+class KeptAndShown(Case):
+    """--state (kill -9 safe), snapshots, reset, the control plane's view and /metrics."""
+
+    def populate(self, aws):
+        self.user_key = self.key("ecdsa", bits=256)
+        self.host = self.key("rsa", bits=2048, pem=True)
+        aws.create_user(ServerId=WEB1, UserName="alice", Role=ROLE, HomeDirectory="/bucket/alice",
+                        SshPublicKeyBody=self.user_key.public, PosixProfile={"Uid": 1000, "Gid": 1000})
+        host_key_id = aws.import_host_key(ServerId=WEB1, HostKeyBody=self.host.private, Description="kept")["HostKeyId"]
+        generated = aws.describe_server(ServerId="s-0123456789abcde03")["Server"]["HostKeyFingerprint"]
+        return host_key_id, generated
+
+    def assertPopulated(self, aws, host_key_id, generated):
+        user = aws.describe_user(ServerId=WEB1, UserName="alice")["User"]
+        self.assertEqual(user["HomeDirectory"], "/bucket/alice")
+        self.assertEqual(user["PosixProfile"], {"Uid": 1000, "Gid": 1000})
+        self.assertEqual([k["SshPublicKeyBody"] for k in user["SshPublicKeys"]], [self.user_key.public])
+        self.assertEqual(aws.describe_host_key(ServerId=WEB1, HostKeyId=host_key_id)["HostKey"]["Description"], "kept")
+        self.assertEqual(aws.describe_server(ServerId=WEB1)["Server"]["HostKeyFingerprint"], self.host.fingerprint)
+        self.assertEqual(aws.describe_server(ServerId=WEB1)["Server"]["UserCount"], 1)
+        # A server with no imported key keeps presenting the same generated one.
+        self.assertEqual(aws.describe_server(ServerId="s-0123456789abcde03")["Server"]["HostKeyFingerprint"], generated)
+
+    def test_kill_9_loses_no_answered_change(self):
+        state = os.path.join(self.tmp.name, "state.db")
+        with Gateway(["--fleet", EXAMPLE_FLEET, "--state", state]) as gw:
+            aws = transfer(gw)
+            host_key_id, generated = self.populate(aws)
+            aws.create_user(ServerId=WEB1, UserName="bob", Role=ROLE)
+            aws.delete_user(ServerId=WEB1, UserName="bob")
+            gw.kill()
+        with Gateway(["--state", state]) as gw:
+            aws = self.client(gw)
+            self.assertPopulated(aws, host_key_id, generated)
+            self.assertError(lambda: aws.describe_user(ServerId=WEB1, UserName="bob"), "ResourceNotFoundException")
+            # The changes' journal entries were kept with them.
+            _, kept = gw.control("GET", "/_gateway/journal?api=transfer")
+            changes = [(e["operation"], e["action"], e["server"]["server_id"]) for e in kept["entries"] if e["action"]]
+            self.assertEqual(changes, [("CreateUser", "update", WEB1), ("ImportHostKey", "update", WEB1),
+                                       ("CreateUser", "update", WEB1), ("DeleteUser", "update", WEB1)])
+            # Deleting the server after the restart deletes its users for good.
+            aws.delete_server(ServerId=WEB1)
+            gw.kill()
+        with Gateway(["--state", state]) as gw:
+            self.assertError(lambda: transfer(gw).list_users(ServerId=WEB1), "ResourceNotFoundException")
+            self.assertEqual(gw.control("GET", "/metrics")[1].count('lifecycle_logins{kind="user"} 0'), 1)
+
+    def test_snapshots_carry_users_and_host_keys_and_a_reset_returns_to_the_fleet(self):
+        with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
+            aws = transfer(gw)
+            host_key_id, generated = self.populate(aws)
+            _, snapshot = gw.control("GET", "/_gateway/snapshot")
+            kinds = sorted({d["kind"] for d in snapshot["documents"]})
+            self.assertEqual(kinds, ["login-host-key", "login-user"])  # the generated keys' secret stays home
+            gw.control("POST", "/_gateway/reset", {})
+            self.assertEqual(aws.list_users(ServerId=WEB1)["Users"], [])
+            self.assertEqual(aws.describe_server(ServerId=WEB1)["Server"]["HostKeyFingerprint"],
+                             aws.describe_server(ServerId=WEB1)["Server"]["HostKeyFingerprint"])
+            self.assertEqual(aws.describe_server(ServerId="s-0123456789abcde03")["Server"]["HostKeyFingerprint"],
+                             generated)
+            status, _ = gw.control("POST", "/_gateway/snapshot", snapshot)
+            self.assertEqual(status, 200)
+            self.assertPopulated(aws, host_key_id, generated)
+        # Another gateway loads the snapshot as a fleet file: the users and imported keys come along.
+        path = os.path.join(self.tmp.name, "snapshot.json")
+        with open(path, "w") as f:
+            json.dump(snapshot, f)
+        with Gateway(["--fleet", path]) as gw:
+            aws = self.client(gw)
+            self.assertEqual(aws.describe_server(ServerId=WEB1)["Server"]["HostKeyFingerprint"], self.host.fingerprint)
+            self.assertEqual([u["UserName"] for u in aws.list_users(ServerId=WEB1)["Users"]], ["alice"])
+
+    def test_the_control_plane_shows_a_servers_logins_and_metrics_count_them(self):
+        with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
+            aws = transfer(gw)
+            self.populate(aws)
+            _, view = gw.control("GET", f"/_gateway/servers/{WEB1}/logins")
+            self.assertEqual(view["server_id"], WEB1)
+            [alice] = view["users"]
+            self.assertEqual((alice["name"], alice["home"]["directory"], alice["posix"]["uid"]),
+                             ("alice", "/bucket/alice", 1000))
+            self.assertEqual([k["fingerprint"] for k in alice["public_keys"]], [self.user_key.fingerprint])
+            self.assertEqual([k["fingerprint"] for k in view["host_keys"]], [self.host.fingerprint])
+            self.assertEqual([(k["fingerprint"], k["generated"]) for k in view["presented_host_keys"]],
+                             [(self.host.fingerprint, False)])
+            self.assertNotIn("PRIVATE", json.dumps(view))
+            # Either identity, any tenant.
+            uuid = view["id"]
+            self.assertEqual(gw.control("GET", f"/_gateway/servers/{uuid}/logins")[1]["server_id"], WEB1)
+            _, other = gw.control("GET", "/_gateway/servers/s-0123456789abcde08/logins")
+            self.assertEqual([(k["type"], k["generated"]) for k in other["presented_host_keys"]],
+                             [("ssh-ed25519", True)])
+            self.assertEqual(gw.control("GET", "/_gateway/servers/s-0000000000000dead/logins")[0], 404)
+            web1 = [s for s in gw.control("GET", "/_gateway/servers")[1]["servers"] if s["server_id"] == WEB1][0]
+            self.assertEqual(web1["users"], 1)
+            metrics = gw.control("GET", "/metrics")[1]
+            for line in ('lifecycle_logins{kind="user"} 1', 'lifecycle_logins{kind="ssh_public_key"} 1',
+                         'lifecycle_logins{kind="host_key"} 1', 'lifecycle_logins{kind="access"} 0',
+                         'lifecycle_requests_total{api="transfer",operation="CreateUser",status="200"} 1'):
+                self.assertIn(line, metrics)
 
 
 if __name__ == "__main__":
