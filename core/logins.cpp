@@ -428,16 +428,27 @@ Result<Done> Logins::remove_access(const Caller& caller, std::string_view server
 
 // --- what a server presents --------------------------------------------------
 
-HostKey Logins::generated(std::string_view transfer_id) const {
-  std::string secret;
+std::string Logins::secret() const {
+  std::shared_lock lock(mutex_);
+  return secret_;
+}
+
+std::string Logins::generated_fingerprint(std::string_view transfer_id) const {
+  const auto slot = Hash{}(transfer_id) % kRemembered;
   {
-    std::shared_lock lock(mutex_);
-    secret = secret_;
+    std::lock_guard lock(generated_mutex_);
+    if (generated_[slot].server == transfer_id) return generated_[slot].fingerprint;
   }
+  auto fingerprint = maker_.generate(secret(), transfer_id).fingerprint;  // outside the lock: it takes a while
   std::lock_guard lock(generated_mutex_);
-  auto it = generated_.find(std::string(transfer_id));
-  if (it == generated_.end()) it = generated_.emplace(std::string(transfer_id), maker_.generate(secret, transfer_id)).first;
-  return it->second;
+  generated_[slot] = {std::string(transfer_id), fingerprint};
+  return fingerprint;
+}
+
+void Logins::forget_generated(std::string_view transfer_id) {
+  std::lock_guard lock(generated_mutex_);
+  auto& slot = generated_[Hash{}(transfer_id) % kRemembered];
+  if (slot.server == transfer_id) slot = {};
 }
 
 std::vector<HostKey> Logins::presented_host_keys(const ServerInfo& server) const {
@@ -454,7 +465,7 @@ std::vector<HostKey> Logins::presented_host_keys(const ServerInfo& server) const
   }
   std::vector<HostKey> out;
   for (auto& [family, key] : oldest) out.push_back(std::move(key));
-  if (out.empty()) out.push_back(generated(server.transfer_id));
+  if (out.empty()) out.push_back(maker_.generate(secret(), server.transfer_id));
   return out;
 }
 
@@ -468,12 +479,12 @@ std::string Logins::host_key_fingerprint(const ServerInfo& server) const {
       return first->fingerprint;
     }
   }
-  return generated(server.transfer_id).fingerprint;
+  return generated_fingerprint(server.transfer_id);
 }
 
 std::size_t Logins::user_count(std::string_view transfer_id) const {
   std::shared_lock lock(mutex_);
-  const auto it = by_server_.find(std::string(transfer_id));
+  const auto it = by_server_.find(transfer_id);
   return it == by_server_.end() ? 0 : it->second.users.size();
 }
 
@@ -582,8 +593,7 @@ Staged Logins::stage_delete(const ServerInfo& server, Millis) {
       std::unique_lock lock(mutex_);
       by_server_.erase(id);
     }
-    std::lock_guard lock(generated_mutex_);
-    generated_.erase(id);
+    forget_generated(id);
   };
   return staged;
 }
@@ -609,7 +619,7 @@ void Logins::SecretKeeper::load(const std::vector<Document>& documents) {
     }
   }
   std::lock_guard lock(owner_.generated_mutex_);
-  owner_.generated_.clear();  // made from another secret
+  owner_.generated_.assign(kRemembered, {});  // made from another secret
 }
 
 std::vector<Document> Logins::SecretKeeper::documents() const {

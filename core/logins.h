@@ -237,18 +237,35 @@ class Logins final : public Keeper {
   auto read(const Caller& caller, std::string_view server, JournalEntry* call, F&& f)
       -> decltype(f(std::declval<const ServerLogins*>(), std::declval<const ServerInfo&>()));
   std::string next_id(std::string_view prefix);
-  HostKey generated(std::string_view transfer_id) const;
+  // The generated key's fingerprint, remembered for the servers seen lately
+  // (DescribeServer shows it: making the key costs a hundred microseconds).
+  std::string generated_fingerprint(std::string_view transfer_id) const;
+  void forget_generated(std::string_view transfer_id);
+  std::string secret() const;
+
+  // Lookups by a view of an id, without building a string.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Remembered {
+    std::string server;
+    std::string fingerprint;
+  };
+  static constexpr std::size_t kRemembered = 4096;
 
   Fleet& fleet_;
   IdSource& ids_;
   const HostKeyMaker& maker_;
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, ServerLogins> by_server_;  // by Transfer identity
+  std::unordered_map<std::string, ServerLogins, Hash, std::equal_to<>> by_server_;  // by Transfer identity
   std::string secret_;
   bool secret_saved_ = false;
   SecretKeeper secret_keeper_{*this};
   mutable std::mutex generated_mutex_;
-  mutable std::unordered_map<std::string, HostKey> generated_;  // by server: made once, on first need
+  // Bounded, so a fleet described server by server does not grow it: slot
+  // hash(id) % kRemembered holds the last server seen there.
+  mutable std::vector<Remembered> generated_ = std::vector<Remembered>(kRemembered);
 };
 
 }  // namespace core

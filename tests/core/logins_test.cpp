@@ -155,10 +155,14 @@ TEST_CASE("public keys: ids given at import, the same key twice, five at most, r
 
 TEST_CASE("host keys: oldest first, paged, described, updated; what the server presents") {
   LoginsFixture f;
-  // None imported: the generated key, made once and remembered.
+  // None imported: the generated key, whose fingerprint is remembered.
   CHECK(f.logins.host_key_fingerprint(f.server) == "SHA256:secret-1/" + f.server.transfer_id);
-  CHECK(f.logins.presented_host_keys(f.server).size() == 1);
+  CHECK(f.logins.host_key_fingerprint(f.server) == "SHA256:secret-1/" + f.server.transfer_id);
   CHECK(f.maker.made == 1);
+  const auto generated = f.logins.presented_host_keys(f.server);
+  REQUIRE(generated.size() == 1);
+  CHECK(generated[0].id.empty());
+  CHECK(generated[0].private_pem.rfind("-----BEGIN PRIVATE KEY-----", 0) == 0);
 
   auto rsa = f.logins.add_host_key(f.owner, f.server.transfer_id, f.host("fp-rsa", "ssh-rsa"));
   REQUIRE(rsa.ok());
