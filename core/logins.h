@@ -235,7 +235,14 @@ class Logins final : public Keeper {
   // The server's logins as they are now, read under a shared lock.
   template <typename F>
   auto read(const Caller& caller, std::string_view server, JournalEntry* call, F&& f)
-      -> decltype(f(std::declval<const ServerLogins*>(), std::declval<const ServerInfo&>()));
+      -> decltype(f(std::declval<const ServerLogins*>(), std::declval<const ServerInfo&>())) {
+    auto found = fleet_.get(caller, server);
+    if (!found) return found.error();
+    note_server(call, found->uuid, found->transfer_id);
+    std::shared_lock lock(mutex_);
+    const auto it = by_server_.find(found->transfer_id);
+    return f(it == by_server_.end() ? nullptr : &it->second, found.value());
+  }
   std::string next_id(std::string_view prefix);
   // The generated key's fingerprint, remembered for the servers seen lately
   // (DescribeServer shows it: making the key costs a hundred microseconds).
