@@ -95,7 +95,7 @@ TEST_CASE("filters and the all-tenants scope") {
   test::FleetFixture f;
   f.seed(State::Running, "web");
   f.seed(State::Stopped, "db");
-  REQUIRE(f.fleet.seed(f.alt, core::CreateSpec{"alt-web", {}, {}, {}, {}, {}, State::Running, {}}).ok());
+  REQUIRE(f.fleet.seed(f.alt, core::CreateSpec{"alt-web", {}, {}, {}, {}, {}, State::Running, {}, {}}).ok());
   core::ListQuery q;
   q.filter = [](const core::ServerInfo& s) { return s.state == State::Running; };
   auto page = f.fleet.list(q);
