@@ -20,7 +20,8 @@ namespace {
 // Generated keys a test can recognise: the fingerprint names the secret and the server.
 struct FakeMaker : core::HostKeyMaker {
   mutable std::atomic<int> made{0};
-  std::string new_secret() const override { return "secret-1"; }
+  mutable std::atomic<int> secrets{0};
+  std::string new_secret() const override { return "secret-" + std::to_string(++secrets); }
   core::HostKey generate(std::string_view secret, std::string_view server) const override {
     ++made;
     core::HostKey k;
@@ -156,8 +157,9 @@ TEST_CASE("public keys: ids given at import, the same key twice, five at most, r
 TEST_CASE("host keys: oldest first, paged, described, updated; what the server presents") {
   LoginsFixture f;
   // None imported: the generated key, whose fingerprint is remembered.
-  CHECK(f.logins.host_key_fingerprint(f.server) == "SHA256:secret-1/" + f.server.transfer_id);
-  CHECK(f.logins.host_key_fingerprint(f.server) == "SHA256:secret-1/" + f.server.transfer_id);
+  const auto fingerprint = "SHA256:secret-1/" + f.server.transfer_id;
+  CHECK(f.logins.host_key_fingerprint(f.server) == fingerprint);
+  CHECK(f.logins.host_key_fingerprint(f.server) == fingerprint);
   CHECK(f.maker.made == 1);
   const auto generated = f.logins.presented_host_keys(f.server);
   REQUIRE(generated.size() == 1);
@@ -375,4 +377,32 @@ TEST_CASE("documents round-trip; a reset keeps the secret, which only a restart 
 
   std::vector<core::Document> bad{{"login-user", "s-x/bob", "3:junk", 0, false}};
   CHECK(f.logins.verify(bad).value() == "documents: login-user 's-x/bob' cannot be read");
+}
+
+TEST_CASE("a store made before generated host keys gets the secret written once attached, and keeps it") {
+  FakeMaker maker;  // draws secret-1, secret-2, ...
+  test::MemoryStore store;
+  core::ServerInfo server;
+  std::string shown;
+  {
+    test::FleetFixture f;
+    core::Logins logins(f.fleet, f.ids, maker);
+    server = f.seed(core::State::Running, "old");
+    REQUIRE(f.fleet.attach_store(store, true).ok());
+    std::lock_guard lock(store.mutex);
+    store.documents.clear();  // as a file from before: no secret in it
+  }
+  {
+    test::FleetFixture f;
+    core::Logins logins(f.fleet, f.ids, maker);
+    (void)f.fleet.restore(store.load().value());
+    REQUIRE(f.fleet.attach_store(store, false).ok());
+    REQUIRE(logins.save_secret().ok());
+    shown = logins.host_key_fingerprint(server);
+    CHECK(shown == "SHA256:secret-2/" + server.transfer_id);
+  }
+  test::FleetFixture f;
+  core::Logins logins(f.fleet, f.ids, maker);  // draws secret-3, and the store's replaces it
+  (void)f.fleet.restore(store.load().value());
+  CHECK(logins.host_key_fingerprint(server) == shown);
 }
