@@ -1,8 +1,10 @@
 // An OpenSSH public key line, read as OpenSSH's sshkey_from_blob reads one:
 // the blob names its type, then the type's fields, then nothing; OpenSSL
-// then loads the key and checks it (EVP_PKEY_public_check: an RSA modulus
-// that is odd and has no small factors, an exponent in range, an EC point on
-// its curve).
+// then loads the key. An EC point must be on its curve (EVP_PKEY_public_check);
+// an RSA key is checked by what decides the same way every time (a modulus
+// of OpenSSH's sizes, odd, and an odd exponent from 3 up, below it):
+// OpenSSL's own RSA check tests the modulus with random Miller-Rabin bases,
+// so a made-up modulus could pass one try and fail the next.
 #include <openssl/core_names.h>
 
 #include "secret/ssh_keys.h"
@@ -26,8 +28,8 @@ bool accepted_type(std::string_view type) {
          type == "ecdsa-sha2-nistp384" || type == "ecdsa-sha2-nistp521";
 }
 
-// Builds a public key from OpenSSL parameters and checks it.
-std::variant<Pkey, std::string> load_public(const char* algorithm, OSSL_PARAM_BLD* build) {
+// Builds a public key from OpenSSL parameters; with `check`, OpenSSL checks it.
+std::variant<Pkey, std::string> load_public(const char* algorithm, OSSL_PARAM_BLD* build, bool check) {
   Params params(OSSL_PARAM_BLD_to_param(build));
   PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, algorithm, nullptr));
   EVP_PKEY* raw = nullptr;
@@ -35,8 +37,9 @@ std::variant<Pkey, std::string> load_public(const char* algorithm, OSSL_PARAM_BL
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
     return std::string("OpenSSL cannot load it as a key");
   Pkey key(raw);
-  PkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) return std::string("it is not a valid public key");
+  if (!check) return key;
+  PkeyCtx checker(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+  if (!checker || EVP_PKEY_public_check(checker.get()) != 1) return std::string("it is not a valid public key");
   return key;
 }
 
@@ -46,16 +49,18 @@ std::variant<Pkey, std::string> rsa_key(Reader& r) {
   if (!n) return std::string("its RSA exponent and modulus cannot be read");
   auto bn_n = bignum(*n), bn_e = bignum(*e);
   if (!bn_n || !bn_e) return std::string("OpenSSL cannot load it as a key");
-  // Checked before OpenSSL's own tests, whose cost grows with the modulus.
   const int bits = BN_num_bits(bn_n.get());
   if (bits < kMinRsaBits || bits > kMaxRsaBits)
     return "its modulus has " + std::to_string(bits) + " bits, and an RSA key must have " + std::to_string(kMinRsaBits) +
            " to " + std::to_string(kMaxRsaBits);
+  if (!BN_is_odd(bn_n.get())) return std::string("its modulus is even");
+  if (!BN_is_odd(bn_e.get()) || BN_is_one(bn_e.get()) || BN_cmp(bn_e.get(), bn_n.get()) >= 0)
+    return std::string("its exponent is not an odd number from 3 up, below the modulus");
   ParamBuild build(OSSL_PARAM_BLD_new());
   if (!build || !OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) ||
       !OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get()))
     return std::string("OpenSSL cannot load it as a key");
-  return load_public("RSA", build.get());
+  return load_public("RSA", build.get(), false);
 }
 
 std::variant<Pkey, std::string> ecdsa_key(Reader& r, std::string_view type) {
@@ -72,7 +77,7 @@ std::variant<Pkey, std::string> ecdsa_key(Reader& r, std::string_view type) {
   if (!build || !OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
       !OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point->data(), point->size()))
     return std::string("OpenSSL cannot load it as a key");
-  return load_public("EC", build.get());
+  return load_public("EC", build.get(), true);
 }
 
 std::variant<Pkey, std::string> ed25519_key(Reader& r) {

@@ -82,7 +82,16 @@ TEST_CASE("public keys that are not what they say are refused, with the reason")
   CHECK(refusal(edited(test_keys::kEcdsa256Public, [](std::string& b) { b[b.size() - 3] ^= 1; })) ==
         "the ecdsa-sha2-nistp256 key is not valid: OpenSSL cannot load it as a key");
   CHECK(refusal(edited(test_keys::kRsa2048Public, [](std::string& b) { b.back() ^= 1; })) ==
-        "the ssh-rsa key is not valid: it is not a valid public key");
+        "the ssh-rsa key is not valid: its modulus is even");
+  // An exponent of 1, and one as large as the modulus.
+  for (const std::string exponent : {std::string("\x01"), std::string(256, '\xc3')}) {
+    std::string blob;
+    secret::wire::put_string(blob, "ssh-rsa");
+    secret::wire::put_mpint(blob, exponent);
+    secret::wire::put_mpint(blob, std::string(256, '\xc3'));
+    CHECK(refusal("ssh-rsa " + secret::wire::base64(blob)).find("its exponent is not an odd number") !=
+          std::string::npos);
+  }
   // An ECDSA key whose blob names another curve than its type.
   CHECK(refusal("ecdsa-sha2-nistp384" + std::string(test_keys::kEcdsa256Public).substr(19, 200))
             .find("key's data is not an ecdsa-sha2-nistp384 key") != std::string::npos);
