@@ -84,7 +84,7 @@ TEST_CASE("public keys that are not what they say are refused, with the reason")
   CHECK(refusal(edited(test_keys::kRsa2048Public, [](std::string& b) { b.back() ^= 1; })) ==
         "the ssh-rsa key is not valid: its modulus is even");
   // An exponent of 1, and one as large as the modulus.
-  for (const std::string exponent : {std::string("\x01"), std::string(256, '\xc3')}) {
+  for (const std::string& exponent : {std::string("\x01"), std::string(256, '\xc3')}) {
     std::string blob;
     secret::wire::put_string(blob, "ssh-rsa");
     secret::wire::put_mpint(blob, exponent);
