@@ -74,7 +74,8 @@ struct Journal::Impl {
   struct Slot {
     std::uint64_t id = 0;
     StringId api = 0, operation = 0, caller = 0, caller_scope = 0, server_uuid = 0, server_transfer_id = 0,
-             result = 0;
+             result = 0, path = 0;
+    std::uint64_t bytes = 0;
     std::uint32_t tenant = 0;  // TenantId + 1; 0: none
     std::uint8_t action = kNone, before = kNone, after = kNone;
     bool injected = false, transition_failed = false, settled = false;
@@ -126,6 +127,8 @@ struct Journal::Impl {
     s.server_uuid = client_text(e.server_uuid);
     s.server_transfer_id = client_text(e.server_transfer_id);
     s.result = strings.intern(e.result);
+    s.path = e.path.empty() ? 0 : client_text(e.path);
+    s.bytes = e.bytes;
     s.tenant = e.tenant ? *e.tenant + 1 : 0;
     s.action = small(e.action);
     s.before = small(e.state_before);
@@ -165,6 +168,7 @@ struct Journal::Impl {
     for (const auto text : {s.api, s.operation, s.caller, s.caller_scope, s.server_uuid, s.server_transfer_id,
                             s.result})
       strings.release(text);
+    if (s.path) strings.release(s.path);
     odd_request_ids.erase(s.id);
     slots.pop_front();
   }
@@ -196,6 +200,8 @@ struct Journal::Impl {
     e.finish_ms = s.finish_ms;
     if (s.settled) e.settled_ms = s.settled_ms;
     e.transition_failed = s.transition_failed;
+    if (s.path) e.path = strings.text(s.path);
+    e.bytes = s.bytes;
     return e;
   }
 

@@ -44,6 +44,10 @@ struct JournalEntry {
   // A change that began a transition: when it settled, and whether it failed.
   std::optional<Millis> settled_ms;
   bool transition_failed = false;
+  // A file operation (api sftp): the path the client named, and the bytes
+  // moved. Kept in memory; not written to the store.
+  std::string path;
+  std::uint64_t bytes = 0;
 
   bool is_change() const { return action.has_value() && result == "accepted"; }
 };

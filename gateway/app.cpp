@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -103,10 +105,20 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->host_keys_ = std::make_unique<transfer::DerivedHostKeys>();
   app->logins_ = std::make_unique<core::Logins>(fleet, app->ids_, *app->host_keys_);
   app->transfer_ = std::make_unique<transfer::Api>(fleet, *app->logins_, app->config_.transfer);
+  if (app->config_.sftp.enabled) {
+    if (app->config_.sftp.data_dir.empty()) {
+      const char* tmp = std::getenv("TMPDIR");
+      std::string pattern = fmt::format("{}/lifecycle-gateway-sftp-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+      if (::mkdtemp(pattern.data()) == nullptr) return fmt::format("cannot make a data directory like {}", pattern);
+      app->temporary_data_dir_ = app->config_.sftp.data_dir = pattern;
+    }
+    app->sftp_ = std::make_unique<sftp::Endpoints>(fleet, *app->logins_, app->config_.sftp);
+  }
   if (app->seed_documents_) {
     if (auto problem = fleet.check_documents(*app->seed_documents_)) return fmt::format("fleet: {}", *problem);
   }
   if (auto error = app->open_state(std::move(seed))) return *error;
+  if (app->sftp_) app->sftp_->start();
   if (app->config_.tls) {
     auto tls = make_tls_server(*app->config_.tls);
     if (auto* error = std::get_if<std::string>(&tls)) return *error;
@@ -205,7 +217,8 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->transfer_->mount(server);
   app->openstack_->mount(server);
   mount_control_plane(server, ControlPlane{fleet, *app->logins_, self->clock_, self->metrics_, self->ids_,
-                                           self->stopping_, [self] { return self->reset(); }, *self->networks_});
+                                           self->stopping_, [self] { return self->reset(); }, *self->networks_,
+                                           self->sftp_.get()});
   mount_credentials(server, *app->openstack_, *app->transfer_);
   return app;
 }
@@ -213,6 +226,11 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
 App::~App() {
   stop();
   if (ticker_.joinable()) ticker_.join();
+  if (sftp_) sftp_->stop();
+  if (!temporary_data_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(temporary_data_dir_, ignored);
+  }
 }
 
 void App::journal_unrouted(const httplib::Request& req, const httplib::Response& res) {
@@ -333,6 +351,7 @@ void App::stop() {
   }
   ticker_wake_.notify_all();
   wake_event_streams(stopping_);
+  if (sftp_) sftp_->stop();
   if (!server_) return;
   // cpp-httplib's stop() does nothing until listen_after_bind() has begun, so
   // a SIGTERM right after the start line would be lost and the server would

@@ -22,6 +22,7 @@
 #include "gateway/config.h"
 #include "gateway/drain.h"
 #include "gateway/metrics.h"
+#include "sftp/endpoints.h"
 
 namespace httplib {
 class Server;
@@ -48,6 +49,8 @@ class App {
   core::Fleet& fleet() { return *fleet_; }
   // Who may log in to each server, and the host keys it presents (for the SFTP endpoints).
   core::Logins& logins() { return *logins_; }
+  // The servers' SFTP endpoints (null with --sftp off).
+  sftp::Endpoints* sftp() { return sftp_.get(); }
   // "https" with --tls-cert, else "http": for the URLs printed at start.
   std::string_view scheme() const { return config_.tls ? "https" : "http"; }
   // What start-up has to tell the operator (e.g. that --fleet was ignored), or "".
@@ -78,6 +81,8 @@ class App {
   std::string notice_;
   std::unique_ptr<core::HostKeyMaker> host_keys_;  // the keys servers present when none was imported
   std::unique_ptr<core::Logins> logins_;           // servers' users, keys, host keys and accesses
+  std::unique_ptr<sftp::Endpoints> sftp_;          // each SFTP server's port (a keeper: before the fleet is seeded)
+  std::string temporary_data_dir_;                 // made at start without --data-dir or --state; removed at exit
   std::unique_ptr<openstack::Api> openstack_;
   std::unique_ptr<transfer::Api> transfer_;
   std::unique_ptr<httplib::Server> server_;

@@ -223,6 +223,14 @@ std::variant<Config, std::string> load_config(const Options& options) {
   config.state_file = options.state_file;
   config.state_sync_full = options.state_sync == "full";
   config.journal_max = options.journal_max;
+  config.sftp.enabled = options.sftp;
+  config.sftp.host = options.host;
+  config.sftp.first_port = options.sftp_first_port;
+  config.sftp.last_port = options.sftp_last_port;
+  // Files live beside the state they go with (TRANSFER.md).
+  config.sftp.data_dir = options.data_dir ? *options.data_dir
+                         : options.state_file ? *options.state_file + "-files"
+                                              : std::string();
   config.openstack.auth = options.auth == "noauth" ? openstack::AuthMode::NoAuth : openstack::AuthMode::Keystone;
   config.transfer.sigv4 = options.sigv4 == "verify" ? transfer::SigV4Mode::Verify : transfer::SigV4Mode::Scope;
   return config;

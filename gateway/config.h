@@ -18,6 +18,7 @@
 #include "gateway/fleet_file.h"
 #include "gateway/options.h"
 #include "gateway/tls.h"
+#include "sftp/endpoints.h"
 
 namespace gateway {
 
@@ -45,6 +46,9 @@ struct Config {
   std::optional<std::string> state_file;     // --state: durable state in this SQLite file
   bool state_sync_full = false;              // --state-sync full
   std::size_t journal_max = 100000;          // --journal-max
+  // --sftp, --sftp-ports, --data-dir (an empty data_dir: a temporary
+  // directory, made at start and removed at exit).
+  sftp::Settings sftp;
 };
 
 // GATEWAY.md's defaults: the four users, demo <-> 000000000000/us-east-1,

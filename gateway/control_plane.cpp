@@ -59,7 +59,7 @@ bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::
 }
 
 void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantInfo& tenant,
-                  core::net::Networks& networks, std::size_t users) {
+                  core::net::Networks& networks, std::size_t users, const sftp::Endpoints* endpoints) {
   w.StartObject();
   write_field(w, "id", s.uuid);
   write_field(w, "server_id", s.transfer_id);
@@ -91,6 +91,26 @@ void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantIn
   w.Int64(s.updated_ms);
   w.Key("users");
   w.Uint64(users);
+  w.Key("sftp");
+  const auto port = endpoints ? endpoints->port_of(s.transfer_id) : std::nullopt;
+  if (!port) {
+    w.Null();
+  } else {
+    w.StartObject();
+    write_field(w, "host", endpoints->host());
+    w.Key("port");
+    w.Int(*port);
+    w.Key("sessions");
+    w.StartArray();
+    for (const auto& [user, remote] : endpoints->sessions_of(s.transfer_id)) {
+      w.StartObject();
+      write_field(w, "user", user);
+      write_field(w, "remote", remote);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
   w.EndObject();
 }
 
@@ -118,8 +138,8 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
   });
 
   auto& networks = plane.networks;
-  server.Get("/_gateway/servers", [&fleet, &networks, &logins = plane.logins](const httplib::Request&,
-                                                                             httplib::Response& res) {
+  server.Get("/_gateway/servers", [&fleet, &networks, &logins = plane.logins,
+                                   endpoints = plane.sftp](const httplib::Request&, httplib::Response& res) {
     rapidjson::StringBuffer buffer;
     JsonWriter w(buffer);
     w.StartObject();
@@ -129,7 +149,7 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
     for (;;) {
       auto page = fleet.list(query);
       for (const auto& s : page.servers)
-        write_server(w, s, fleet.tenants().info(s.tenant), networks, logins.user_count(s.transfer_id));
+        write_server(w, s, fleet.tenants().info(s.tenant), networks, logins.user_count(s.transfer_id), endpoints);
       if (!page.more || page.servers.empty()) break;
       query.after_seq = page.servers.back().seq;
     }
@@ -243,9 +263,11 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
     send(res, buffer);
   });
 
-  server.Get("/metrics", [&fleet, &metrics = plane.metrics, &logins = plane.logins](const httplib::Request&,
-                                                                                   httplib::Response& res) {
-    res.set_content(metrics.render(fleet, logins.counts()), "text/plain; version=0.0.4; charset=utf-8");
+  server.Get("/metrics", [&fleet, &metrics = plane.metrics, &logins = plane.logins,
+                          endpoints = plane.sftp](const httplib::Request&, httplib::Response& res) {
+    auto text = metrics.render(fleet, logins.counts());
+    if (endpoints) text += render_sftp(endpoints->stats());
+    res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
   });
 
   mount_event_stream(server, fleet, plane.stopping);

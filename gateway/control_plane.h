@@ -13,6 +13,7 @@
 #include "core/ids.h"
 #include "core/logins.h"
 #include "gateway/metrics.h"
+#include "sftp/endpoints.h"
 
 namespace httplib {
 class Server;
@@ -30,6 +31,7 @@ struct ControlPlane {
   const std::atomic<bool>& stopping;
   std::function<std::string()> reset;  // back to the fleet loaded at start; "" or what failed
   core::net::Networks& networks;       // each server's addresses
+  sftp::Endpoints* sftp = nullptr;     // each server's SFTP endpoint (null: --sftp off)
 };
 
 void mount_control_plane(httplib::Server& server, ControlPlane plane);

@@ -25,8 +25,8 @@ std::variant<core::FaultRule, std::string> parse_fault_rule(const rapidjson::Val
     const auto& match = m->value;
     if (r.object(match, "match", {"api", "operation", "server", "tenant"})) {
       rule.api = r.string(match, "api", "match", false).value_or("");
-      if (!r.failed() && !rule.api.empty() && rule.api != "nova" && rule.api != "transfer")
-        r.fail("match.api", fmt::format("'{}' is not nova or transfer", rule.api));
+      if (!r.failed() && !rule.api.empty() && rule.api != "nova" && rule.api != "transfer" && rule.api != "sftp")
+        r.fail("match.api", fmt::format("'{}' is not nova, transfer or sftp", rule.api));
       rule.operation = r.string(match, "operation", "match", false).value_or("");
       if (auto server = r.string(match, "server", "match", false)) {
         core::Caller anyone{0, true, false, true};

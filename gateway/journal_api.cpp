@@ -118,6 +118,11 @@ void write_journal_entry(JsonWriter& w, const core::JournalEntry& e, core::Tenan
   millis_or_null(w, "settled_ms", e.settled_ms);
   w.Key("transition_failed");
   w.Bool(e.transition_failed);
+  if (e.api == "sftp") {  // a file operation: what it touched
+    write_field(w, "path", e.path);
+    w.Key("bytes");
+    w.Uint64(e.bytes);
+  }
   w.EndObject();
 }
 

@@ -152,4 +152,30 @@ std::string Metrics::render(core::Fleet& fleet, const core::LoginCounts& logins)
   return out;
 }
 
+std::string render_sftp(const sftp::Stats& stats) {
+  std::string out;
+  out += "# HELP lifecycle_sftp_sessions_total SFTP connections accepted by the endpoints.\n";
+  out += "# TYPE lifecycle_sftp_sessions_total counter\n";
+  out += fmt::format("lifecycle_sftp_sessions_total {}\n", stats.sessions_total);
+  out += "# HELP lifecycle_sftp_sessions_open SFTP sessions open now.\n";
+  out += "# TYPE lifecycle_sftp_sessions_open gauge\n";
+  out += fmt::format("lifecycle_sftp_sessions_open {}\n", stats.sessions_open);
+  out += "# HELP lifecycle_sftp_logins_total SFTP logins, by result.\n";
+  out += "# TYPE lifecycle_sftp_logins_total counter\n";
+  out += fmt::format("lifecycle_sftp_logins_total{{result=\"accepted\"}} {}\n", stats.logins_accepted);
+  out += fmt::format("lifecycle_sftp_logins_total{{result=\"refused\"}} {}\n", stats.logins_refused);
+  out += "# HELP lifecycle_sftp_connections_refused_total Connections closed at once: over the session bound.\n";
+  out += "# TYPE lifecycle_sftp_connections_refused_total counter\n";
+  out += fmt::format("lifecycle_sftp_connections_refused_total {}\n", stats.connections_refused);
+  out += "# HELP lifecycle_sftp_bytes_total File bytes moved through the endpoints, by direction.\n";
+  out += "# TYPE lifecycle_sftp_bytes_total counter\n";
+  out += fmt::format("lifecycle_sftp_bytes_total{{direction=\"upload\"}} {}\n", stats.bytes_received);
+  out += fmt::format("lifecycle_sftp_bytes_total{{direction=\"download\"}} {}\n", stats.bytes_sent);
+  out += "# HELP lifecycle_sftp_endpoints SFTP endpoints (servers given a port), and how many listen (ONLINE).\n";
+  out += "# TYPE lifecycle_sftp_endpoints gauge\n";
+  out += fmt::format("lifecycle_sftp_endpoints{{listening=\"true\"}} {}\n", stats.listening);
+  out += fmt::format("lifecycle_sftp_endpoints{{listening=\"false\"}} {}\n", stats.endpoints - stats.listening);
+  return out;
+}
+
 }  // namespace gateway

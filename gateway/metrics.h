@@ -13,6 +13,7 @@
 
 #include "core/fleet.h"
 #include "core/logins.h"
+#include "sftp/endpoints.h"
 
 namespace httplib {
 class Server;
@@ -28,6 +29,9 @@ struct RequestKind {
   std::string operation;  // StopServer, os-stop, "GET /servers/{id}", ...
 };
 RequestKind classify(const httplib::Request& req);
+
+// The SFTP endpoints' families: sessions, logins, refused connections, bytes, ports.
+std::string render_sftp(const sftp::Stats& stats);
 
 class Metrics {
  public:

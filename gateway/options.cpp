@@ -41,6 +41,12 @@ server operations, over one lifecycle core.
                          normal (default): an answered change survives a crash of the process;
                          full: it also survives a power loss (slower: every commit is synced)
   --journal-max N        entries the action journal keeps, oldest dropped (default 100000)
+  --sftp on|off          each Transfer server with SFTP in Protocols serves SFTP on its own port
+                         while ONLINE (default on)
+  --sftp-ports FIRST-LAST
+                         the range the SFTP ports are taken from (default: any free port)
+  --data-dir DIR         where the SFTP endpoints keep files, one tree per server (default:
+                         beside the --state file; without --state, a temporary directory)
   --help                 print this and exit
   --version              print the version and exit
 )";
@@ -135,6 +141,26 @@ std::variant<Options, UsageError> parse_options(const std::vector<std::string>& 
       if (!n || *n < 1 || *n > 100'000'000)
         return UsageError{fmt::format("--journal-max: '{}' is not a number of entries (1-100000000)", *v)};
       o.journal_max = static_cast<std::size_t>(*n);
+    } else if (flag == "--sftp") {
+      auto v = value();
+      if (!v) return missing();
+      if (*v != "on" && *v != "off") return UsageError{fmt::format("--sftp: '{}' is not on or off", *v)};
+      o.sftp = *v == "on";
+    } else if (flag == "--sftp-ports") {
+      auto v = value();
+      if (!v) return missing();
+      const auto dash = v->find('-');
+      const auto first = dash == std::string::npos ? std::nullopt : parse_number(v->substr(0, dash));
+      const auto last = dash == std::string::npos ? std::nullopt : parse_number(v->substr(dash + 1));
+      if (!first || !last || *first < 1 || *last > 65535 || *first > *last)
+        return UsageError{fmt::format("--sftp-ports wants FIRST-LAST (1-65535, FIRST <= LAST), got '{}'", *v)};
+      o.sftp_first_port = static_cast<int>(*first);
+      o.sftp_last_port = static_cast<int>(*last);
+    } else if (flag == "--data-dir") {
+      auto v = value();
+      if (!v) return missing();
+      if (v->empty()) return UsageError{"--data-dir needs a directory"};
+      o.data_dir = *v;
     } else {
       return UsageError{fmt::format("unknown flag '{}'", args[i])};
     }

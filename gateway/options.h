@@ -29,6 +29,10 @@ struct Options {
   std::optional<std::string> state_file;  // --state FILE: durable state in SQLite
   std::string state_sync = "normal";      // --state-sync normal|full
   std::size_t journal_max = 100000;       // --journal-max N
+  bool sftp = true;                       // --sftp on|off: the Transfer servers' SFTP endpoints
+  int sftp_first_port = 0;                // --sftp-ports FIRST-LAST (0: any free port)
+  int sftp_last_port = 0;
+  std::optional<std::string> data_dir;    // --data-dir DIR: the SFTP endpoints' files
   bool help = false;
   bool version = false;
 };

@@ -1,0 +1,430 @@
+#include "sftp/endpoints.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <libssh/libssh.h>
+
+#include "sftp/session.h"
+
+namespace sftp {
+namespace {
+
+constexpr std::string_view kKind = "sftp-port";
+constexpr int kBacklog = 128;
+constexpr std::size_t kMaxSessionsPerServer = 32;
+constexpr int kPollMs = 200;
+
+bool has_sftp(std::string_view protocols) {
+  for (std::size_t start = 0; start <= protocols.size();) {
+    auto comma = protocols.find(',', start);
+    if (comma == std::string_view::npos) comma = protocols.size();
+    if (protocols.substr(start, comma - start) == "SFTP") return true;
+    start = comma + 1;
+  }
+  return false;
+}
+
+bool serves_sftp(const core::Pairs& attributes) {
+  return has_sftp(core::find_pair(attributes, kProtocolsAttribute).value_or("SFTP"));
+}
+
+std::optional<int> parse_port(std::string_view text) {
+  int port = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, port);
+  if (ec != std::errc() || ptr != end || port < 1 || port > 65535) return std::nullopt;
+  return port;
+}
+
+}  // namespace
+
+struct Endpoints::Endpoint {
+  std::string transfer_id;
+  int port = 0;
+  int fd = -1;  // bound (reserving the port), or listening; -1: none yet
+  bool listening = false;
+  bool wanted = false;  // the server is Running
+};
+
+Endpoints::Endpoints(core::Fleet& fleet, core::Logins& logins, Settings settings)
+    : fleet_(fleet), logins_(logins), settings_(std::move(settings)) {
+  fleet_.add_keeper(*this);
+  ssh_init();
+  if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) wake_[0] = wake_[1] = -1;
+}
+
+Endpoints::~Endpoints() {
+  stop();
+  for (const int fd : wake_)
+    if (fd >= 0) ::close(fd);
+}
+
+bool Endpoints::owns(std::string_view kind) const { return kind == kKind; }
+
+std::optional<std::string> Endpoints::verify(const std::vector<core::Document>& documents) const {
+  for (const auto& d : documents)
+    if (d.kind == kKind && !d.removed && !parse_port(d.value))
+      return fmt::format("{} {}: '{}' is not a port", kKind, d.key, d.value);
+  return std::nullopt;
+}
+
+void Endpoints::load(const std::vector<core::Document>& documents) {
+  std::lock_guard lock(mutex_);
+  for (const auto& d : documents) {
+    if (d.kind != kKind || d.removed) continue;
+    const auto port = parse_port(d.value);
+    if (!port || endpoints_.count(d.key)) continue;
+    auto ep = std::make_unique<Endpoint>();
+    ep->transfer_id = d.key;
+    ep->port = *port;
+    endpoints_.emplace(d.key, std::move(ep));
+  }
+}
+
+std::vector<core::Document> Endpoints::documents() const {
+  std::lock_guard lock(mutex_);
+  std::vector<core::Document> out;
+  for (const auto& [id, ep] : endpoints_) out.push_back(core::Document{std::string(kKind), id, std::to_string(ep->port)});
+  return out;
+}
+
+int Endpoints::reserve(int port, int& fd) {
+  const auto try_port = [this, &fd](int p) {
+    const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s < 0) return -1;
+    int yes = 1;
+    ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(p));
+    if (::inet_pton(AF_INET, settings_.host.c_str(), &address.sin_addr) != 1)
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ::close(s);
+      return -1;
+    }
+    fd = s;
+    return static_cast<int>(ntohs(address.sin_port));
+  };
+  if (port > 0) return try_port(port);
+  if (settings_.first_port > 0) {
+    for (int p = settings_.first_port; p <= settings_.last_port; ++p) {
+      bool taken = false;
+      for (const auto& [id, ep] : endpoints_) taken = taken || ep->port == p;
+      if (!taken && try_port(p) > 0) return p;
+    }
+    return -1;
+  }
+  return try_port(0);
+}
+
+core::Staged Endpoints::stage_create(const core::ServerInfo& server, const core::CreateSpec& spec, core::Millis) {
+  if (!settings_.enabled) return {};
+  if (!serves_sftp(core::find_pair(server.attributes, kProtocolsAttribute) ? server.attributes : spec.attributes))
+    return {};
+  std::lock_guard lock(mutex_);
+  core::Staged staged;
+  if (auto it = endpoints_.find(server.transfer_id); it != endpoints_.end()) {  // a reset: the same port again
+    staged.documents.push_back(core::Document{std::string(kKind), server.transfer_id, std::to_string(it->second->port)});
+    return staged;
+  }
+  if (endpoints_.size() >= kMaxEndpoints) return {};
+  auto ep = std::make_unique<Endpoint>();
+  ep->transfer_id = server.transfer_id;
+  ep->port = reserve(0, ep->fd);
+  if (ep->port < 0) return {};
+  staged.documents.push_back(core::Document{std::string(kKind), server.transfer_id, std::to_string(ep->port)});
+  endpoints_.emplace(server.transfer_id, std::move(ep));
+  staged.finish = [this, id = server.transfer_id](bool kept) {
+    if (kept) return;
+    std::lock_guard relock(mutex_);
+    if (auto it = endpoints_.find(id); it != endpoints_.end()) {
+      close_locked(*it->second, true);
+      endpoints_.erase(it);
+    }
+  };
+  return staged;
+}
+
+core::Staged Endpoints::stage_delete(const core::ServerInfo& server, core::Millis) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!endpoints_.count(server.transfer_id)) return {};
+  }
+  core::Staged staged;
+  staged.documents.push_back(core::removal(std::string(kKind), server.transfer_id));
+  staged.finish = [this, id = server.transfer_id](bool kept) {
+    if (!kept) return;
+    std::lock_guard lock(mutex_);
+    if (auto it = endpoints_.find(id); it != endpoints_.end()) {
+      close_locked(*it->second, true);
+      endpoints_.erase(it);
+    }
+  };
+  return staged;
+}
+
+void Endpoints::wake() {
+  if (wake_[1] >= 0) {
+    const char byte = 1;
+    [[maybe_unused]] auto n = ::write(wake_[1], &byte, 1);
+  }
+}
+
+void Endpoints::open_locked(Endpoint& ep) {
+  if (ep.listening || !running_) return;
+  if (ep.fd < 0 && reserve(ep.port, ep.fd) < 0) return;  // the acceptor tries again
+  if (::listen(ep.fd, kBacklog) == 0) ep.listening = true;
+  wake();
+}
+
+void Endpoints::close_locked(Endpoint& ep, bool for_good) {
+  if (ep.fd >= 0) {
+    // A shut listening socket refuses at once; the acceptor closes it once
+    // it is out of its poll set.
+    ::shutdown(ep.fd, SHUT_RDWR);
+    graveyard_.push_back(ep.fd);
+    ep.fd = -1;
+  }
+  ep.listening = false;
+  for (const auto& s : sessions_)
+    if (s->transfer_id == ep.transfer_id && s->fd >= 0) ::shutdown(s->fd, SHUT_RDWR);
+  if (!for_good) reserve(ep.port, ep.fd);  // keeps the port ours (bound, not listening)
+  wake();
+}
+
+void Endpoints::on_event(const core::Event& e) {
+  std::lock_guard lock(mutex_);
+  if (e.kind == core::EventKind::Reset) {
+    resync_ = true;
+    wake();
+    return;
+  }
+  auto it = endpoints_.find(e.transfer_id);
+  if (it == endpoints_.end()) {
+    if (e.kind == core::EventKind::Created) {
+      resync_ = true;  // a server loaded without a create (a snapshot's)
+      wake();
+    }
+    return;
+  }
+  auto& ep = *it->second;
+  if (e.kind == core::EventKind::Deleted) {
+    close_locked(ep, true);
+    endpoints_.erase(it);
+    return;
+  }
+  if (e.kind == core::EventKind::LockChanged) return;
+  ep.wanted = e.new_state == core::State::Running;
+  if (ep.wanted) open_locked(ep);
+  else if (ep.listening) close_locked(ep, false);
+}
+
+void Endpoints::start() {
+  if (!settings_.enabled) return;
+  std::error_code ignored;
+  std::filesystem::create_directories(settings_.data_dir, ignored);
+  {
+    std::lock_guard lock(mutex_);
+    running_ = true;
+  }
+  subscription_ = fleet_.events().subscribe([this](const core::Event& e) { on_event(e); });
+  resync();
+  acceptor_ = std::thread([this] { accept_loop(); });
+}
+
+void Endpoints::resync() {
+  std::map<std::string, core::ServerInfo, std::less<>> servers;
+  core::ListQuery query;
+  query.limit = 1000;
+  while (true) {
+    auto page = fleet_.list(query);
+    for (auto& s : page.servers) servers.emplace(s.transfer_id, std::move(s));
+    if (!page.more || page.servers.empty()) break;
+    query.after_seq = servers.empty() ? 0 : page.servers.back().seq;
+  }
+  std::vector<core::Document> changes;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = endpoints_.begin(); it != endpoints_.end();) {
+      if (!servers.count(it->first)) {
+        close_locked(*it->second, true);
+        changes.push_back(core::removal(std::string(kKind), it->first));
+        it = endpoints_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (const auto& [id, s] : servers) {
+      auto it = endpoints_.find(id);
+      if (it == endpoints_.end()) {
+        if (!serves_sftp(s.attributes) || endpoints_.size() >= kMaxEndpoints) continue;
+        auto ep = std::make_unique<Endpoint>();
+        ep->transfer_id = id;
+        ep->port = reserve(0, ep->fd);
+        if (ep->port < 0) continue;
+        changes.push_back(core::Document{std::string(kKind), id, std::to_string(ep->port)});
+        it = endpoints_.emplace(id, std::move(ep)).first;
+      }
+      auto& ep = *it->second;
+      ep.wanted = s.state == core::State::Running;
+      if (ep.wanted) open_locked(ep);
+      else if (ep.listening) close_locked(ep, false);
+    }
+  }
+  if (!changes.empty()) (void)fleet_.keep(std::move(changes));
+}
+
+void Endpoints::reap_locked() {
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if ((*it)->done) {
+      if ((*it)->thread.joinable()) (*it)->thread.join();
+      it = sessions_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Endpoints::accept_loop() {
+  std::vector<pollfd> polled;
+  std::vector<std::string> ids;
+  while (true) {
+    bool again = false;
+    polled.clear();
+    ids.clear();
+    {
+      std::lock_guard lock(mutex_);
+      if (!running_) break;
+      for (const int fd : graveyard_) ::close(fd);
+      graveyard_.clear();
+      reap_locked();
+      for (auto& [id, ep] : endpoints_) {
+        if (ep->fd < 0) reserve(ep->port, ep->fd);
+        if (ep->wanted && !ep->listening) open_locked(*ep);
+        if (ep->listening) {
+          polled.push_back(pollfd{ep->fd, POLLIN, 0});
+          ids.push_back(id);
+        }
+      }
+      again = resync_;
+      resync_ = false;
+    }
+    if (again) {
+      resync();
+      continue;
+    }
+    polled.push_back(pollfd{wake_[0], POLLIN, 0});
+    if (::poll(polled.data(), polled.size(), kPollMs) <= 0) continue;
+    if (polled.back().revents) {
+      char drain[64];
+      while (::read(wake_[0], drain, sizeof drain) > 0) {
+      }
+    }
+    for (std::size_t i = 0; i + 1 < polled.size(); ++i)
+      if (polled[i].revents & POLLIN) accept_one(ids[i], polled[i].fd);
+  }
+}
+
+void Endpoints::accept_one(const std::string& transfer_id, int listen_fd) {
+  for (int burst = 0; burst < 64; ++burst) {
+    sockaddr_in peer{};
+    socklen_t length = sizeof peer;
+    std::lock_guard lock(mutex_);
+    auto it = endpoints_.find(transfer_id);
+    if (it == endpoints_.end() || it->second->fd != listen_fd || !it->second->listening) return;
+    const int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
+    if (fd < 0) return;
+    std::size_t of_server = 0;
+    for (const auto& s : sessions_) of_server += s->transfer_id == transfer_id && !s->done;
+    reap_locked();
+    if (sessions_.size() >= kMaxSessions || of_server >= kMaxSessionsPerServer) {
+      ::close(fd);  // bounded: the gateway keeps serving the rest
+      counters_.connections_refused++;
+      continue;
+    }
+    char text[INET_ADDRSTRLEN] = "";
+    ::inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
+    auto session = std::make_shared<Session>();
+    session->transfer_id = transfer_id;
+    session->remote = fmt::format("{}:{}", text, ntohs(peer.sin_port));
+    session->fd = fd;
+    counters_.sessions_total++;
+    SessionContext context{fleet_, logins_, counters_, settings_.data_dir, mutex_};
+    session->thread = std::thread([context, session]() mutable {
+      run_session(context, *session);
+      session->done = true;
+    });
+    sessions_.push_back(std::move(session));
+  }
+}
+
+void Endpoints::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!running_ && !acceptor_.joinable()) return;
+    running_ = false;
+  }
+  if (subscription_) fleet_.events().unsubscribe(subscription_);
+  subscription_ = 0;
+  wake();
+  if (acceptor_.joinable()) acceptor_.join();
+  std::list<std::shared_ptr<Session>> sessions;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, ep] : endpoints_) {
+      close_locked(*ep, true);
+      ep->wanted = false;
+    }
+    sessions = sessions_;
+  }
+  for (auto& s : sessions)
+    if (s->thread.joinable()) s->thread.join();
+  std::lock_guard lock(mutex_);
+  sessions_.clear();
+  for (const int fd : graveyard_) ::close(fd);
+  graveyard_.clear();
+}
+
+std::optional<int> Endpoints::port_of(std::string_view transfer_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = endpoints_.find(transfer_id);
+  if (it == endpoints_.end()) return std::nullopt;
+  return it->second->port;
+}
+
+Stats Endpoints::stats() const {
+  Stats s;
+  s.sessions_total = counters_.sessions_total;
+  s.logins_accepted = counters_.logins_accepted;
+  s.logins_refused = counters_.logins_refused;
+  s.connections_refused = counters_.connections_refused;
+  s.bytes_received = counters_.bytes_received;
+  s.bytes_sent = counters_.bytes_sent;
+  std::lock_guard lock(mutex_);
+  s.endpoints = endpoints_.size();
+  for (const auto& [id, ep] : endpoints_) s.listening += ep->listening;
+  for (const auto& session : sessions_) s.sessions_open += !session->done;
+  return s;
+}
+
+std::vector<std::pair<std::string, std::string>> Endpoints::sessions_of(std::string_view transfer_id) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& s : sessions_)
+    if (s->transfer_id == transfer_id && !s->done) out.emplace_back(s->user, s->remote);
+  return out;
+}
+
+}  // namespace sftp

@@ -1,0 +1,132 @@
+// The SFTP endpoints (TRANSFER.md, "The SFTP endpoint"): each server whose
+// Protocols include SFTP has its own port, fixed at creation and kept as a
+// document ("sftp-port") so a restart with --state serves it on the same
+// one. The port listens while the server is Running (Transfer's ONLINE);
+// in any other state it refuses connections, and the sessions open on it are
+// closed the moment the server leaves Running. SSH and SFTP are libssh's
+// (server mode and its SFTP server API); what is ours is who may log in, the
+// paths (sftp/paths.h) and the files under the data directory.
+//
+// Threads: one acceptor polls every listening port; each session runs on a
+// thread of its own, at most kMaxSessions at once (more are closed at
+// once). Never included by the core: the gateway wires it in.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/document.h"
+#include "core/fleet.h"
+#include "core/logins.h"
+
+namespace sftp {
+
+// The attribute the Transfer adapter keeps Protocols in (comma-joined;
+// absent: SFTP, Transfer's default).
+inline constexpr std::string_view kProtocolsAttribute = "transfer.Protocols";
+
+struct Settings {
+  bool enabled = true;
+  std::string host = "127.0.0.1";
+  int first_port = 0;  // with last_port: the range ports are taken from; 0: any free port
+  int last_port = 0;
+  std::string data_dir;  // one tree per server under it (created if missing)
+};
+
+// What /metrics shows.
+struct Stats {
+  std::uint64_t sessions_total = 0;  // sessions accepted (past the key exchange)
+  std::uint64_t sessions_open = 0;
+  std::uint64_t logins_accepted = 0;
+  std::uint64_t logins_refused = 0;
+  std::uint64_t connections_refused = 0;  // over the session bound, or the server not ONLINE
+  std::uint64_t bytes_received = 0;      // written to files
+  std::uint64_t bytes_sent = 0;          // read from files
+  std::uint64_t endpoints = 0;
+  std::uint64_t listening = 0;
+};
+
+inline constexpr std::size_t kMaxSessions = 64;    // open at once, over every server
+inline constexpr std::size_t kMaxEndpoints = 1024;  // servers given a port (the rest: none)
+
+class Endpoints final : public core::Keeper {
+ public:
+  // Registers itself as a keeper of `fleet` (before the fleet is seeded).
+  Endpoints(core::Fleet& fleet, core::Logins& logins, Settings settings);
+  ~Endpoints() override;
+  Endpoints(const Endpoints&) = delete;
+  Endpoints& operator=(const Endpoints&) = delete;
+
+  // Once the fleet is loaded: opens the ports of Running servers and starts
+  // following the fleet's changes.
+  void start();
+  // Closes every port and session; waits for the session threads.
+  void stop();
+
+  // The server's port, if it has an endpoint.
+  std::optional<int> port_of(std::string_view transfer_id) const;
+  const std::string& host() const { return settings_.host; }
+  const std::string& data_dir() const { return settings_.data_dir; }
+  bool enabled() const { return settings_.enabled; }
+  Stats stats() const;
+  // Open sessions of a server: (user, remote address) each.
+  std::vector<std::pair<std::string, std::string>> sessions_of(std::string_view transfer_id) const;
+
+  // core::Keeper: documents of kind "sftp-port", keyed by Transfer identity,
+  // the port in decimal. Not in snapshots: a port is this machine's.
+  bool owns(std::string_view kind) const override;
+  bool in_snapshots() const override { return false; }
+  std::optional<std::string> verify(const std::vector<core::Document>& documents) const override;
+  void load(const std::vector<core::Document>& documents) override;
+  void reset() override {}
+  std::vector<core::Document> documents() const override;
+  core::Staged stage_create(const core::ServerInfo& server, const core::CreateSpec& spec, core::Millis now) override;
+  core::Staged stage_delete(const core::ServerInfo& server, core::Millis now) override;
+
+  struct Session;   // session.cpp
+  struct Endpoint;  // endpoints.cpp
+  struct Counters {
+    std::atomic<std::uint64_t> sessions_total{0}, logins_accepted{0}, logins_refused{0}, connections_refused{0},
+        bytes_received{0}, bytes_sent{0};
+  };
+
+ private:
+  // A port for a new endpoint, bound (not listening) so no one else takes
+  // it; -1 when none is free. Called with mutex_ held.
+  int reserve(int port, int& fd);
+  void on_event(const core::Event& e);
+  // Called with mutex_ held.
+  void open_locked(Endpoint& ep);
+  void close_locked(Endpoint& ep, bool for_good);
+  void accept_loop();
+  void accept_one(const std::string& transfer_id, int listen_fd);
+  void resync();
+  void wake();
+  void reap_locked();
+
+  core::Fleet& fleet_;
+  core::Logins& logins_;
+  Settings settings_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Endpoint>, std::less<>> endpoints_;  // by Transfer identity
+  std::list<std::shared_ptr<Session>> sessions_;
+  std::vector<int> graveyard_;  // listening sockets shut down, closed by the acceptor
+  std::vector<core::Document> unsaved_;  // ports taken outside a commit, written by the acceptor
+  bool resync_ = false;
+  bool running_ = false;
+  int wake_[2] = {-1, -1};
+  std::thread acceptor_;
+  std::uint64_t subscription_ = 0;
+  Counters counters_;
+};
+
+}  // namespace sftp
