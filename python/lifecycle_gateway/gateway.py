@@ -12,7 +12,7 @@ import shutil
 import time
 import urllib.parse
 
-from . import clients, events, strict, transfer_users
+from . import clients, events, sftp, strict, transfer_users
 from .binary import find_binary
 from .clock import Clock
 from .control import Control
@@ -185,6 +185,12 @@ class Gateway:
         Returns a TransferUser: server_id, user_name, arn, ssh_public_key_id, public_key, private_key_path."""
         return transfer_users.transfer_user(self, server, name, public_key, home_directory, home_directory_type,
                                             home_directory_mappings, role, access_key, key_type)
+
+    def sftp_endpoint(self, server=None, user_name="alice", home_directory="/bucket/alice"):
+        """A server's SFTP endpoint and a ready user with a new key pair: `server` (either identity), or
+        with None a new SFTP server made through the Transfer API and ONLINE. Returns an SftpEndpoint:
+        server_id, host, port, user (a TransferUser), and connect() for a logged-in paramiko SFTPClient."""
+        return sftp.sftp_endpoint(self, server, user_name, home_directory)
 
     def logins(self, server):
         """Who may log in to `server` (either identity, or a server dict) and the host keys it presents:

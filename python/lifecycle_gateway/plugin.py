@@ -7,6 +7,9 @@ Fixtures:
   lifecycle_gateway_session  one gateway per session (per xdist worker), reset
                              before each test that uses it; configured by
                              overriding lifecycle_gateway_session_args
+  lifecycle_gateway_sftp     the test's gateway's SFTP endpoint: a new ONLINE
+                             server and a ready user with a key pair
+                             (an SftpEndpoint: host, port, user, connect())
 Marker:
   @pytest.mark.lifecycle_gateway(fleet=..., flags=[...], strict=True)
 Option:
@@ -84,6 +87,17 @@ def lifecycle_gateway(request):
         yield gateway
     finally:
         gateway.stop()
+
+
+@pytest.fixture
+def lifecycle_gateway_sftp(lifecycle_gateway):
+    """An SFTP endpoint of the test's own gateway: a new server made through the Transfer API, ONLINE,
+    with the user "alice" (home /bucket/alice) and a new key pair: an SftpEndpoint (server_id, host,
+    port, user, connect())."""
+    try:
+        return lifecycle_gateway.sftp_endpoint()
+    except GatewayError as e:
+        pytest.fail(f"lifecycle_gateway_sftp: {e}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
