@@ -252,7 +252,8 @@ bool Server::key_known(std::string_view user, ssh_key key) {
 bool Server::login(ssh_session ssh) {
   ssh_set_auth_methods(ssh, SSH_AUTH_METHOD_PUBLICKEY);
   std::string tried;  // the last user name a client tried
-  for (int attempt = 0; attempt < kMaxAuthAttempts;) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kLoginTimeoutS);
+  for (int attempt = 0; attempt < kMaxAuthAttempts && std::chrono::steady_clock::now() < deadline;) {
     ssh_message m = ssh_message_get(ssh);
     if (m == nullptr) break;
     bool done = false;
@@ -274,8 +275,10 @@ bool Server::login(ssh_session ssh) {
           ssh_message_auth_reply_pk_ok_simple(m);
         } else if (known && state == SSH_PUBLICKEY_STATE_VALID) {
           user_ = tried;
-          if (fault("login", "") != SSH_FX_OK) {
+          if (fault("login", "") != SSH_FX_OK) {  // journaled as refused by fault()
             context_.counters.logins_refused++;
+            ssh_message_auth_set_methods(m, SSH_AUTH_METHOD_PUBLICKEY);
+            ssh_message_reply_default(m);
             ssh_message_free(m);
             return false;
           }

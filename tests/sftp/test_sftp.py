@@ -188,6 +188,7 @@ class Case(unittest.TestCase):
             tree = os.path.join(data, server_id)
             self.assertTrue(os.path.isfile(os.path.join(tree, "bucket", "bob", "secret.txt")))
             # A symlink put there from outside is refused, not followed.
+            os.makedirs(os.path.join(tree, "bucket", "alice"), exist_ok=True)
             os.symlink("/etc", os.path.join(tree, "bucket", "alice", "etc"))
             with connect(port, "alice", key.private_path) as ssh:
                 sftp = ssh.open_sftp()
