@@ -22,6 +22,7 @@ constexpr std::string_view kKind = "sftp-port";
 constexpr int kBacklog = 128;
 constexpr std::size_t kMaxSessionsPerServer = 32;
 constexpr int kPollMs = 200;
+constexpr std::size_t kMaxPending = 4096;
 
 bool has_sftp(std::string_view protocols) {
   for (std::size_t start = 0; start <= protocols.size();) {
@@ -207,14 +208,20 @@ void Endpoints::close_locked(Endpoint& ep, bool for_good) {
 void Endpoints::on_event(const core::Event& e) {
   std::lock_guard lock(mutex_);
   if (e.kind == core::EventKind::Reset) {
-    resync_ = true;
-    wake();
+    // Everything starts over: each server that is loaded again comes with
+    // its Created event, which opens its port if it is Running.
+    for (auto& [id, ep] : endpoints_) {
+      ep->wanted = false;
+      if (ep->listening) close_locked(*ep, false);
+    }
     return;
   }
   auto it = endpoints_.find(e.transfer_id);
   if (it == endpoints_.end()) {
-    if (e.kind == core::EventKind::Created) {
-      resync_ = true;  // a server loaded without a create (a snapshot's)
+    // A server loaded without a create of its own (a snapshot's): the
+    // acceptor looks at it (its Protocols are not in the event).
+    if (e.kind == core::EventKind::Created && pending_.size() < kMaxPending) {
+      pending_.push_back(e.transfer_id);
       wake();
     }
     return;
@@ -231,6 +238,30 @@ void Endpoints::on_event(const core::Event& e) {
   else if (ep.listening) close_locked(ep, false);
 }
 
+void Endpoints::adopt(const std::vector<core::ServerInfo>& servers) {
+  std::vector<core::Document> changes;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& s : servers) {
+      auto it = endpoints_.find(s.transfer_id);
+      if (it == endpoints_.end()) {
+        if (!settings_.enabled || !serves_sftp(s.attributes) || endpoints_.size() >= kMaxEndpoints) continue;
+        auto ep = std::make_unique<Endpoint>();
+        ep->transfer_id = s.transfer_id;
+        ep->port = reserve(0, ep->fd);
+        if (ep->port < 0) continue;
+        changes.push_back(core::Document{std::string(kKind), s.transfer_id, std::to_string(ep->port)});
+        it = endpoints_.emplace(s.transfer_id, std::move(ep)).first;
+      }
+      auto& ep = *it->second;
+      ep.wanted = s.state == core::State::Running;
+      if (ep.wanted) open_locked(ep);
+      else if (ep.listening) close_locked(ep, false);
+    }
+  }
+  if (!changes.empty()) (void)fleet_.keep(std::move(changes));
+}
+
 void Endpoints::start() {
   if (!settings_.enabled) return;
   std::error_code ignored;
@@ -245,45 +276,17 @@ void Endpoints::start() {
 }
 
 void Endpoints::resync() {
-  std::map<std::string, core::ServerInfo, std::less<>> servers;
+  std::vector<core::ServerInfo> servers;
   core::ListQuery query;
   query.limit = 1000;
   while (true) {
     auto page = fleet_.list(query);
-    for (auto& s : page.servers) servers.emplace(s.transfer_id, std::move(s));
-    if (!page.more || page.servers.empty()) break;
-    query.after_seq = servers.empty() ? 0 : page.servers.back().seq;
+    if (page.servers.empty()) break;
+    query.after_seq = page.servers.back().seq;
+    for (auto& s : page.servers) servers.push_back(std::move(s));
+    if (!page.more) break;
   }
-  std::vector<core::Document> changes;
-  {
-    std::lock_guard lock(mutex_);
-    for (auto it = endpoints_.begin(); it != endpoints_.end();) {
-      if (!servers.count(it->first)) {
-        close_locked(*it->second, true);
-        changes.push_back(core::removal(std::string(kKind), it->first));
-        it = endpoints_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    for (const auto& [id, s] : servers) {
-      auto it = endpoints_.find(id);
-      if (it == endpoints_.end()) {
-        if (!serves_sftp(s.attributes) || endpoints_.size() >= kMaxEndpoints) continue;
-        auto ep = std::make_unique<Endpoint>();
-        ep->transfer_id = id;
-        ep->port = reserve(0, ep->fd);
-        if (ep->port < 0) continue;
-        changes.push_back(core::Document{std::string(kKind), id, std::to_string(ep->port)});
-        it = endpoints_.emplace(id, std::move(ep)).first;
-      }
-      auto& ep = *it->second;
-      ep.wanted = s.state == core::State::Running;
-      if (ep.wanted) open_locked(ep);
-      else if (ep.listening) close_locked(ep, false);
-    }
-  }
-  if (!changes.empty()) (void)fleet_.keep(std::move(changes));
+  adopt(servers);
 }
 
 void Endpoints::reap_locked() {
@@ -301,7 +304,7 @@ void Endpoints::accept_loop() {
   std::vector<pollfd> polled;
   std::vector<std::string> ids;
   while (true) {
-    bool again = false;
+    std::vector<std::string> pending;
     polled.clear();
     ids.clear();
     {
@@ -318,11 +321,14 @@ void Endpoints::accept_loop() {
           ids.push_back(id);
         }
       }
-      again = resync_;
-      resync_ = false;
+      pending.swap(pending_);
     }
-    if (again) {
-      resync();
+    if (!pending.empty()) {
+      const core::Caller anyone{0, true, false, true};
+      std::vector<core::ServerInfo> servers;
+      for (const auto& id : pending)
+        if (auto found = fleet_.get(anyone, id)) servers.push_back(std::move(found).value());
+      adopt(servers);
       continue;
     }
     polled.push_back(pollfd{wake_[0], POLLIN, 0});

@@ -109,7 +109,10 @@ class Endpoints final : public core::Keeper {
   void close_locked(Endpoint& ep, bool for_good);
   void accept_loop();
   void accept_one(const std::string& transfer_id, int listen_fd);
+  // Lists the fleet and adopts every server (at start).
   void resync();
+  // Gives each server with SFTP an endpoint if it has none, and its port the server's state.
+  void adopt(const std::vector<core::ServerInfo>& servers);
   void wake();
   void reap_locked();
 
@@ -120,8 +123,7 @@ class Endpoints final : public core::Keeper {
   std::map<std::string, std::unique_ptr<Endpoint>, std::less<>> endpoints_;  // by Transfer identity
   std::list<std::shared_ptr<Session>> sessions_;
   std::vector<int> graveyard_;  // listening sockets shut down, closed by the acceptor
-  std::vector<core::Document> unsaved_;  // ports taken outside a commit, written by the acceptor
-  bool resync_ = false;
+  std::vector<std::string> pending_;  // servers loaded without a create, for the acceptor to adopt
   bool running_ = false;
   int wake_[2] = {-1, -1};
   std::thread acceptor_;
