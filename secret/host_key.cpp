@@ -217,4 +217,50 @@ HostKey derive_host_key(std::string_view secret, std::string_view name) {
   std::abort();  // OpenSSL without ed25519: a broken build, never the caller's input
 }
 
+std::optional<std::string> openssh_ed25519_private_key(std::string_view pem) {
+  wire::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) return std::nullopt;
+  wire::Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_ED25519) return std::nullopt;
+  std::array<unsigned char, 32> seed{};
+  std::array<unsigned char, 32> pub{};
+  std::size_t seed_size = seed.size();
+  std::size_t pub_size = pub.size();
+  if (EVP_PKEY_get_raw_private_key(key.get(), seed.data(), &seed_size) != 1 || seed_size != seed.size() ||
+      EVP_PKEY_get_raw_public_key(key.get(), pub.data(), &pub_size) != 1 || pub_size != pub.size())
+    return std::nullopt;
+  const std::string_view seed_bytes(reinterpret_cast<const char*>(seed.data()), seed.size());
+  const std::string_view pub_bytes(reinterpret_cast<const char*>(pub.data()), pub.size());
+  std::string public_blob;
+  wire::put_string(public_blob, "ssh-ed25519");
+  wire::put_string(public_blob, pub_bytes);
+  // The private section (PROTOCOL.key): two equal check words, the key
+  // (public, then seed and public again), a comment, padding 1, 2, 3, ...
+  std::string section;
+  wire::put_u32(section, 0x6c676b31);
+  wire::put_u32(section, 0x6c676b31);
+  wire::put_string(section, "ssh-ed25519");
+  wire::put_string(section, pub_bytes);
+  wire::put_string(section, std::string(seed_bytes) + std::string(pub_bytes));
+  wire::put_string(section, "");
+  for (char pad = 1; section.size() % 8 != 0; ++pad) section.push_back(pad);
+  std::string body(kMagic);
+  wire::put_string(body, "none");
+  wire::put_string(body, "none");
+  wire::put_string(body, "");
+  wire::put_u32(body, 1);
+  wire::put_string(body, public_blob);
+  wire::put_string(body, section);
+  const auto encoded = wire::base64(body);
+  std::string out(kOpensshBegin);
+  out += '\n';
+  for (std::size_t at = 0; at < encoded.size(); at += 70) {
+    out.append(encoded, at, 70);
+    out += '\n';
+  }
+  out += kOpensshEnd;
+  out += '\n';
+  return out;
+}
+
 }  // namespace secret

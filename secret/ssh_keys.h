@@ -8,6 +8,7 @@
 // OpenSSL only; knows nothing of HTTP, JSON or the core.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -48,6 +49,12 @@ std::variant<HostKey, std::string> parse_host_key(std::string_view text);
 // An ssh-ed25519 host key made from `secret` and `name` (its seed is their
 // HMAC-SHA256): the same secret and name give the same key, every time.
 HostKey derive_host_key(std::string_view secret, std::string_view name);
+
+// An ed25519 private key (PEM, as HostKey::private_pem) in OpenSSH's own
+// format ("OPENSSH PRIVATE KEY", unencrypted), the one libssh reads whole:
+// its OpenSSL reader of a PEM ed25519 key leaves the public half out, and
+// then it cannot sign. Nothing for another key type or what is not a key.
+std::optional<std::string> openssh_ed25519_private_key(std::string_view pem);
 
 // "SHA256:" and the padded base64 of the SHA-256 digest of `blob`.
 std::string sha256_fingerprint(std::string_view blob);

@@ -22,6 +22,7 @@
 #define WITH_SERVER  // sftp.h declares its server API only with it
 #include <libssh/sftp.h>
 
+#include "secret/ssh_keys.h"
 #include "secret/ssh_wire.h"
 #include "sftp/paths.h"
 
@@ -396,7 +397,8 @@ bool Server::handshake(ssh_session ssh, ssh_bind bind, int fd) {
   int imported = 0;
   for (const auto& k : context_.logins.presented_host_keys(info_)) {
     ssh_key key = nullptr;
-    if (ssh_pki_import_privkey_base64(k.private_pem.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) continue;
+    const auto text = secret::openssh_ed25519_private_key(k.private_pem).value_or(k.private_pem);
+    if (ssh_pki_import_privkey_base64(text.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) continue;
     if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY, key) == SSH_OK) ++imported;
     else ssh_key_free(key);
   }
