@@ -72,7 +72,8 @@ Where resolve(const View& view, std::string_view path) {
   for (const auto& m : view.mappings) {
     const auto& entry = m.first;
     if (!within(path, entry)) continue;
-    const auto rest = entry == "/" ? path : path.substr(entry.size());  // "" or "/x/y"
+    // What lies below the entry: "" or "/x/y".
+    const auto rest = entry == "/" ? (path == "/" ? std::string_view() : path) : path.substr(entry.size());
     std::string target = m.second == "/" ? std::string() : m.second;
     target += rest;
     return {Where::Kind::Real, target.empty() ? std::string() : relative_of(target)};
