@@ -159,7 +159,8 @@ class Server {
   void on_write(sftp_client_message msg);
   void on_close(sftp_client_message msg);
   void on_simple(sftp_client_message msg, std::string_view operation);
-  void on_rename(sftp_client_message msg);
+  // `posix`: onto an existing file too (posix-rename@openssh.com); SFTP v3's refuses.
+  void on_rename(sftp_client_message msg, bool posix);
 
   SessionContext& context_;
   Endpoints::Session& session_;
@@ -433,7 +434,13 @@ void Server::dispatch(sftp_session, sftp_client_message msg) {
     case SSH_FXP_RMDIR: return on_simple(msg, "rmdir");
     case SSH_FXP_REMOVE: return on_simple(msg, "remove");
     case SSH_FXP_SETSTAT: return on_simple(msg, "setstat");
-    case SSH_FXP_RENAME: return on_rename(msg);
+    case SSH_FXP_RENAME: return on_rename(msg, false);
+    case SSH_FXP_EXTENDED:
+      // OpenSSH's sftp renames through this extension (libssh announces it).
+      if (const char* name = sftp_client_message_get_submessage(msg);
+          name != nullptr && std::string_view(name) == "posix-rename@openssh.com")
+        return on_rename(msg, true);
+      return reply(msg, {}, {}, SSH_FX_OP_UNSUPPORTED);
     case SSH_FXP_FSETSTAT: return reply(msg, {}, {}, SSH_FX_OK);  // times and modes are not kept
     default: return reply(msg, {}, {}, SSH_FX_OP_UNSUPPORTED);  // symlinks, extensions
   }
@@ -632,7 +639,7 @@ void Server::on_simple(sftp_client_message msg, std::string_view operation) {
   reply(msg, operation, *path, rc == 0 ? SSH_FX_OK : status_of_errno(errno));
 }
 
-void Server::on_rename(sftp_client_message msg) {
+void Server::on_rename(sftp_client_message msg, bool posix) {
   const auto from = client_path(sftp_client_message_get_filename(msg));
   std::optional<std::string> to;
   if (msg->data != nullptr) {
@@ -647,7 +654,7 @@ void Server::on_rename(sftp_client_message msg) {
   if (!host_from || !host_to) return reply(msg, "rename", *from, status);
   // SFTP v3: a rename onto an existing file fails.
   struct stat st{};
-  if (::lstat(host_to->c_str(), &st) == 0) return reply(msg, "rename", *from, SSH_FX_FILE_ALREADY_EXISTS);
+  if (!posix && ::lstat(host_to->c_str(), &st) == 0) return reply(msg, "rename", *from, SSH_FX_FILE_ALREADY_EXISTS);
   const int rc = ::rename(host_from->c_str(), host_to->c_str());
   reply(msg, "rename", fmt::format("{} -> {}", *from, *to), rc == 0 ? SSH_FX_OK : status_of_errno(errno));
 }
