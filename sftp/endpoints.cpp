@@ -58,6 +58,9 @@ struct Endpoints::Endpoint {
 
 Endpoints::Endpoints(core::Fleet& fleet, core::Logins& logins, Settings settings)
     : fleet_(fleet), logins_(logins), settings_(std::move(settings)) {
+  // IPv4 only: a listen address that is not an IPv4 literal (a name, IPv6) serves SFTP on loopback.
+  in_addr probe{};
+  if (::inet_pton(AF_INET, settings_.host.c_str(), &probe) != 1) settings_.host = "127.0.0.1";
   fleet_.add_keeper(*this);
   ssh_init();
   if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) wake_[0] = wake_[1] = -1;
@@ -107,8 +110,7 @@ int Endpoints::reserve(int port, int& fd) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<std::uint16_t>(p));
-    if (::inet_pton(AF_INET, settings_.host.c_str(), &address.sin_addr) != 1)
-      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::inet_pton(AF_INET, settings_.host.c_str(), &address.sin_addr);  // checked at construction
     socklen_t length = sizeof address;
     if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
         ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
