@@ -71,7 +71,9 @@ function row(s) {
   return `<tr data-id="${esc(s.id)}">
     <td class="name">${esc(s.name)}${(s.addresses || []).length ? `<br><span class="addresses">${
       s.addresses.map((a) => `<span title="${esc(a.network)} ${esc(a.type)} ${esc(a.mac)}">${esc(a.addr)}</span>`).join(" · ")}</span>` : ""}<br><button class="link" data-act="logins"
-        aria-label="users and keys of ${esc(s.name)}">${s.users ?? 0} user${s.users === 1 ? "" : "s"}</button></td>
+        aria-label="users and keys of ${esc(s.name)}">${s.users ?? 0} user${s.users === 1 ? "" : "s"}</button>${s.sftp ? `
+        <span class="sftp" title="${esc((s.sftp.sessions || []).map((x) => `${x.user} from ${x.remote}`).join(", "))}">sftp :${
+          esc(s.sftp.port)} · ${(s.sftp.sessions || []).length} session${(s.sftp.sessions || []).length === 1 ? "" : "s"}</span>` : ""}</td>
     <td class="ids"><code>${esc(s.id)}</code><code>${esc(s.server_id)}</code></td>
     <td><span class="state ${esc(s.state)}">${esc(s.state)}</span></td>
     <td class="views">Nova <b>${esc(nova.status)}</b>${nova.task_state ? ` · ${esc(nova.task_state)}` : ""}<br>
