@@ -234,8 +234,13 @@ class Case(unittest.TestCase):
                                ("alice", other_key.private_path)):
                 with self.assertRaises(paramiko.AuthenticationException):
                     connect(port, user, path).close()
+            # A connection's refusal is journaled when it ends (the client hangs up after the failure).
+            deadline = time.monotonic() + 10
+            while len(journal(gw, server=server_id, result="refused")) < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
             refusals = journal(gw, server=server_id, result="refused")
             self.assertEqual(len(refusals), 3)
+            self.assertEqual(sorted(e["caller"]["user"] for e in refusals), ["alice", "alice", "mallory"])
             self.assertEqual(metric(gw, 'lifecycle_sftp_logins_total{result="refused"}'), 3)
             # An RSA key in PEM works as well as ed25519.
             rsa = make_key(self.tmp.name, "rsa", bits=2048, pem=True)
