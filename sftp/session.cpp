@@ -379,9 +379,12 @@ void Server::run(int fd) {
     note("close", handle->path, 0, SSH_FX_OK);
   }
   handles_.clear();
-  if (sftp) sftp_free(sftp);
-  ssh_channel_close(channel);
-  ssh_channel_free(channel);
+  if (sftp) {
+    sftp_free(sftp);  // frees its channel too
+  } else {
+    ssh_channel_close(channel);
+    ssh_channel_free(channel);
+  }
   cleanup();
 }
 
