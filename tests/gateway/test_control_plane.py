@@ -90,7 +90,7 @@ class FaultRules(unittest.TestCase):
             ({}, "effect: is required"),
             ({"effect": {"error": "boom"}}, "effect.error: 'boom' is not unavailable, internal or throttled"),
             ({"effect": {"latency_ms": -1}}, "effect.latency_ms: must be a whole number"),
-            ({"match": {"api": "gce"}, "effect": {"error": "internal"}}, "match.api: 'gce' is not nova or transfer"),
+            ({"match": {"api": "gce"}, "effect": {"error": "internal"}}, "match.api: 'gce' is not nova, transfer or sftp"),
             ({"match": {"server": "nope"}, "effect": {"error": "internal"}}, "match.server: no server 'nope'"),
             ({"match": {"colour": "red"}, "effect": {"error": "internal"}}, "match: unknown key 'colour'"),
             ({"effect": {"error": "internal"}, "probability": 0}, "probability: must be a number above 0"),
