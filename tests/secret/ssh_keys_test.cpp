@@ -149,3 +149,16 @@ TEST_CASE("derived host keys: the same secret and name give the same key; anothe
   // The private half is a key like an imported one.
   CHECK(host_key(a.private_pem).fingerprint == a.fingerprint);
 }
+
+TEST_CASE("an ed25519 host key in OpenSSH's own format reads back as the same key; other types are left alone") {
+  const auto derived = secret::derive_host_key("0123456789abcdef0123456789abcdef", "s-0123456789abcdef0");
+  const auto openssh = secret::openssh_ed25519_private_key(derived.private_pem);
+  REQUIRE(openssh.has_value());
+  CHECK(openssh->rfind("-----BEGIN OPENSSH PRIVATE KEY-----\n", 0) == 0);
+  // parse_host_key reads OpenSSH's format field by field: the same public half, the same fingerprint.
+  const auto parsed = secret::parse_host_key(*openssh);
+  REQUIRE(std::holds_alternative<secret::HostKey>(parsed));
+  CHECK(std::get<secret::HostKey>(parsed).public_line == derived.public_line);
+  CHECK(std::get<secret::HostKey>(parsed).fingerprint == derived.fingerprint);
+  CHECK_FALSE(secret::openssh_ed25519_private_key("not a key").has_value());
+}
