@@ -16,6 +16,7 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -42,6 +43,9 @@ def free_port():
 
 
 def gateway_endpoint(binary, key_pub, work):
+    # bench/requests.py would shadow the requests package botocore imports.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     import boto3
     proc = subprocess.Popen([binary, "--listen", "127.0.0.1:0", "--access-log", "off", "--data-dir",
                              os.path.join(work, "data")], stdout=subprocess.PIPE, text=True)
