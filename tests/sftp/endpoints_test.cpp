@@ -1,0 +1,107 @@
+// sftp::Endpoints in-process, without a client: a server's port listens
+// while it is Running and refuses as soon as it is not, keeps its number
+// through a stop and a start, is kept as a document, and closes for good
+// with the server.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "core/clock.h"
+#include "core/fleet.h"
+#include "core/ids.h"
+#include "core/logins.h"
+#include "core/tenants.h"
+#include "secret/secret.h"
+#include "secret/ssh_keys.h"
+#include "sftp/endpoints.h"
+
+namespace {
+
+struct DerivedKeys final : core::HostKeyMaker {
+  std::string new_secret() const override { return secret::random_hex(32); }
+  core::HostKey generate(std::string_view secret, std::string_view server) const override {
+    const auto key = secret::derive_host_key(secret, server);
+    core::HostKey out;
+    out.type = key.type;
+    out.fingerprint = key.fingerprint;
+    out.public_line = key.public_line;
+    out.private_pem = key.private_pem;
+    return out;
+  }
+};
+
+// Whether a TCP connection to 127.0.0.1:port is accepted.
+bool accepts(int port) {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(s);
+  return ok;
+}
+
+struct World {
+  core::SystemClock clock;
+  core::RandomIds ids{7};
+  core::Tenants tenants;
+  core::Fleet fleet{clock, ids, tenants};
+  DerivedKeys maker;
+  core::Logins logins{fleet, ids, maker};
+  std::string dir = std::filesystem::temp_directory_path() / ("sftp-endpoints-test-" + std::to_string(::getpid()));
+  sftp::Endpoints endpoints{fleet, logins, sftp::Settings{true, "127.0.0.1", 0, 0, dir}};
+  core::Caller caller{tenants.for_project("demo"), false, true, false};
+  World() { endpoints.start(); }
+  ~World() {
+    endpoints.stop();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a server's port listens while it is Running, refuses otherwise, and closes for good with it") {
+  World w;
+  auto created = w.fleet.create(w.caller, core::CreateSpec{});
+  REQUIRE(created);
+  const auto port = w.endpoints.port_of(created->transfer_id);
+  REQUIRE(port.has_value());
+  CHECK(w.endpoints.host() == "127.0.0.1");
+  CHECK(accepts(*port));
+
+  REQUIRE(w.fleet.stop(w.caller, created->transfer_id));
+  CHECK_FALSE(accepts(*port));  // at once: the stop's answer comes after the port is shut
+  REQUIRE(w.fleet.start(w.caller, created->transfer_id));
+  CHECK(w.endpoints.port_of(created->transfer_id) == port);
+  CHECK(accepts(*port));
+
+  const auto documents = w.endpoints.documents();
+  REQUIRE(documents.size() == 1);
+  CHECK(documents[0].kind == "sftp-port");
+  CHECK(documents[0].key == created->transfer_id);
+  CHECK(documents[0].value == std::to_string(*port));
+
+  REQUIRE(w.fleet.remove(w.caller, created->transfer_id));
+  CHECK_FALSE(w.endpoints.port_of(created->transfer_id).has_value());
+  CHECK_FALSE(accepts(*port));
+  CHECK(w.endpoints.stats().endpoints == 0);
+}
+
+TEST_CASE("a server whose Protocols leave SFTP out gets no port") {
+  World w;
+  core::CreateSpec spec;
+  spec.attributes = {{std::string(sftp::kProtocolsAttribute), "FTPS,AS2"}};
+  auto created = w.fleet.create(w.caller, spec);
+  REQUIRE(created);
+  CHECK_FALSE(w.endpoints.port_of(created->transfer_id).has_value());
+  CHECK(w.endpoints.verify({core::Document{"sftp-port", "s-1", "99999"}}).has_value());
+  CHECK_FALSE(w.endpoints.verify({core::Document{"sftp-port", "s-1", "2222"}}).has_value());
+}
