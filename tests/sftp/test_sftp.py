@@ -176,6 +176,26 @@ class Case(unittest.TestCase):
             aws.delete_server(ServerId=server_id)
             self.assertTrue(refused(port))
 
+    def test_imported_host_keys_are_the_ones_presented(self):
+        with Gateway() as gw:
+            aws, server_id, key, port = self.server_with_user(gw)
+            for kind, extra in (("rsa", ["-b", "2048", "-m", "PEM"]), ("ecdsa", ["-b", "384"]), ("ed25519", [])):
+                path = os.path.join(self.tmp.name, "host_" + kind)
+                subprocess.run(["ssh-keygen", "-q", "-t", kind, "-N", "", "-f", path] + extra, check=True)
+                with open(path) as f:
+                    key_id = aws.import_host_key(ServerId=server_id, HostKeyBody=f.read())["HostKeyId"]
+                expected = aws.describe_host_key(ServerId=server_id, HostKeyId=key_id)["HostKey"]["HostKeyFingerprint"]
+                scanned = subprocess.run(["ssh-keyscan", "-t", kind, "-p", str(port), "127.0.0.1"],
+                                         capture_output=True, text=True, timeout=30).stdout
+                line = next(l for l in scanned.splitlines() if not l.startswith("#"))
+                printed = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", "-"], input=line,
+                                         capture_output=True, text=True, check=True).stdout.split()[1]
+                self.assertEqual(printed.rstrip("="), expected.rstrip("="), kind)
+            # The server's own fingerprint is its oldest imported key's; logins still work.
+            self.assertEqual(aws.describe_server(ServerId=server_id)["Server"]["HostKeyFingerprint"],
+                             aws.list_host_keys(ServerId=server_id)["HostKeys"][0]["Fingerprint"])
+            connect(port, "alice", key.private_path).close()
+
     def test_a_user_stays_in_their_home(self):
         data = os.path.join(self.tmp.name, "data")
         with Gateway(["--data-dir", data]) as gw:
