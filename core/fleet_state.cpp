@@ -209,8 +209,16 @@ Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std
     for (auto& d : s.documents) change.documents.push_back(std::move(d));
   if (auto written = persist(change); !written) {
     finish(false);
-    // Beaten by another gateway: this record as it left it, for the caller's next try.
-    if (written.error().reason == kChangedElsewhere && !is_new) reload(r);
+    // Beaten by another gateway: this record as it left it, for the caller's
+    // next try, which journals the call afresh (the beaten entry stays, refused).
+    if (written.error().reason == kChangedElsewhere) {
+      if (!is_new) reload(r);
+      if (journaled) {
+        call->id = 0;
+        call->result.clear();
+      }
+      return written.error();
+    }
     // The entry was journaled as refused; the adapter's answer finishes it.
     if (journaled) {
       call->id = change.journal.front().id;

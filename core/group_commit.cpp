@@ -68,15 +68,16 @@ Result<Done> GroupCommit::enqueue(Writer& writer) {
     if (group.size() == kMaxBatch || (w->state && !group.empty()) || (!group.empty() && group.front()->state)) break;
     group.push_back(w);
   }
-  // A shared store hands out the ids (one round trip for the batch); they
-  // are given before the write, so a refused write leaves refused entries.
+  // Only the leader touches the group's changes until it wakes them: the
+  // ids are given without the queue's lock. A shared store hands them out
+  // (one round trip for the batch); a refused write leaves refused entries.
+  lock.unlock();
   const bool ids = !store_.shared() || give_shared_journal_ids(group);
   for (auto* w : group)
     if (w->change) {
       give_journal_ids(*w->change);
       batch.push_back(w->change);
     }
-  lock.unlock();
   auto written = !ids              ? Result<Done>(unavailable("the store gives no journal ids now"))
                  : writer.state ? store_.replace(*writer.state)
                                 : store_.write(batch);

@@ -164,7 +164,8 @@ struct PgStore::Impl {
       if (!pg_put_journal(db, entry)) return false;
     for (const auto& document : state.documents)
       if (!pg_put_document(db, document)) return false;
-    return pg_put_meta(db, "journal_next_id", static_cast<std::int64_t>(state.journal_next_id), false) &&
+    // Ids are never reused: other gateways may have taken some past this state's.
+    return pg_put_meta(db, "journal_next_id", static_cast<std::int64_t>(state.journal_next_id), true) &&
            pg_put_meta(db, "cursor_secret", static_cast<std::int64_t>(state.cursor_secret), false);
   }
 };
