@@ -23,8 +23,14 @@ std::map<TenantId, TenantId> Fleet::tenant_ids(const std::vector<std::pair<Tenan
   return now_id;
 }
 
+std::mutex& replace_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 void Fleet::take_elsewhere(Elsewhere changed) {
   if (!store_ || !store_->shared()) return;
+  std::lock_guard replacing(replace_mutex());
   const auto ids = tenant_ids(changed.tenants);
   if (changed.everything) {
     // A reset or snapshot elsewhere, or a lost connection: the fleet as the store has it.
@@ -39,7 +45,12 @@ void Fleet::take_elsewhere(Elsewhere changed) {
     load(std::move(all.servers), true);
     return;
   }
-  for (auto& s : changed.servers) adopt_elsewhere(std::move(s), ids);
+  for (auto& s : changed.servers) {
+    // Read again under the lock: the watcher read it before a reset here may have begun.
+    auto now = store_->load_server(s.info.seq);
+    if (!now || !now.value() || now.value()->info.uuid != s.info.uuid) continue;
+    adopt_elsewhere(std::move(*now.value()), ids);
+  }
   if (changed.document_kinds.empty()) return;
   auto documents = store_->load_documents({});
   if (!documents) return;
