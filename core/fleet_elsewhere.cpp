@@ -47,9 +47,10 @@ void Fleet::take_elsewhere(Elsewhere changed) {
   }
   for (auto& s : changed.servers) {
     // Read again under the lock: the watcher read it before a reset here may have begun.
+    // (Cannot be read now: the watcher's copy will do.)
     auto now = store_->load_server(s.info.seq);
-    if (!now || !now.value() || now.value()->info.uuid != s.info.uuid) continue;
-    adopt_elsewhere(std::move(*now.value()), ids);
+    if (now && (!now.value() || now.value()->info.uuid != s.info.uuid)) continue;
+    adopt_elsewhere(now ? std::move(*now.value()) : std::move(s), ids);
   }
   if (changed.document_kinds.empty()) return;
   auto documents = store_->load_documents({});

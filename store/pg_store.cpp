@@ -131,14 +131,28 @@ struct PgStore::Impl {
   // Runs `body` in one transaction; on any failure rolls back and refuses.
   core::Result<core::Done> transaction(const std::function<bool()>& body) {
     std::lock_guard lock(mutex);
-    if (!db.ensure()) return write_failed(db.error());
-    if (!db.exec("BEGIN").ok()) return write_failed(db.error());
+    if (!begin()) return write_failed(db.error());
     if (!body() || !db.exec("COMMIT").ok()) {
       auto error = write_failed(db.error());
       if (db.ok()) db.exec("ROLLBACK");
       return error;
     }
     return core::Done{};
+  }
+
+  // Connected and in a transaction. A connection the server closed (a
+  // restart) is only found out by using it: then it is made again, once.
+  bool begin() {
+    if (!db.ensure()) return false;
+    if (db.exec("BEGIN").ok()) return true;
+    return !db.ok() && db.ensure() && db.exec("BEGIN").ok();
+  }
+
+  // Connected, for a read outside a transaction: as begin(), without BEGIN.
+  bool ready() {
+    if (!db.ensure()) return false;
+    if (db.exec("SELECT 1").ok()) return true;
+    return !db.ok() && db.ensure();
   }
 
   bool write_change(const core::Change& c) {
@@ -259,10 +273,15 @@ core::Result<std::uint64_t> PgStore::reserve_journal_ids(std::size_t count, std:
   auto& db = impl_->db;
   if (!db.ensure()) return write_failed(db.error());
   // One row, updated in its own transaction: the row lock orders the gateways' blocks.
-  auto r = db.exec(
+  const auto reserve = [&] {
+    return db.exec(
       "INSERT INTO meta VALUES('journal_next_id', $2::bigint + $1::bigint) ON CONFLICT (key) DO UPDATE SET "
       "value = GREATEST(meta.value, $2::bigint) + $1::bigint RETURNING value - $1::bigint",
       Params().add(static_cast<std::int64_t>(count)).add(static_cast<std::int64_t>(at_least)));
+  };
+  auto r = reserve();
+  // The first statement after the server restarted finds the connection closed: once more, connected again.
+  if (!r.ok() && !db.ok() && db.ensure()) r = reserve();
   if (!r.ok() || r.rows() != 1) return write_failed(db.error());
   return static_cast<std::uint64_t>(r.integer(0, 0));
 }
@@ -270,7 +289,7 @@ core::Result<std::uint64_t> PgStore::reserve_journal_ids(std::size_t count, std:
 core::Result<std::uint64_t> PgStore::reserve_seq() {
   std::lock_guard lock(impl_->mutex);
   auto& db = impl_->db;
-  if (!db.ensure()) return write_failed(db.error());
+  if (!impl_->ready()) return write_failed(db.error());
   // Past every kept server (a seeded fleet's came from its file, not the sequence).
   auto r = db.exec(
       "SELECT setval('server_seq', GREATEST(nextval('server_seq'), (SELECT COALESCE(max(seq), 0) + 1 FROM servers)))");
@@ -281,7 +300,7 @@ core::Result<std::uint64_t> PgStore::reserve_seq() {
 core::Result<std::optional<core::ServerRecord>> PgStore::load_server(std::uint64_t seq) {
   std::lock_guard lock(impl_->mutex);
   auto& db = impl_->db;
-  if (!db.ensure()) return write_failed(db.error());
+  if (!impl_->ready()) return write_failed(db.error());
   core::StoredState state;
   if (auto problem = pg_read_servers_where(db, state, "WHERE seq = $1", Params().add(static_cast<std::int64_t>(seq))))
     return write_failed(*problem);
@@ -292,7 +311,7 @@ core::Result<std::optional<core::ServerRecord>> PgStore::load_server(std::uint64
 core::Result<std::vector<core::Document>> PgStore::load_documents(const std::vector<std::string>& kinds) {
   std::lock_guard lock(impl_->mutex);
   auto& db = impl_->db;
-  if (!db.ensure()) return write_failed(db.error());
+  if (!impl_->ready()) return write_failed(db.error());
   core::StoredState state;
   if (auto problem = pg_read_documents(db, state)) return write_failed(*problem);
   if (kinds.empty()) return std::move(state.documents);
