@@ -6,6 +6,7 @@ Never a system cluster. Each test asks for a database of its own.
     with Postgres() as pg:
         url = pg.new_database()     # postgresql:///t1?host=/tmp/...&port=5432&user=gateway
 """
+import atexit
 import glob
 import itertools
 import os
@@ -70,6 +71,8 @@ class Postgres:
         return r
 
     def __enter__(self):
+        # A run cut short (an interrupted pytest, a failed setUpClass) still removes its cluster.
+        atexit.register(self.close)
         self._run([f"{self.bin}/initdb", "-D", self.data, "-U", USER, "-A", "trust", "-E", "UTF8", "--no-sync"])
         self.start()
         return self
@@ -103,6 +106,8 @@ class Postgres:
         return self.url(name)
 
     def close(self):
+        if not os.path.isdir(self.dir):
+            return
         self.stop("immediate")
         shutil.rmtree(self.dir, ignore_errors=True)
 
