@@ -32,7 +32,8 @@ Result<ServerInfo> Fleet::create(const Caller& caller, CreateSpec spec, ActOptio
   spec.transfer_id.reset();
   spec.initial_state.reset();
   spec.lock = {};
-  return insert(caller.tenant, std::move(spec), options);
+  // A shared store: a sequence another gateway took first means a new one.
+  return again_if_beaten([&] { return insert(caller.tenant, spec, options); });
 }
 
 Result<ServerInfo> Fleet::seed(TenantId tenant, CreateSpec spec) { return insert(tenant, std::move(spec), {}); }
@@ -79,29 +80,31 @@ Result<Fleet::Opened> Fleet::open_for_change(const Caller& caller, std::string_v
 
 Result<ServerInfo> Fleet::act(const Caller& caller, std::string_view id, std::optional<Action> wanted,
                               ActOptions options) {
-  auto opened = open_for_change(caller, id, wanted.value_or(Action::Start), options.call);
-  if (!opened) return opened.error();
-  const auto& [record, lock, now] = opened.value();
-  auto& r = *record;
-  // The action is decided under the server's lock, from the state it is in.
-  const Action action = wanted ? *wanted : power_on_action(r.data.info.state).value_or(Action::Start);
-  if (r.data.info.lock.locked && !caller.admin && lock_applies(action))
-    return locked(std::string(id), action, r.data.info.lock.by);
-  const auto t = transition(action, r.data.info.state);
-  if (!t.allowed) return invalid_state(std::string(id), action, r.data.info.state);
-  ServerRecord next = r.data;
-  if (options.edit) {
-    Editable editable{next.info.name, next.info.tags, next.info.metadata, next.info.attributes};
-    if (auto refused = options.edit(editable)) return *refused;
-    next.info.updated_ms = now;
-  }
-  std::vector<Event> events;
-  if (action == Action::Stop) next.info.clean_shutdown = true;
-  begin(next, action, now, options, events);
-  if (action == Action::SoftDelete) schedule_reclaim(next, now);
-  note_call(options.call, r.data, next, action, now);
-  if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
-  return r.data.info;
+  return again_if_beaten([&]() -> Result<ServerInfo> {
+    auto opened = open_for_change(caller, id, wanted.value_or(Action::Start), options.call);
+    if (!opened) return opened.error();
+    const auto& [record, lock, now] = opened.value();
+    auto& r = *record;
+    // The action is decided under the server's lock, from the state it is in.
+    const Action action = wanted ? *wanted : power_on_action(r.data.info.state).value_or(Action::Start);
+    if (r.data.info.lock.locked && !caller.admin && lock_applies(action))
+      return locked(std::string(id), action, r.data.info.lock.by);
+    const auto t = transition(action, r.data.info.state);
+    if (!t.allowed) return invalid_state(std::string(id), action, r.data.info.state);
+    ServerRecord next = r.data;
+    if (options.edit) {
+      Editable editable{next.info.name, next.info.tags, next.info.metadata, next.info.attributes};
+      if (auto refused = options.edit(editable)) return *refused;
+      next.info.updated_ms = now;
+    }
+    std::vector<Event> events;
+    if (action == Action::Stop) next.info.clean_shutdown = true;
+    begin(next, action, now, options, events);
+    if (action == Action::SoftDelete) schedule_reclaim(next, now);
+    note_call(options.call, r.data, next, action, now);
+    if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
+    return r.data.info;
+  });
 }
 
 Result<StopReceipt> Fleet::stop(const Caller& caller, std::string_view id, ActOptions options) {
@@ -123,87 +126,95 @@ Result<ServerInfo> Fleet::power_on(const Caller& caller, std::string_view id, Ac
 }
 
 Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id, ActOptions options) {
-  RecordPtr record;
-  ServerInfo final_info;
-  {
-    auto opened = open_for_change(caller, id, Action::Delete, options.call);
-    if (!opened) return opened.error();
-    record = opened.value().record;
-    const Millis now = opened.value().now;
-    auto& r = *record;
-    if (r.data.info.lock.locked && !caller.admin)
-      return locked(std::string(id), Action::Delete, r.data.info.lock.by);
-    ServerRecord next = r.data;
-    close_books(next, now);  // billing ends with the deletion
-    std::vector<Event> events;
-    if (events_.has_subscribers()) events.push_back(event(next, EventKind::Deleted, next.info.state, now, Action::Delete));
-    note_call(options.call, r.data, next, Action::Delete, now);
-    auto staged = stage_delete(next, now);
-    if (auto kept = commit(r, std::move(next), options.call, std::move(events), {}, false, std::move(staged)); !kept)
-      return kept.error();
-    final_info = r.data.info;
-  }
-  // The record's lock is released: index locks are never taken under it.
-  // A deleted server stays findable by identity, for the ledger and Nova's read_deleted.
-  unindex(*record, false);
-  return final_info;
+  return again_if_beaten([&]() -> Result<ServerInfo> {
+    RecordPtr record;
+    ServerInfo final_info;
+    {
+      auto opened = open_for_change(caller, id, Action::Delete, options.call);
+      if (!opened) return opened.error();
+      record = opened.value().record;
+      const Millis now = opened.value().now;
+      auto& r = *record;
+      if (r.data.info.lock.locked && !caller.admin)
+        return locked(std::string(id), Action::Delete, r.data.info.lock.by);
+      ServerRecord next = r.data;
+      close_books(next, now);  // billing ends with the deletion
+      std::vector<Event> events;
+      if (events_.has_subscribers()) events.push_back(event(next, EventKind::Deleted, next.info.state, now, Action::Delete));
+      note_call(options.call, r.data, next, Action::Delete, now);
+      auto staged = stage_delete(next, now);
+      if (auto kept = commit(r, std::move(next), options.call, std::move(events), {}, false, std::move(staged)); !kept)
+        return kept.error();
+      final_info = r.data.info;
+    }
+    // The record's lock is released: index locks are never taken under it.
+    // A deleted server stays findable by identity, for the ledger and Nova's read_deleted.
+    unindex(*record, false);
+    return final_info;
+  });
 }
 
 Result<ServerInfo> Fleet::lock(const Caller& caller, std::string_view id, std::string reason, ActOptions options) {
-  auto opened = open_for_change(caller, id, Action::Lock, options.call);
-  if (!opened) return opened.error();
-  auto& r = *opened.value().record;
-  const Millis now = opened.value().now;
-  ServerRecord next = r.data;
-  std::vector<Event> events;
-  if (!next.info.lock.locked) {  // locking a locked server changes nothing, and is still accepted
-    // As Nova: the lock belongs to the owner when the owner's tenant set it.
-    next.info.lock = LockInfo{true, caller.tenant == next.info.tenant ? LockOwner::Owner : LockOwner::Admin,
-                              std::move(reason)};
-    next.info.updated_ms = now;
-    if (events_.has_subscribers()) events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Lock));
-  }
-  note_call(options.call, r.data, next, Action::Lock, now);
-  if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
-  return r.data.info;
+  return again_if_beaten([&]() -> Result<ServerInfo> {
+    auto opened = open_for_change(caller, id, Action::Lock, options.call);
+    if (!opened) return opened.error();
+    auto& r = *opened.value().record;
+    const Millis now = opened.value().now;
+    ServerRecord next = r.data;
+    std::vector<Event> events;
+    if (!next.info.lock.locked) {  // locking a locked server changes nothing, and is still accepted
+      // As Nova: the lock belongs to the owner when the owner's tenant set it.
+      next.info.lock = LockInfo{true, caller.tenant == next.info.tenant ? LockOwner::Owner : LockOwner::Admin,
+                                std::move(reason)};
+      next.info.updated_ms = now;
+      if (events_.has_subscribers()) events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Lock));
+    }
+    note_call(options.call, r.data, next, Action::Lock, now);
+    if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
+    return r.data.info;
+  });
 }
 
 Result<ServerInfo> Fleet::unlock(const Caller& caller, std::string_view id, ActOptions options) {
-  auto opened = open_for_change(caller, id, Action::Unlock, options.call);
-  if (!opened) return opened.error();
-  auto& r = *opened.value().record;
-  const Millis now = opened.value().now;
-  if (r.data.info.lock.locked && r.data.info.lock.by == LockOwner::Admin && !caller.admin) {
-    auto e = forbidden(std::string(id), Action::Unlock);
-    e.lock_owner = LockOwner::Admin;
-    return e;
-  }
-  ServerRecord next = r.data;
-  std::vector<Event> events;
-  if (next.info.lock.locked) {
-    next.info.lock = LockInfo{};
-    next.info.updated_ms = now;
-    if (events_.has_subscribers())
-      events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Unlock));
-  }
-  note_call(options.call, r.data, next, Action::Unlock, now);
-  if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
-  return r.data.info;
+  return again_if_beaten([&]() -> Result<ServerInfo> {
+    auto opened = open_for_change(caller, id, Action::Unlock, options.call);
+    if (!opened) return opened.error();
+    auto& r = *opened.value().record;
+    const Millis now = opened.value().now;
+    if (r.data.info.lock.locked && r.data.info.lock.by == LockOwner::Admin && !caller.admin) {
+      auto e = forbidden(std::string(id), Action::Unlock);
+      e.lock_owner = LockOwner::Admin;
+      return e;
+    }
+    ServerRecord next = r.data;
+    std::vector<Event> events;
+    if (next.info.lock.locked) {
+      next.info.lock = LockInfo{};
+      next.info.updated_ms = now;
+      if (events_.has_subscribers())
+        events.push_back(event(next, EventKind::LockChanged, next.info.state, now, Action::Unlock));
+    }
+    note_call(options.call, r.data, next, Action::Unlock, now);
+    if (auto kept = commit(r, std::move(next), options.call, std::move(events)); !kept) return kept.error();
+    return r.data.info;
+  });
 }
 
 Result<ServerInfo> Fleet::update(const Caller& caller, std::string_view id,
                                  const std::function<void(Editable&)>& edit, ActOptions options) {
-  auto opened = open_for_change(caller, id, Action::Update, options.call);
-  if (!opened) return opened.error();
-  auto& r = *opened.value().record;
-  const Millis now = opened.value().now;
-  ServerRecord next = r.data;
-  Editable editable{next.info.name, next.info.tags, next.info.metadata, next.info.attributes};
-  edit(editable);
-  next.info.updated_ms = now;
-  note_call(options.call, r.data, next, Action::Update, now);
-  if (auto kept = commit(r, std::move(next), options.call, {}); !kept) return kept.error();
-  return r.data.info;
+  return again_if_beaten([&]() -> Result<ServerInfo> {
+    auto opened = open_for_change(caller, id, Action::Update, options.call);
+    if (!opened) return opened.error();
+    auto& r = *opened.value().record;
+    const Millis now = opened.value().now;
+    ServerRecord next = r.data;
+    Editable editable{next.info.name, next.info.tags, next.info.metadata, next.info.attributes};
+    edit(editable);
+    next.info.updated_ms = now;
+    note_call(options.call, r.data, next, Action::Update, now);
+    if (auto kept = commit(r, std::move(next), options.call, {}); !kept) return kept.error();
+    return r.data.info;
+  });
 }
 
 Result<ServerInfo> Fleet::change_beside(const Caller& caller, std::string_view id,
@@ -250,11 +261,17 @@ Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, ActOptions op
   // Draw identities until both are free (a collision of random ones is
   // astronomically rare; fixed ones that are taken are an error).
   const bool fixed = spec.uuid || spec.transfer_id;
+  std::uint64_t seq = 0;  // the fleet's next, unless a shared store hands it out
+  if (store_ && store_->shared()) {
+    auto reserved = store_->reserve_seq();
+    if (!reserved) return reserved.error();
+    seq = reserved.value();
+  }
   for (int attempt = 0;; ++attempt) {
     if (attempt == 16) return internal("could not draw a unique server identity");
     if (!spec.uuid) info.uuid = ids_.next_uuid();
     if (!spec.transfer_id) info.transfer_id = ids_.next_transfer_id();
-    if (index(record, 0)) break;
+    if (index(record, seq)) break;
     if (fixed) return invalid_argument("id", fmt::format("server {} / {} already exists", info.uuid, info.transfer_id));
   }
 

@@ -162,6 +162,10 @@ class Fleet {
   // Empties the journal, in the store too (ids are not reused).
   Result<Done> clear_journal();
 
+  // A shared store (several gateways): what the others changed, made this
+  // fleet's and published as events, as if changed here (fleet_elsewhere.cpp).
+  void take_elsewhere(Elsewhere changed);
+
   // Keepers (core/document.h): each owns kinds of documents, written with
   // the fleet's changes and given back at restore, reset and snapshots.
   // Added before the fleet is seeded; they outlive the fleet's use of them.
@@ -254,6 +258,22 @@ class Fleet {
   void note_call(JournalEntry* call, const ServerRecord& before, const ServerRecord& after, Action action,
                  Millis now) const;
   Result<Done> persist(Change& change);
+
+  // fleet_elsewhere.cpp. A shared store: one server as another gateway
+  // left it; reload: record `r` (its lock held) read again, after a change
+  // of it that another gateway beat.
+  void adopt_elsewhere(ServerRecord s, const std::map<TenantId, TenantId>& tenant_ids);
+  void reload(Record& r);
+  std::map<TenantId, TenantId> tenant_ids(const std::vector<std::pair<TenantId, TenantInfo>>& kept);
+  // Runs `once` again (up to three times) while another gateway beat its
+  // change: each run decides on the record as that gateway left it.
+  template <typename Once>
+  auto again_if_beaten(Once once) -> decltype(once()) {
+    for (int attempt = 1;; ++attempt) {
+      auto result = once();
+      if (result || attempt == 3 || result.error().reason != kChangedElsewhere) return result;
+    }
+  }
   void add_new_tenants(Change& change, TenantId tenant);
 
   // fleet_ledger.cpp

@@ -17,6 +17,10 @@ struct Fleet::Record : std::enable_shared_from_this<Fleet::Record> {
   bool gone = false;  // no longer in the fleet: deleted, cleared, or a create that was not kept
 };
 
+// Held by Fleet::replace and Fleet::take_elsewhere: another gateway's
+// changes, read before a reset or snapshot here, must not land after it.
+std::mutex& replace_mutex();
+
 // Makes `from` the record's state: every field but the ones fixed at
 // creation (identities, tenant, creation time, seq).
 void adopt(ServerRecord& into, ServerRecord&& from);

@@ -157,6 +157,7 @@ void Fleet::clear_memory() {
 
 Result<Done> Fleet::replace(std::vector<ServerRecord> records, std::optional<std::vector<Document>> documents,
                             bool clear_journal) {
+  std::lock_guard replacing(replace_mutex());
   clear_memory();
   if (clear_journal) journal_.clear();
   if (documents) {

@@ -29,6 +29,7 @@ void adopt(ServerRecord& into, ServerRecord&& from) {
   into.running_ms = from.running_ms;
   into.stopped_ms = from.stopped_ms;
   into.deleted_ms = from.deleted_ms;
+  into.version = from.version;
 }
 
 Event Fleet::event(const ServerRecord& s, EventKind kind, std::optional<State> old_state, Millis at,
@@ -138,7 +139,9 @@ bool Fleet::settle_if_due(Record& r, Millis now) {
   if (p.journal_id) settled.push_back({p.journal_id, p.due_ms, p.fail});
   // A settle follows from the record already kept (its due time is kept
   // with it), so it is made visible even when the store cannot take it now.
-  if (!commit(r, next, nullptr, events, settled, false, staged)) {
+  auto kept = commit(r, next, nullptr, events, settled, false, staged);
+  // Settled by another gateway (commit() read the record again): nothing more to do here.
+  if (!kept && kept.error().reason != kChangedElsewhere) {
     for (const auto& s : settled) journal_.settle(s.journal_id, s.at_ms, s.failed);
     apply(r, std::move(next), events, false);
     // The keepers follow the record made visible (a restart reclaims it again, and writes them then).
@@ -185,6 +188,7 @@ Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std
       if (s.finish) s.finish(kept);
   };
   const bool journaled_here = call && call->result == kAccepted;
+  next.version = (is_new ? 0 : r.data.version) + 1;
   if (!commit_) {  // in memory: nothing to write, the journal takes the entry at once
     if (journaled_here) {
       call->id = journal_.append(*call);
@@ -205,6 +209,16 @@ Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std
     for (auto& d : s.documents) change.documents.push_back(std::move(d));
   if (auto written = persist(change); !written) {
     finish(false);
+    // Beaten by another gateway: this record as it left it, for the caller's
+    // next try, which journals the call afresh (the beaten entry stays, refused).
+    if (written.error().reason == kChangedElsewhere) {
+      if (!is_new) reload(r);
+      if (journaled) {
+        call->id = 0;
+        call->result.clear();
+      }
+      return written.error();
+    }
     // The entry was journaled as refused; the adapter's answer finishes it.
     if (journaled) {
       call->id = change.journal.front().id;

@@ -21,12 +21,26 @@ struct GroupCommit::Writer {
 GroupCommit::GroupCommit(Store& store, Journal& journal) : store_(store), journal_(journal) {}
 
 void GroupCommit::give_journal_ids(Change& change) {
-  for (auto& entry : change.journal) entry.id = journal_.append(entry);
+  if (!store_.shared())
+    for (auto& entry : change.journal) entry.id = journal_.append(entry);
   const std::uint64_t first = change.journal.empty() ? 0 : change.journal.front().id;
   for (auto& server : change.servers)
     if (server.pending && server.pending->journal_id == kJournalIdOfThisChange) server.pending->journal_id = first;
   change.journal_floor = journal_.oldest_id();
   change.journal_next_id = journal_.next_id();
+}
+
+bool GroupCommit::give_shared_journal_ids(const std::vector<Writer*>& group) {
+  std::vector<JournalEntry*> entries;
+  for (auto* w : group)
+    if (w->change)
+      for (auto& entry : w->change->journal) entries.push_back(&entry);
+  if (entries.empty()) return true;
+  return journal_.append_reserved(entries, [&](std::uint64_t next) -> std::optional<std::uint64_t> {
+    auto first = store_.reserve_journal_ids(entries.size(), next);
+    if (!first) return std::nullopt;
+    return first.value();
+  });
 }
 
 Result<Done> GroupCommit::commit(Change& change) {
@@ -53,21 +67,32 @@ Result<Done> GroupCommit::enqueue(Writer& writer) {
   for (auto* w : queue_) {
     if (group.size() == kMaxBatch || (w->state && !group.empty()) || (!group.empty() && group.front()->state)) break;
     group.push_back(w);
+  }
+  // Only the leader touches the group's changes until it wakes them: the
+  // ids are given without the queue's lock. A shared store hands them out
+  // (one round trip for the batch); a refused write leaves refused entries.
+  lock.unlock();
+  const bool ids = !store_.shared() || give_shared_journal_ids(group);
+  for (auto* w : group)
     if (w->change) {
       give_journal_ids(*w->change);
       batch.push_back(w->change);
     }
-  }
-  lock.unlock();
-  auto written = writer.state ? store_.replace(*writer.state) : store_.write(batch);
+  auto written = !ids              ? Result<Done>(unavailable("the store gives no journal ids now"))
+                 : writer.state ? store_.replace(*writer.state)
+                                : store_.write(batch);
   lock.lock();
   ++batches_;
 
   for (auto* w : group) {
     if (!written) {
       w->error = written.error();
-      if (w->change)
+      if (w->change && ids)
         for (const auto& entry : w->change->journal) journal_.refuse(entry.id, kUnavailableStatus, "unavailable");
+    } else if (w->change && w->change->stale) {
+      // Another gateway changed a server of it first: the fleet reloads it and decides again.
+      w->error = conflict(std::string(kChangedElsewhere), "", "changed by another gateway");
+      for (const auto& entry : w->change->journal) journal_.refuse(entry.id, 409, kChangedElsewhere);
     }
     w->done = true;
     queue_.pop_front();

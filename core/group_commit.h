@@ -16,6 +16,9 @@
 
 namespace core {
 
+// Error::reason of a change a shared store left out (Change::stale).
+inline constexpr std::string_view kChangedElsewhere = "changed_elsewhere";
+
 class GroupCommit {
  public:
   GroupCommit(Store& store, Journal& journal);
@@ -33,6 +36,8 @@ class GroupCommit {
   struct Writer;
   Result<Done> enqueue(Writer& writer);
   void give_journal_ids(Change& change);
+  // A shared store's batch: ids from the store for every entry of the batch; false if it has none to give.
+  bool give_shared_journal_ids(const std::vector<Writer*>& group);
 
   Store& store_;
   Journal& journal_;

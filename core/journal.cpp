@@ -389,6 +389,17 @@ void Journal::clear() {
   impl_->next_id = next;  // ids are never reused
 }
 
+bool Journal::append_reserved(const std::vector<JournalEntry*>& entries,
+                              const std::function<std::optional<std::uint64_t>(std::uint64_t)>& reserve) {
+  // Under the lock: no other entry may take an id of the block meanwhile.
+  std::unique_lock lock(mutex_);
+  const auto first = reserve(impl_->next_id);
+  if (!first) return false;
+  impl_->next_id = std::max(impl_->next_id, *first);
+  for (auto* e : entries) e->id = impl_->add(*e);
+  return true;
+}
+
 std::uint64_t Journal::next_id() const {
   std::shared_lock lock(mutex_);
   return impl_->next_id;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -105,6 +106,11 @@ class Journal {
   void restore(std::vector<JournalEntry> entries, std::uint64_t next_id);
   void clear();
   std::uint64_t next_id() const;
+  // Appends `entries` (giving each its id) with ids from the first that
+  // `reserve` hands out, given the id they would have had; nothing when it
+  // hands out none. Another gateway's entries on a shared store take the others.
+  bool append_reserved(const std::vector<JournalEntry*>& entries,
+                       const std::function<std::optional<std::uint64_t>(std::uint64_t)>& reserve);
   std::uint64_t oldest_id() const;  // the oldest entry kept (next_id() when empty)
   std::size_t size() const;
   // Distinct strings held (servers, callers, operations): bounded by what the

@@ -31,6 +31,9 @@ struct ServerRecord {
   Millis running_ms = 0;    // billed while powered on
   Millis stopped_ms = 0;    // billed while powered off
   std::optional<Millis> deleted_ms;  // set: deleted, kept for the ledger
+  // Bumped by every change: a store shared by several gateways writes a
+  // change only over the version it was computed on (compare-and-swap).
+  std::uint64_t version = 0;
 };
 
 }  // namespace core

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -35,6 +36,9 @@ struct Change {
   std::vector<Document> documents;                       // kept (replacing the same kind and key), or removed
   std::uint64_t journal_floor = 0;  // entries below this id may be forgotten
   std::uint64_t journal_next_id = 0;
+  // Set by a shared store: a server of this change was changed elsewhere
+  // since its version was read, so nothing of this change was written.
+  mutable bool stale = false;
 
   bool empty() const {
     return servers.empty() && journal.empty() && settlements.empty() && documents.empty();
@@ -51,9 +55,41 @@ struct StoredState {
   std::uint64_t cursor_secret = 0;
 };
 
+// What other gateways on a shared store changed: servers (whole records, at
+// their new version) and the kinds of documents to read again; `everything`:
+// a reset, a snapshot or a lost connection, so read it all again.
+struct Elsewhere {
+  std::vector<std::pair<TenantId, TenantInfo>> tenants;  // every tenant the store has (its ids)
+  std::vector<ServerRecord> servers;
+  std::vector<std::string> document_kinds;
+  bool everything = false;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+  // Several gateways write this store (PostgreSQL): a write then leaves out
+  // each change whose servers' versions moved on (Change::stale), ids come
+  // from the store, and watch() reports the others' changes.
+  virtual bool shared() const { return false; }
+  // Shared: the first of `count` journal ids no other gateway gets, at least `at_least`.
+  virtual Result<std::uint64_t> reserve_journal_ids(std::size_t count, std::uint64_t at_least) {
+    (void)count;
+    return at_least;
+  }
+  // Shared: a server sequence no other gateway gets (0: the fleet's own counter).
+  virtual Result<std::uint64_t> reserve_seq() { return std::uint64_t{0}; }
+  // Shared: the kept record of server `seq`, if any; and every document of `kinds`.
+  virtual Result<std::optional<ServerRecord>> load_server(std::uint64_t seq) {
+    (void)seq;
+    return std::optional<ServerRecord>();
+  }
+  virtual Result<std::vector<Document>> load_documents(const std::vector<std::string>& kinds) {
+    (void)kinds;
+    return std::vector<Document>();
+  }
+  // Shared: calls `changed` (on a thread of the store's) with what others wrote.
+  virtual void watch(std::function<void(Elsewhere)> changed) { (void)changed; }
   // Writes every change of the batch in one atomic step, durable when it
   // returns Done. On an error nothing of the batch is kept.
   virtual Result<Done> write(const std::vector<const Change*>& batch) = 0;

@@ -21,6 +21,7 @@
 #include "gateway/fleet_file.h"
 #include "gateway/worker_pool.h"
 #include "secret/secret.h"
+#include "store/pg_store.h"
 #include "store/sqlite_store.h"
 
 namespace gateway {
@@ -226,7 +227,8 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
 App::~App() {
   stop();
   if (ticker_.joinable()) ticker_.join();
-  if (sftp_) sftp_->stop();
+  if (sftp_) sftp_->stop();  // first: its sessions journal through the fleet
+  store_.reset();            // then: a shared store's watcher calls into the fleet and its keepers
   if (!temporary_data_dir_.empty()) {
     std::error_code ignored;
     std::filesystem::remove_all(temporary_data_dir_, ignored);
@@ -277,13 +279,24 @@ std::optional<std::string> App::open_state(std::vector<core::ServerRecord> seed)
     (void)fleet.replace(std::move(seed), seed_documents_, true);  // in memory: cannot fail
     return std::nullopt;
   }
-  const auto& path = *config_.state_file;
-  auto opened = store::SqliteStore::open(path, config_.state_sync_full ? store::Sync::Full : store::Sync::Normal);
-  if (auto* error = std::get_if<std::string>(&opened)) return *error;
-  auto& o = std::get<store::SqliteStore::Opened>(opened);
-  store_ = std::move(o.store);
-  bool write_all = o.created;
-  if (o.created) {
+  const bool postgres = store::is_postgres_url(*config_.state_file);
+  const auto path = postgres ? store::shown_url(*config_.state_file) : *config_.state_file;
+  bool created = false;
+  if (postgres) {
+    auto opened = store::PgStore::open(*config_.state_file);
+    if (auto* error = std::get_if<std::string>(&opened)) return *error;
+    auto& o = std::get<store::PgStore::Opened>(opened);
+    store_ = std::move(o.store);
+    created = o.created;
+  } else {
+    auto opened = store::SqliteStore::open(path, config_.state_sync_full ? store::Sync::Full : store::Sync::Normal);
+    if (auto* error = std::get_if<std::string>(&opened)) return *error;
+    auto& o = std::get<store::SqliteStore::Opened>(opened);
+    store_ = std::move(o.store);
+    created = o.created;
+  }
+  bool write_all = created;
+  if (created) {
     (void)fleet.replace(std::move(seed), seed_documents_, true);  // no store attached yet: in memory
   } else {
     auto loaded = store_->load();
@@ -297,6 +310,8 @@ std::optional<std::string> App::open_state(std::vector<core::ServerRecord> seed)
   // A file from before servers had generated host keys has no secret for them yet.
   if (auto saved = logins_->save_secret(); !saved)
     return fmt::format("--state {}: cannot write it: {}", path, saved.error().detail);
+  // Other gateways on the same database: their changes become this fleet's.
+  if (store_->shared()) store_->watch([&fleet](core::Elsewhere changed) { fleet.take_elsewhere(std::move(changed)); });
   return std::nullopt;
 }
 

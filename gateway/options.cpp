@@ -35,8 +35,9 @@ server operations, over one lifecycle core.
   --tls-cert FILE        serve HTTPS with this PEM certificate (chain); needs --tls-key
   --tls-key FILE         the certificate's PEM private key (unencrypted)
   --access-log on|off|json  one line per request on stderr: human (on, the default) or JSON
-  --state FILE           keep servers, billing, the journal and tokens in FILE (SQLite),
-                         across restarts and crashes; created and seeded from --fleet if missing
+  --state FILE|URL       keep servers, billing, the journal and tokens in FILE (SQLite),
+                         across restarts and crashes; created and seeded from --fleet if missing;
+                         or in a PostgreSQL database (postgresql://...), shared by several gateways
   --state-sync normal|full
                          normal (default): an answered change survives a crash of the process;
                          full: it also survives a power loss (slower: every commit is synced)

@@ -140,12 +140,16 @@ class Worker(threading.Thread):
 
 
 class CrashTest(unittest.TestCase):
+    def state_in(self, workdir):
+        """Where --state keeps the fleet for this run."""
+        return os.path.join(workdir, "state.db")
+
     def test_every_acknowledged_change_survives_kill_9(self):
         seed = int(os.environ.get("CRASH_SEED", random.randrange(2**32)))
         print(f"crash test seed: {seed} (replay with CRASH_SEED={seed})", file=sys.stderr)
         rng = random.Random(seed)
         workdir = tempfile.mkdtemp(prefix="gateway-crash-")
-        state = os.path.join(workdir, "state.db")
+        state = self.state_in(workdir)
         known, acked_ids, refused_ids = {}, set(), set()  # servers by key, Transfer request ids
         owned = {}  # worker index -> its servers, kept across rounds
         try:

@@ -2,6 +2,7 @@
 restart (after kill -9) keeps and what it does not, a transition that
 settles after the restart, files that are refused untouched, a store that
 cannot be written, reset, and Keystone tokens that outlive the process."""
+import contextlib
 import hashlib
 import json
 import os
@@ -70,6 +71,17 @@ class Durable(unittest.TestCase):
 
     def tearDown(self):
         subprocess.run(["rm", "-rf", self.dir])
+
+    @contextlib.contextmanager
+    def write_lock_held(self):
+        """Another process holds the store's write lock meanwhile."""
+        holder = sqlite3.connect(self.state, timeout=0, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
 
     def gateway(self, *extra):
         gw = Gateway(["--fleet", EXAMPLE_FLEET, "--state", self.state, *extra])
@@ -278,9 +290,7 @@ class Durable(unittest.TestCase):
             aws = transfer(gw)
             conn = openstack_sdk(gw)
             conn.compute.get_server(WEB2)  # authenticated now: issuing a token writes the file too
-            holder = sqlite3.connect(self.state, timeout=0, isolation_level=None)
-            holder.execute("BEGIN IMMEDIATE")  # another process holds the file's write lock
-            try:
+            with self.write_lock_held():
                 with self.assertRaises(ClientError) as e:
                     aws.stop_server(ServerId=WEB1_T)
                 self.assertEqual(e.exception.response["Error"]["Code"], "ServiceUnavailableException")
@@ -294,9 +304,6 @@ class Durable(unittest.TestCase):
                 refused = journal(gw, result="unavailable")
                 self.assertEqual({e["operation"] for e in refused}, {"StopServer", "os-stop"})
                 self.assertEqual({e["status"] for e in refused}, {500, 503})
-            finally:
-                holder.execute("ROLLBACK")
-                holder.close()
             aws.stop_server(ServerId=WEB1_T)
             self.assertEqual(aws.describe_server(ServerId=WEB1_T)["Server"]["State"], "OFFLINE")
 

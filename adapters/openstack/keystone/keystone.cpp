@@ -245,13 +245,22 @@ std::shared_ptr<const Identity> Keystone::check_any(std::string_view token) cons
     id->expires = std::chrono::system_clock::time_point::max();
     return id;
   }
-  std::shared_ptr<const Identity> found;
-  {
+  const auto lookup = [this, token]() -> std::shared_ptr<const Identity> {
     std::shared_lock lock(mutex_);
     const auto* issued = find(token);
     if (!issued || issued->identity->expires <= std::chrono::system_clock::now()) return nullptr;
-    found = issued->identity;
+    return issued->identity;
+  };
+  auto found = lookup();
+  if (!found && token.size() == kTokenChars) {
+    // Several gateways on one store: a token another one issued a moment
+    // ago is read from the store now (a no-op on a store of our own).
+    core::Elsewhere tokens;
+    tokens.document_kinds = {kTokenKind};
+    fleet_.take_elsewhere(std::move(tokens));
+    found = lookup();
   }
+  if (!found) return nullptr;
   if (revocations_.any() && revocations_.revoked(*found)) return nullptr;
   return found;
 }
