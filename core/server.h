@@ -87,6 +87,8 @@ struct CreateSpec {
   // if an address is free there, and none otherwise (a Transfer server, a
   // server loaded from a file); an empty list: none.
   std::optional<std::vector<NicRequest>> nics;
+  // The security groups (ids or names) of the interfaces it gets; none: the tenant's `default`.
+  std::vector<std::string> security_groups;
 };
 
 struct JournalEntry;

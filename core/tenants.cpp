@@ -70,4 +70,18 @@ std::size_t Tenants::size() const {
   return tenants_.size();
 }
 
+std::string Tenants::key(TenantId id) const {
+  const auto t = info(id);
+  return t.project.empty() ? "a:" + t.account + ":" + t.region : "p:" + t.project;
+}
+
+std::optional<TenantId> Tenants::from_key(std::string_view key) {
+  if (key.rfind("p:", 0) == 0 && key.size() > 2) return for_project(key.substr(2));
+  if (key.rfind("a:", 0) != 0) return std::nullopt;
+  const auto rest = key.substr(2);
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  return for_account(rest.substr(0, colon), rest.substr(colon + 1));
+}
+
 }  // namespace core

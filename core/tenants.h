@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -33,6 +34,12 @@ class Tenants {
 
   TenantInfo info(TenantId id) const;
   std::size_t size() const;
+
+  // A tenant named in text that outlives this run's ids (documents keep
+  // it): "p:<project>", or "a:<account>:<region>" for a Transfer-only one.
+  std::string key(TenantId id) const;
+  // The tenant a key names (made on first use); nothing if it is not a key.
+  std::optional<TenantId> from_key(std::string_view key);
 
  private:
   TenantId add(TenantInfo info);  // caller holds mutex_ exclusively

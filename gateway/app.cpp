@@ -97,7 +97,8 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   std::vector<ServerSeed>().swap(app->config_.servers);
   app->seed_documents_ = std::move(app->config_.documents);
 
-  app->openstack_ = std::make_unique<openstack::Api>(fleet, app->config_.openstack);
+  app->networks_ = std::make_unique<core::net::Networks>(fleet, app->ids_, app->tenants_);
+  app->openstack_ = std::make_unique<openstack::Api>(fleet, *app->networks_, app->config_.openstack);
   app->transfer_ = std::make_unique<transfer::Api>(fleet, app->config_.transfer);
   if (app->seed_documents_) {
     if (auto problem = fleet.check_documents(*app->seed_documents_)) return fmt::format("fleet: {}", *problem);
@@ -223,7 +224,11 @@ void App::journal_unrouted(const httplib::Request& req, const httplib::Response&
     call.api = "transfer";
     call.operation = target.rfind("TransferService.", 0) == 0 ? target.substr(16) : req.method + " " + path;
   } else {
-    call.api = under("/compute") ? "nova" : under("/identity") ? "identity" : under("/image") ? "image" : "unknown";
+    call.api = under("/compute")      ? "nova"
+               : under("/identity")   ? "identity"
+               : under("/image")      ? "image"
+               : under("/networking") ? "neutron"
+                                      : "unknown";
     call.operation = req.method + " " + path;
   }
   call.request_id = std::string(request_id_of(res));

@@ -22,5 +22,6 @@ check adapters/transfer 'adapters/openstack|gateway/|store/|sqlite' 'the Transfe
 # Inside the OpenStack adapter: shared/ is below every service, Keystone below the others.
 check adapters/openstack/shared 'adapters/openstack/(keystone|glance|nova|neutron)/' 'shared/ is what the services share'
 check adapters/openstack/keystone 'adapters/openstack/(glance|nova|neutron)/' 'Keystone needs no other service'
+check adapters/openstack/neutron 'adapters/openstack/(glance|nova)/' 'Neutron needs only Keystone'
 [ $fail -eq 0 ] && echo "layering ok"
 exit $fail

@@ -14,6 +14,7 @@
 #include "adapters/openstack/glance/glance.h"
 #include "adapters/openstack/glance/images.h"
 #include "adapters/openstack/keystone/keystone.h"
+#include "adapters/openstack/neutron/service.h"
 #include "adapters/openstack/nova/keypairs.h"
 #include "adapters/openstack/nova/service.h"
 #include "adapters/openstack/nova/views.h"
@@ -41,11 +42,22 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/metadata/?)"), "GET, PUT, POST"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/metadata/[^/]+)"), "GET, PUT, DELETE"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-security-groups/?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/ips(/[^/]+)?/?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-interface/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-interface/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+)"), "GET, PUT, DELETE"},
       {std::regex(R"(/compute/v2\.1/flavors(/detail|/[^/]+|/[^/]+/os-extra_specs)?)"), "GET"},
       {std::regex(R"(/compute/v2\.1/os-keypairs/?)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/os-keypairs/[^/]+)"), "GET, DELETE"},
-      {std::regex(R"(/compute/v2\.1/os-security-groups(/[^/]+)?/?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/os-security-groups/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/os-security-groups/[^/]+)"), "GET, PUT, DELETE"},
+      {std::regex(R"(/compute/v2\.1/os-security-group-rules/?)"), "POST"},
+      {std::regex(R"(/compute/v2\.1/os-security-group-rules/[^/]+)"), "DELETE"},
+      {std::regex(R"(/compute/v2\.1/os-(tenant-networks|networks)/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/os-(tenant-networks|networks)/[^/]+)"), "GET, DELETE"},
+      {std::regex(R"(/compute/v2\.1/os-floating-ips/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/os-floating-ips/[^/]+)"), "GET, DELETE"},
+      {std::regex(R"(/compute/v2\.1/os-floating-ip-pools/?)"), "GET"},
       {std::regex(R"(/compute(/v2\.1)?/?)"), "GET"},
       {std::regex(R"(/identity(/v3)?/?)"), "GET"},
       {std::regex(R"(/identity/v3/auth/tokens)"), "GET, POST, DELETE"},
@@ -140,10 +152,11 @@ struct Api::Impl {
   ImageCatalog images;
   KeypairStore keypairs;
   Service service;
+  neutron::Service network;
 
-  Impl(core::Fleet& f, Settings s)
+  Impl(core::Fleet& f, core::net::Networks& networks, Settings s)
       : fleet(f), settings(with_defaults(std::move(s))), keystone(settings, fleet), images(fleet, settings.images),
-        keypairs(fleet), service{fleet, settings, images, keypairs} {}
+        keypairs(fleet), service{fleet, settings, images, keypairs, networks}, network(fleet, networks, keystone) {}
 
   static Settings with_defaults(Settings s) {
     if (s.users.empty()) s.users = default_users();
@@ -213,7 +226,8 @@ struct Api::Impl {
   }
 };
 
-Api::Api(core::Fleet& fleet, Settings settings) : impl_(std::make_unique<Impl>(fleet, std::move(settings))) {}
+Api::Api(core::Fleet& fleet, core::net::Networks& networks, Settings settings)
+    : impl_(std::make_unique<Impl>(fleet, networks, std::move(settings))) {}
 Api::~Api() = default;
 
 std::optional<std::string> Api::token_for_project(const std::string& project) {
@@ -292,13 +306,48 @@ void Api::mount(httplib::Server& server) {
   route(get, R"(/compute/v2\.1/os-keypairs/([^/]+))", "keypair", H(&Service::show_keypair), false);
   route(del, R"(/compute/v2\.1/os-keypairs/([^/]+))", "keypair-delete", H(&Service::delete_keypair), false);
   route(get, R"(/compute/v2\.1/os-security-groups/?)", "security-groups", H(&Service::list_security_groups), false);
+  route(post, R"(/compute/v2\.1/os-security-groups/?)", "security-group-create", H(&Service::create_security_group),
+        true);
   route(get, R"(/compute/v2\.1/os-security-groups/([^/]+))", "security-group", H(&Service::show_security_group),
+        false);
+  route(put, R"(/compute/v2\.1/os-security-groups/([^/]+))", "security-group-update",
+        H(&Service::update_security_group), true);
+  route(del, R"(/compute/v2\.1/os-security-groups/([^/]+))", "security-group-delete",
+        H(&Service::delete_security_group), false);
+  route(post, R"(/compute/v2\.1/os-security-group-rules/?)", "security-group-rule-create",
+        H(&Service::create_security_group_rule), true);
+  route(del, R"(/compute/v2\.1/os-security-group-rules/([^/]+))", "security-group-rule-delete",
+        H(&Service::delete_security_group_rule), false);
+  route(get, R"(/compute/v2\.1/servers/([^/]+)/ips/?)", "ips", H(&Service::list_ips), false);
+  route(get, R"(/compute/v2\.1/servers/([^/]+)/ips/([^/]+))", "ips-network", H(&Service::show_ips), false);
+  route(get, R"(/compute/v2\.1/servers/([^/]+)/os-interface/?)", "interfaces", H(&Service::list_interfaces), false);
+  route(post, R"(/compute/v2\.1/servers/([^/]+)/os-interface/?)", "interface-attach", H(&Service::attach_interface),
+        true);
+  route(get, R"(/compute/v2\.1/servers/([^/]+)/os-interface/([^/]+))", "interface", H(&Service::show_interface),
+        false);
+  route(del, R"(/compute/v2\.1/servers/([^/]+)/os-interface/([^/]+))", "interface-detach",
+        H(&Service::detach_interface), false);
+  for (const char* proxy : {"tenant-networks", "networks"}) {
+    const std::string base = std::string(R"(/compute/v2\.1/os-)") + proxy;
+    route(get, (base + "/?").c_str(), proxy, H(&Service::list_tenant_networks), false);
+    route(post, (base + "/?").c_str(), proxy, H(&Service::list_tenant_networks), true);
+    route(get, (base + "/([^/]+)").c_str(), proxy, H(&Service::show_tenant_network), false);
+    route(del, (base + "/([^/]+)").c_str(), proxy, H(&Service::show_tenant_network), false);
+  }
+  route(get, R"(/compute/v2\.1/os-floating-ips/?)", "floating-ips", H(&Service::list_floating_ips), false);
+  route(post, R"(/compute/v2\.1/os-floating-ips/?)", "floating-ip-create", H(&Service::create_floating_ip), true);
+  route(get, R"(/compute/v2\.1/os-floating-ips/([^/]+))", "floating-ip", H(&Service::show_floating_ip), false);
+  route(del, R"(/compute/v2\.1/os-floating-ips/([^/]+))", "floating-ip-delete", H(&Service::delete_floating_ip),
+        false);
+  route(get, R"(/compute/v2\.1/os-floating-ip-pools/?)", "floating-ip-pools", H(&Service::list_floating_ip_pools),
         false);
 
   mount_glance(server, i.keystone, i.images);
+  i.network.mount(server);
 }
 
 bool Api::render_http_error(const httplib::Request& req, httplib::Response& res) {
+  if (impl_->network.render_http_error(req, res)) return true;
   const auto starts = [&](std::string_view prefix) { return req.path.rfind(prefix, 0) == 0; };
   const auto under = [&](std::string_view root) {
     return starts(root) && (req.path.size() == root.size() || req.path[root.size()] == '/');

@@ -1,6 +1,7 @@
 // The OpenStack adapter's entry point: a Keystone v3 subset (keystone/), the
-// compute API v2.1 (nova/) and Glance's image records (glance/), mounted on the
-// gateway's one HTTP server; what they share is in shared/. It speaks Nova's wire
+// compute API v2.1 (nova/), Glance's image records (glance/) and Neutron's
+// API v2.0 (neutron/), mounted on the gateway's one HTTP server; what they
+// share is in shared/. It speaks Nova's wire
 // (NOVA.md) and maps core errors to Nova faults; it knows nothing of Transfer.
 #pragma once
 
@@ -13,6 +14,7 @@
 
 #include "adapters/openstack/shared/settings.h"
 #include "core/fleet.h"
+#include "core/net/networks.h"
 #include "core/store.h"
 
 namespace httplib {
@@ -37,9 +39,9 @@ class Api {
  public:
   // Adds its keepers (tokens, images, key pairs) to the fleet: build it
   // before the fleet is seeded or restored.
-  Api(core::Fleet& fleet, Settings settings);
+  Api(core::Fleet& fleet, core::net::Networks& networks, Settings settings);
   ~Api();
-  // Registers /identity..., /compute..., /image... handlers.
+  // Registers /identity..., /compute..., /image..., /networking... handlers.
   void mount(httplib::Server& server);
   // For a request the router did not answer (no route, body too large, ...):
   // when the path is one of Nova's, renders Nova's fault and returns true.

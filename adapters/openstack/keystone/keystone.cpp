@@ -184,6 +184,7 @@ std::string token_body(const Identity& id, const std::string& base, std::string_
   w.StartArray();
   write_endpoint_entry(w, "compute", "nova", base + "/compute/v2.1");
   write_endpoint_entry(w, "image", "glance", base + "/image");
+  write_endpoint_entry(w, "network", "neutron", base + "/networking");
   write_endpoint_entry(w, "identity", "keystone", base + "/identity");
   w.EndArray();
   w.EndObject();

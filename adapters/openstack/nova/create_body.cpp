@@ -12,6 +12,7 @@
 #include "adapters/openstack/nova/json_body.h"
 #include "adapters/openstack/nova/json_fields.h"
 #include "adapters/openstack/nova/views.h"
+#include "core/text.h"
 
 namespace openstack {
 namespace {
@@ -122,6 +123,29 @@ std::optional<Fault> check_requested_networks(const Value& server) {
   return std::nullopt;
 }
 
+// The networks asked for, once checked (see CreateRequest::networks).
+std::optional<std::vector<core::NicRequest>> requested_networks(const Value& server) {
+  if (!server.HasMember("networks")) return std::nullopt;
+  const auto& n = server["networks"];
+  if (n.IsString()) {
+    if (text_of(n) == "none") return std::vector<core::NicRequest>{};
+    return std::nullopt;
+  }
+  std::vector<core::NicRequest> out;
+  for (const auto& item : n.GetArray()) {
+    core::NicRequest nic;
+    if (item.HasMember("port") && !item["port"].IsNull()) nic.port = core::ascii_lower(text_of(item["port"]));
+    if (item.HasMember("uuid")) {
+      auto id = text_of(item["uuid"]);
+      if (!uuid_like(id)) id = id.substr(id.find('-') + 1);
+      nic.network = core::ascii_lower(id);
+    }
+    if (item.HasMember("fixed_ip")) nic.fixed_ip = std::string(text_of(item["fixed_ip"]));
+    out.push_back(std::move(nic));
+  }
+  return out;
+}
+
 std::optional<Fault> read_security_groups(const Value& server, std::vector<std::string>& out) {
   if (!server.HasMember("security_groups")) return std::nullopt;
   const auto& groups = server["security_groups"];
@@ -221,6 +245,7 @@ std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Ver
   const bool volumes = mapped("block_device_mapping_v2") || mapped("block_device_mapping");
   if (request.image_id.empty() && !volumes) return bad_request("Missing imageRef attribute");
   if (auto fault = check_requested_networks(s)) return *fault;
+  request.networks = requested_networks(s);
   if (!find_flavor(settings, request.flavor_id)) return bad_request("Invalid flavorRef provided.");
   return request;
 }

@@ -167,6 +167,23 @@ std::optional<Fault> read_security_group(const Value& value, ActionRequest& requ
   return std::nullopt;
 }
 
+// addFloatingIp {"address", "fixed_address"?} / removeFloatingIp {"address"}: Nova's schemas.
+std::optional<Fault> read_floating_ip(const Value& value, bool add, ActionRequest& request) {
+  const char* action = add ? "addFloatingIp" : "removeFloatingIp";
+  if (!value.IsObject()) return invalid(action, value, "is not of type 'object'");
+  if (auto fault = add ? only(action, value, {"address", "fixed_address"}) : only(action, value, {"address"}))
+    return fault;
+  if (!value.HasMember("address")) return invalid(action, value, "'address' is a required property");
+  for (const char* key : {"address", "fixed_address"}) {
+    if (!value.HasMember(key)) continue;
+    const auto& a = value[key];
+    if (!a.IsString() || (!canonical_ipv4(text_of(a)) && !canonical_ipv6(text_of(a))))
+      return invalid(key, a, "is not valid under any of the given schemas");
+    (std::string_view(key) == "address" ? request.floating_address : request.fixed_address) = std::string(text_of(a));
+  }
+  return std::nullopt;
+}
+
 std::optional<Fault> read_console(const Value& value, ActionRequest& request) {
   if (!value.IsObject()) return invalid("os-getConsoleOutput", value, "is not of type 'object'");
   if (auto fault = only("os-getConsoleOutput", value, {"length"})) return fault;
@@ -251,6 +268,13 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
     named(add ? "addSecurityGroup" : "removeSecurityGroup", core::Action::Update,
           add ? ActionKind::AddSecurityGroup : ActionKind::RemoveSecurityGroup);
     fault = read_security_group(value, request);
+  } else if ((name == "addFloatingIp" || name == "removeFloatingIp") && !version.at_least(44)) {
+    const bool add = name == "addFloatingIp";
+    named(add ? "addFloatingIp" : "removeFloatingIp", core::Action::Update,
+          add ? ActionKind::AddFloatingIp : ActionKind::RemoveFloatingIp);
+    fault = read_floating_ip(value, add, request);
+  } else if (name == "addFloatingIp" || name == "removeFloatingIp") {
+    return not_found("The resource could not be found.");  // gone from 2.44, as Nova's versioned methods
   } else if (name == "os-getConsoleOutput") {
     named("os-getConsoleOutput", core::Action::Update, ActionKind::ConsoleOutput);
     fault = read_console(value, request);

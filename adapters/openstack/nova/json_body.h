@@ -53,6 +53,8 @@ enum class ActionKind {
   AddSecurityGroup,     // addSecurityGroup, removeSecurityGroup
   RemoveSecurityGroup,
   NetworkInfo,          // resetNetwork, injectNetworkInfo (admin): accepted, nothing to change
+  AddFloatingIp,        // addFloatingIp, removeFloatingIp (to 2.43)
+  RemoveFloatingIp,
 };
 
 struct ActionRequest {
@@ -69,6 +71,8 @@ struct ActionRequest {
   long long rotation = 0;
   std::string admin_pass;     // changePassword
   std::string security_group;  // add/removeSecurityGroup
+  std::string floating_address;  // add/removeFloatingIp
+  std::string fixed_address;     // addFloatingIp: the server's address to map (empty: its first)
   std::optional<long long> console_length;  // os-getConsoleOutput; nothing or -1: all of it
 };
 
@@ -92,6 +96,9 @@ struct CreateRequest {
   std::optional<std::string> disk_config;
   std::optional<std::string> key_name;
   std::vector<std::string> security_groups;  // names or ids, as given (empty: the default group)
+  // "auto" (or nothing, before 2.37): nullopt; "none": an empty list; else
+  // each {uuid, port, fixed_ip} as given (the "br-" prefix Nova allows is dropped).
+  std::optional<std::vector<core::NicRequest>> networks;
   std::optional<std::string> user_data;
   bool config_drive = false;
   std::optional<std::vector<std::string>> trusted_certs;

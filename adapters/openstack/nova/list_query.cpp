@@ -184,7 +184,7 @@ std::variant<bool, Fault> all_tenants_flag(const Params& params) {
 }  // namespace
 
 bool ListParams::matches(const core::ServerInfo& server) const {
-  if (no_status_matches || no_address_matches) return false;
+  if (no_status_matches) return false;
   const auto shown = status_view(server.state, server.transition_from);
   // By vm_state, as Nova's query is: a server being restored is still soft-deleted.
   const bool soft = shown.vm_state == "soft-delete";
@@ -245,7 +245,13 @@ std::variant<ListParams, Fault> parse_list_query(const Params& params, const Ver
   }
   if (const auto* text = param(params, "image")) out.image = *text;
   if (const auto* text = param(params, "flavor")) out.flavor = *text;
-  if (param(params, "ip") || (version.at_least(5) && param(params, "ip6"))) out.no_address_matches = true;
+  for (const auto* key : {"ip", "ip6"}) {
+    const auto* text = param(params, key);
+    if (!text || (key[2] == '6' && !version.at_least(5))) continue;
+    auto filter = name_filter(*text);
+    if (auto* fault = std::get_if<Fault>(&filter)) return *fault;
+    (key[2] == '6' ? out.ip6 : out.ip).emplace(std::move(std::get<std::regex>(filter)));
+  }
   for (const auto* key : {"changes-since", "changes-before"}) {
     const auto* text = param(params, key);
     if (!text || (key[8] == 'b' && !version.at_least(66))) continue;

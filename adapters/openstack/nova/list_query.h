@@ -35,7 +35,10 @@ struct ListParams {
   std::optional<std::string> project;  // tenant_id or project_id, with all_tenants only
   std::optional<std::string> host;     // admin: the host (or node) it runs on
   std::optional<bool> locked;          // from 2.73
-  bool no_address_matches = false;     // ip / ip6: no server has an address
+  // ip / ip6 (from 2.5): patterns searched in the server's IPv4 / IPv6
+  // addresses, as Nova's regex filters (the handler matches them: the
+  // addresses are the network model's).
+  std::optional<std::regex> ip, ip6;
   // Nova leaves soft-deleted servers out unless the listing asks for deleted
   // ones: an admin's deleted=true (only those), or changes-since/-before.
   SoftDeleted soft_deleted = SoftDeleted::Hidden;
@@ -44,7 +47,7 @@ struct ListParams {
   bool matches(const core::ServerInfo& server) const;
   bool filters() const {
     return name || !status.empty() || no_status_matches || image || flavor || changes_since || changes_before ||
-           host || locked || no_address_matches || soft_deleted != SoftDeleted::Shown;
+           host || locked || ip || ip6 || soft_deleted != SoftDeleted::Shown;
   }
 };
 

@@ -161,24 +161,21 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
     case ActionKind::RemoveSecurityGroup: {
       const auto server = server_of(res, call, id);
       if (!server) return;
-      const auto project = fleet.tenants().info(server->tenant).project;
-      if (!is_default_security_group(request.security_group, project))
-        return send_fault(res, call, not_found(fmt::format("Security group {} is not found for project {}",
-                                                          request.security_group, call.identity->project)));
-      const bool add = request.kind == ActionKind::AddSecurityGroup;
-      auto groups = security_groups(*server);
-      const bool member = std::find(groups.begin(), groups.end(), "default") != groups.end();
-      if (!add && !member)
-        return send_fault(res, call, bad_request(fmt::format("Security group {} is not associated with the instance {}",
-                                                             request.security_group, server->uuid)));
       call.entry->status = 202;
-      auto updated = fleet.update(
-          call.caller, id,
-          [&](core::Editable& e) { core::set_pair(e.attributes, std::string(kSecurityGroupsAttr), add ? "default" : ""); },
-          *options);
-      if (!updated) return send_fault(res, call, from_core(updated.error()));
+      if (auto fault = change_security_group(call, *server, request.security_group,
+                                             request.kind == ActionKind::AddSecurityGroup))
+        return send_fault(res, call, *fault);
       res.status = 202;
       return;
+    }
+    case ActionKind::AddFloatingIp:
+    case ActionKind::RemoveFloatingIp: {
+      const auto server = server_of(res, call, id);
+      if (!server) return;
+      call.entry->status = 202;
+      if (request.kind == ActionKind::AddFloatingIp)
+        return add_floating_ip(res, call, *server, request.floating_address, request.fixed_address);
+      return remove_floating_ip(res, call, *server, request.floating_address);
     }
     case ActionKind::NetworkInfo:
       // There is no network to reset or inject into: accepted, as on a cloud whose driver has nothing to do.

@@ -145,8 +145,7 @@ void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, Se
   field(w, "created", iso8601(s.created_ms));
   field(w, "updated", iso8601(s.updated_ms));
   w.Key("addresses");
-  w.StartObject();
-  w.EndObject();
+  write_addresses(w, c.addresses, true);
   field(w, "accessIPv4", attribute(s, kAccessIpv4Attr).value_or(""));
   field(w, "accessIPv6", attribute(s, kAccessIpv6Attr).value_or(""));
   write_links(w, c.base, "servers", s.uuid, true);
@@ -164,7 +163,7 @@ void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, Se
     w.Key("OS-SRV-USG:terminated_at");
     w.Null();
     // With Neutron, Nova leaves the key out when the server has no group.
-    if (const auto groups = security_groups(s); !groups.empty()) write_security_groups(w, groups);
+    if (!c.security_groups.empty()) write_security_groups(w, c.security_groups);
     if (c.admin) write_extended_attributes(w, s, c, view != ServerView::Rebuild);
     null_or(w, "OS-EXT-STS:task_state",
             status.task_state.empty() ? std::nullopt : std::optional<std::string_view>(status.task_state));

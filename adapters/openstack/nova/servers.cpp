@@ -25,6 +25,17 @@ std::string joined(const std::vector<std::string>& lines) {
 
 }  // namespace
 
+bool Service::addresses_match(const ListParams& params, const core::ServerInfo& s) {
+  if (!params.ip && !params.ip6) return true;
+  bool v4 = !params.ip, v6 = !params.ip6;
+  for (const auto& a : networks.addresses_of(s.uuid)) {
+    const auto text = core::net::to_string(a.address);
+    if (a.address.version == 4 && params.ip && std::regex_search(text, *params.ip)) v4 = true;
+    if (a.address.version == 6 && params.ip6 && std::regex_search(text, *params.ip6)) v6 = true;
+  }
+  return v4 && v6;
+}
+
 void Service::list_servers(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail) {
   if (!apply_faults(res, call, "list", "")) return;
   auto parsed = parse_list_query(req.params, call.version, call.caller.admin,
@@ -43,7 +54,8 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   query.after_seq = params.after_seq;
   if (params.filters() || params.project) {
     query.filter = [&](const core::ServerInfo& s) {
-      return params.matches(s) && (!params.project || fleet.tenants().info(s.tenant).project == *params.project);
+      return params.matches(s) && (!params.project || fleet.tenants().info(s.tenant).project == *params.project) &&
+             addresses_match(params, s);
     };
   }
   const auto page = fleet.list(query);
@@ -108,8 +120,10 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
   if (request.key_name && !keypairs.find(call.identity->user, *request.key_name))
     return send_fault(res, call, bad_request("Invalid key_name provided."));
   for (const auto& group : request.security_groups)
-    if (!is_default_security_group(group, call.identity->project))
+    if (!networks.security_group_named(call.caller, group))
       return send_fault(res, call, bad_request(fmt::format("Security group {} not found.", group)));
+  auto nics = resolve_networks(call, request);
+  if (auto* fault = std::get_if<Fault>(&nics)) return send_fault(res, call, *fault);
 
   const auto options = apply_faults(res, call, "create", "");
   if (!options) return;
@@ -122,6 +136,8 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
     core::CreateSpec spec;
     spec.name = request.count > 1 ? fmt::format("{}-{}", request.name, i) : request.name;
     spec.metadata = request.metadata;
+    spec.nics = std::get<std::vector<core::NicRequest>>(nics);
+    spec.security_groups = request.security_groups;
     auto& a = spec.attributes;
     const auto set = [&](std::string_view key, const std::string& value) { core::set_pair(a, std::string(key), value); };
     if (!request.description.empty()) set(kDescriptionAttr, request.description);

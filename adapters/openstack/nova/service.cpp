@@ -36,8 +36,9 @@ std::optional<core::ActOptions> Service::apply_faults(httplib::Response& res, co
   return options;
 }
 
-ViewContext Service::view_context(const Call& call, const core::ServerInfo& s) const {
-  return ViewContext{call.base, call.version, settings, fleet.tenants().info(s.tenant).project, call.caller.admin};
+ViewContext Service::view_context(const Call& call, const core::ServerInfo& s) {
+  return ViewContext{call.base,        call.version, settings, fleet.tenants().info(s.tenant).project, call.caller.admin,
+                     networks.addresses_of(s.uuid), server_groups(s)};
 }
 
 ImageViewer Service::image_viewer(const Call& call) const {

@@ -2,8 +2,9 @@
 // carries once it is checked: its microversion, who is calling, the base URL.
 // The handlers live in a file per resource: servers.cpp (list, show,
 // create, delete, update), server_actions.cpp, server_metadata.cpp,
-// instance_actions.cpp, keypairs_api.cpp, security_groups.cpp, catalog.cpp
-// (flavors); service.cpp has what they share.
+// instance_actions.cpp, keypairs_api.cpp, security_groups.cpp,
+// networking.cpp (addresses, interfaces, network and floating IP proxies),
+// catalog.cpp (flavors); service.cpp has what they share.
 #pragma once
 
 #include <memory>
@@ -23,6 +24,7 @@
 #include "adapters/openstack/nova/microversion.h"
 #include "adapters/openstack/nova/views.h"
 #include "core/journal.h"
+#include "core/net/networks.h"
 
 namespace httplib {
 struct Request;
@@ -44,13 +46,42 @@ struct Service {
   const Settings& settings;
   ImageCatalog& images;
   KeypairStore& keypairs;
+  core::net::Networks& networks;
 
   // servers.cpp
+  // The ip / ip6 filters of a listing, on the server's addresses.
+  bool addresses_match(const struct ListParams& params, const core::ServerInfo& s);
   void list_servers(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
   void show_server(const httplib::Request& req, httplib::Response& res, const Call& call);
   void create_server(const httplib::Request& req, httplib::Response& res, const Call& call);
   void delete_server(const httplib::Request& req, httplib::Response& res, const Call& call);
   void update_server(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // networking.cpp: the addresses and interfaces of a server, and Nova's
+  // network proxies (to 2.35) over the network model.
+  // The interfaces a create asks for, checked as Nova's API checks them.
+  std::variant<std::vector<core::NicRequest>, Fault> resolve_networks(const Call& call, const CreateRequest& request);
+  void list_ips(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_ips(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_interfaces(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_interface(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void attach_interface(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void detach_interface(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_tenant_networks(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_tenant_network(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_floating_ips(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_floating_ip(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_floating_ip(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_floating_ip(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_floating_ip_pools(const httplib::Request& req, httplib::Response& res, const Call& call);
+  // addFloatingIp / removeFloatingIp (server_actions.cpp routes them here).
+  void add_floating_ip(httplib::Response& res, const Call& call, const core::ServerInfo& server,
+                       const std::string& address, const std::string& fixed_address);
+  void remove_floating_ip(httplib::Response& res, const Call& call, const core::ServerInfo& server,
+                          const std::string& address);
+  void write_network_proxy(Writer& w, const core::net::Network& n, const std::optional<std::string>& cidr, bool full);
+  void write_floating_ip(Writer& w, const Call& call, const core::net::FloatingIp& f);
+  std::optional<core::net::FloatingIp> floating_by_address(const Call& call, const std::string& address);
 
   // server_actions.cpp
   void server_action(const httplib::Request& req, httplib::Response& res, const Call& call);
@@ -77,6 +108,19 @@ struct Service {
   void list_security_groups(const httplib::Request& req, httplib::Response& res, const Call& call);
   void show_security_group(const httplib::Request& req, httplib::Response& res, const Call& call);
   void list_server_security_groups(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_security_group(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void update_security_group(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_security_group(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_security_group_rule(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_security_group_rule(const httplib::Request& req, httplib::Response& res, const Call& call);
+  // addSecurityGroup / removeSecurityGroup: the group on (or off) every port of the server.
+  std::optional<Fault> change_security_group(const Call& call, const core::ServerInfo& server,
+                                             const std::string& group, bool add);
+  // The names of the server's groups: its ports', or for a server with none those it asked for.
+  std::vector<std::string> server_groups(const core::ServerInfo& server);
+  void write_group(Writer& w, const Call& call, const core::net::SecurityGroup& g);
+  // {"security_group": {"name", "description"}}, as Nova's proxy checks it.
+  static std::optional<Fault> read_group_body(const httplib::Request& req, std::string& name, std::string& description);
 
   // catalog.cpp
   void list_flavors(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
@@ -88,7 +132,7 @@ struct Service {
   // nothing when an injected error has been answered.
   std::optional<core::ActOptions> apply_faults(httplib::Response& res, const Call& call, std::string_view operation,
                                                std::string_view server);
-  ViewContext view_context(const Call& call, const core::ServerInfo& s) const;
+  ViewContext view_context(const Call& call, const core::ServerInfo& s);
   ImageViewer image_viewer(const Call& call) const;
   // The server named in the path, as the caller may see it; on an error the fault is sent.
   std::optional<core::ServerInfo> server_of(httplib::Response& res, const Call& call, const std::string& id);
@@ -105,11 +149,6 @@ struct Service {
   void create_image(httplib::Response& res, const Call& call, const core::ServerInfo& server,
                     const ActionRequest& request);
 };
-
-// security_groups.cpp: each project has one group, "default" (with no
-// network, no other group can be made); its id is the project's own.
-std::string default_security_group_id(std::string_view project);
-bool is_default_security_group(std::string_view name_or_id, std::string_view project);
 
 // Nova's generated password (create's and rebuild's adminPass when none is
 // given): 12 characters without look-alikes.

@@ -2,6 +2,7 @@
 // security groups) and the flavor view; the server view is server_view.cpp.
 #include "adapters/openstack/nova/views.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/chrono.h>
@@ -25,7 +26,7 @@ void write_links(Writer& w, const std::string& base, std::string_view kind, std:
   w.EndArray();
 }
 
-std::vector<std::string> security_groups(const core::ServerInfo& s) {
+std::vector<std::string> requested_security_groups(const core::ServerInfo& s) {
   const auto listed = core::find_pair(s.attributes, kSecurityGroupsAttr);
   if (!listed) return {"default"};
   std::vector<std::string> out;
@@ -99,6 +100,32 @@ void write_flavor(Writer& w, const Flavor& f, const std::string& base, const Ver
     w.Double(1.0);
     w.Key("os-flavor-access:is_public");
     w.Bool(true);
+  }
+  w.EndObject();
+}
+
+void write_addresses(Writer& w, const std::vector<core::net::ServerAddress>& addresses, bool extended) {
+  // Grouped by network name, in the order the networks first appear (the ports' order).
+  std::vector<std::string> names;
+  for (const auto& a : addresses)
+    if (std::find(names.begin(), names.end(), a.network_name) == names.end()) names.push_back(a.network_name);
+  w.StartObject();
+  for (const auto& name : names) {
+    w.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+    w.StartArray();
+    for (const auto& a : addresses) {
+      if (a.network_name != name) continue;
+      w.StartObject();
+      w.Key("version");
+      w.Int(a.address.version);
+      field(w, "addr", core::net::to_string(a.address));
+      if (extended) {
+        field(w, "OS-EXT-IPS:type", a.floating ? "floating" : "fixed");
+        field(w, "OS-EXT-IPS-MAC:mac_addr", a.mac);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
   }
   w.EndObject();
 }

@@ -13,6 +13,7 @@
 #include "adapters/openstack/api.h"
 #include "adapters/openstack/nova/microversion.h"
 #include "adapters/openstack/shared/wire.h"
+#include "core/net/model.h"
 #include "core/server.h"
 
 namespace openstack {
@@ -49,7 +50,13 @@ struct ViewContext {
   const Settings& settings;
   std::string project;  // the server's project, as tenant_id
   bool admin = false;   // the caller sees the admin-only fields (OS-EXT-SRV-ATTR:*, host_status)
+  std::vector<core::net::ServerAddress> addresses;  // its ports' fixed and floating addresses
+  std::vector<std::string> security_groups;          // the names of its groups
 };
+
+// "addresses": {"<network>": [{"version", "addr", "OS-EXT-IPS:type", "OS-EXT-IPS-MAC:mac_addr"}]};
+// `extended`: with the type and MAC (the server views; /ips leaves them out).
+void write_addresses(Writer& w, const std::vector<core::net::ServerAddress>& addresses, bool extended);
 
 // Which of Nova's server views (views/servers.py's show() and its flags).
 enum class ServerView {
@@ -64,8 +71,8 @@ std::string host_id(std::string_view project);
 
 // The "links" member: self (when asked) and bookmark, as Nova writes them.
 void write_links(Writer& w, const std::string& base, std::string_view kind, std::string_view id, bool self);
-// The server's security groups by name (kSecurityGroupsAttr).
-std::vector<std::string> security_groups(const core::ServerInfo& s);
+// The security groups a server asked for by name (kSecurityGroupsAttr).
+std::vector<std::string> requested_security_groups(const core::ServerInfo& s);
 // "security_groups": [{"name": ...}], as a create's answer lists them.
 void write_security_groups(Writer& w, const std::vector<std::string>& groups);
 
