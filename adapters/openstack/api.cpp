@@ -49,7 +49,7 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/flavors(/detail|/[^/]+|/[^/]+/os-extra_specs)?)"), "GET"},
       {std::regex(R"(/compute/v2\.1/os-keypairs/?)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/os-keypairs/[^/]+)"), "GET, DELETE"},
-      {std::regex(R"(/compute/v2\.1/os-security-groups/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/os-security-groups)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/os-security-groups/[^/]+)"), "GET, PUT, DELETE"},
       {std::regex(R"(/compute/v2\.1/os-security-group-rules/?)"), "POST"},
       {std::regex(R"(/compute/v2\.1/os-security-group-rules/[^/]+)"), "DELETE"},
@@ -58,6 +58,7 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/os-floating-ips/?)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/os-floating-ips/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/os-floating-ip-pools/?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/os-hypervisors/?)"), "GET"},
       {std::regex(R"(/compute(/v2\.1)?/?)"), "GET"},
       {std::regex(R"(/identity(/v3)?/?)"), "GET"},
       {std::regex(R"(/identity/v3/auth/tokens)"), "GET, POST, DELETE"},
@@ -341,6 +342,7 @@ void Api::mount(httplib::Server& server) {
         false);
   route(get, R"(/compute/v2\.1/os-floating-ip-pools/?)", "floating-ip-pools", H(&Service::list_floating_ip_pools),
         false);
+  route(get, R"(/compute/v2\.1/os-hypervisors/?)", "hypervisors", H(&Service::list_hypervisors), false);
 
   mount_glance(server, i.keystone, i.images);
   i.network.mount(server);

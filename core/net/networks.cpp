@@ -304,12 +304,12 @@ Result<Done> Networks::delete_network(const Caller& caller, std::string_view id)
       return conflict("network_in_use", network_id,
                       fmt::format("Unable to complete operation on network {}. There are one or more ports still in "
                                   "use on the network.", network_id));
-  for (const auto& [fid, f] : state_->floating_ips.rows)
-    if (f.network_id == network_id)
-      return conflict("network_in_use", network_id,
-                      fmt::format("Unable to complete operation on network {}. There are one or more ports still in "
-                                  "use on the network.", network_id));
   Change change(*state_, tenants_, fleet_.clock().now_ms());
+  // Its floating addresses go with it, as Neutron deletes their ports with the network.
+  std::vector<std::string> floating;
+  for (const auto& [fid, f] : state_->floating_ips.rows)
+    if (f.network_id == network_id) floating.push_back(fid);
+  for (const auto& fid : floating) change.erase(state_->floating_ips, fid);
   std::vector<std::string> subnets;
   for (const auto& [sid, s] : state_->subnets.rows)
     if (s.network_id == network_id) subnets.push_back(sid);
@@ -321,9 +321,10 @@ Result<Done> Networks::delete_network(const Caller& caller, std::string_view id)
 // --- subnets ----------------------------------------------------------------
 
 bool Networks::sees(const Caller& caller, const Subnet& s) const {
+  // An external network is seen by all, its subnets only when it is shared (as Neutron's).
   if (caller.admin || s.tenant == caller.tenant) return true;
   const auto* n = state_->networks.find(s.network_id);
-  return n && (n->shared || n->external);
+  return n && n->shared;
 }
 
 Result<Subnet> Networks::subnet(const Caller& caller, std::string_view id) {

@@ -79,6 +79,8 @@ class Networks final : public Keeper {
   // A security group of the caller's tenant by id or name (Nova's proxy and
   // server create name groups).
   Result<SecurityGroup> security_group_named(const Caller& caller, std::string_view id_or_name);
+  // The id of a tenant's `default` group.
+  Result<std::string> default_group_id(TenantId tenant);
 
   // Networks: `draft` as the caller asks (tenant: the caller's unless an
   // admin names another). Deleting one deletes its subnets, unless a port
@@ -100,8 +102,9 @@ class Networks final : public Keeper {
                                std::optional<GatewayChoice> gateway);
   Result<Done> delete_subnet(const Caller& caller, std::string_view id);
 
-  // Ports: addresses as asked (nothing: one from each IPv4 subnet... the
-  // first subnet of the network), a MAC as given (or fa:16:3e:xx:xx:xx).
+  // Ports: addresses as asked (nothing: one of the network's first IPv4
+  // subnet with room, and one of each IPv6 subnet), a MAC as given (or
+  // fa:16:3e:xx:xx:xx), the security groups as given (default_group_id).
   Result<Port> create_port(const Caller& caller, Port draft, std::optional<std::vector<IpRequest>> ips);
   Result<Port> update_port(const Caller& caller, std::string_view id, const std::function<void(Port&)>& edit,
                            std::optional<std::vector<IpRequest>> ips);

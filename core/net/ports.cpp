@@ -189,8 +189,6 @@ Result<Port> Networks::create_port(const Caller& caller, Port draft, std::option
   if (!net || !sees(caller, *net)) return missing("network", draft.network_id);
   Change change(*state_, tenants_, fleet_.clock().now_ms());
   make_defaults(change, draft.tenant);
-  if (draft.port_security && draft.security_groups.empty() && !draft.device_owner.starts_with("network:"))
-    draft.security_groups = {default_group(change, draft.tenant)};
   if (auto unknown = check_groups(draft.tenant, draft.security_groups)) return *unknown;
   auto made = add_port(change, std::move(draft), ips);
   if (!made) return made.error();

@@ -46,6 +46,13 @@ std::string Networks::default_group(Change& change, TenantId tenant) {
   return g.id;
 }
 
+Result<std::string> Networks::default_group_id(TenantId tenant) {
+  if (auto made = ensure_defaults(tenant); !made) return made.error();
+  std::shared_lock lock(mutex_);
+  if (const auto* g = group_named(tenant, "default")) return g->id;
+  return missing("security_group", "default");
+}
+
 const SecurityGroup* Networks::group_named(TenantId tenant, std::string_view id_or_name) const {
   if (const auto* g = state_->groups.find(id_or_name); g && g->tenant == tenant) return g;
   const SecurityGroup* found = nullptr;
@@ -129,6 +136,8 @@ Result<SecurityGroup> Networks::update_security_group(const Caller& caller, std:
   next.tenant = found->tenant;
   if (found->name == "default" && next.name != "default")
     return conflict("default_group", found->id, "Updating default security group not allowed.");
+  if (found->name != "default" && next.name == "default")
+    return conflict("default_group_exists", found->id, "Default security group already exists.");
   Change change(*state_, tenants_, fleet_.clock().now_ms());
   stamp(next, change);
   change.put(state_->groups, next);
@@ -149,9 +158,10 @@ Result<Done> Networks::delete_security_group(const Caller& caller, std::string_v
                       fmt::format("Security Group {} in use.", found->id));
   Change change(*state_, tenants_, fleet_.clock().now_ms());
   const std::string group_id = found->id;
+  // Its rules go with it, and so do other groups' rules that name it as their remote group.
   std::vector<std::string> rules;
   for (const auto& [rid, r] : state_->rules.rows)
-    if (r.group_id == group_id) rules.push_back(rid);
+    if (r.group_id == group_id || r.remote_group_id == group_id) rules.push_back(rid);
   for (const auto& rid : rules) change.erase(state_->rules, rid);
   change.erase(state_->groups, group_id);
   return write(change);
@@ -190,11 +200,15 @@ Result<SecurityRule> Networks::create_security_rule(const Caller& caller, Securi
     return invalid_argument("remote_ip_prefix",
                             fmt::format("Conflicting value ethertype IPv{} for CIDR {}", draft.ethertype,
                                         to_string(*draft.remote_prefix)));
-  if (draft.remote_prefix) draft.remote_prefix = normalise(*draft.remote_prefix);
+  // The prefix is kept as given (Neutron's remote_ip_prefix); two rules are
+  // the same when their prefixes cover the same addresses.
+  const auto same_prefix = [](const std::optional<Prefix>& a, const std::optional<Prefix>& b) {
+    return a.has_value() == b.has_value() && (!a || normalise(*a) == normalise(*b));
+  };
   for (const auto& [rid, r] : state_->rules.rows) {
     if (r.group_id == draft.group_id && r.direction == draft.direction && r.ethertype == draft.ethertype &&
         r.protocol == draft.protocol && r.port_min == draft.port_min && r.port_max == draft.port_max &&
-        r.remote_prefix == draft.remote_prefix && r.remote_group_id == draft.remote_group_id)
+        same_prefix(r.remote_prefix, draft.remote_prefix) && r.remote_group_id == draft.remote_group_id)
       return conflict("rule_exists", rid, fmt::format("Security group rule already exists. Rule id is {}.", rid));
   }
   if (auto over = check_quota(draft.tenant, "security_group_rule", 1)) return *over;

@@ -174,7 +174,7 @@ class OpenstackCli(unittest.TestCase):
                 catalog = json.loads(r.read())["token"]["catalog"]
             urls = {entry["type"]: entry["endpoints"][0]["url"] for entry in catalog}
             self.assertEqual(urls, {"compute": f"{gw.url}/compute/v2.1", "image": f"{gw.url}/image",
-                                    "identity": f"{gw.url}/identity"})
+                                    "network": f"{gw.url}/networking", "identity": f"{gw.url}/identity"})
             with urllib.request.urlopen(gw.url + "/identity/v3", timeout=10, context=gw.ssl_context) as r:
                 self.assertEqual(json.loads(r.read())["version"]["links"][0]["href"], f"{gw.url}/identity/v3/")
 

@@ -288,16 +288,22 @@ void Service::create_port(const httplib::Request& req, httplib::Response& res, C
     auto parsed = parse_port(body, true);
     if (auto* e = std::get_if<NeutronError>(&parsed)) return *e;
     auto& r = std::get<PortRequest>(parsed);
-    if (r.mac && !call.caller.admin) return policy("create_port:mac_address");
     net::Port draft;
     draft.tenant = tenant_for(call, r.project);
     draft.network_id = *r.network_id;
-    if (!r.port_security) {
-      auto net = networks_.network(call.caller, draft.network_id);
-      if (!net) return from_core(net.error());
-      draft.port_security = net->port_security;
-    }
+    auto net = networks_.network(call.caller, draft.network_id);
+    if (!net) return from_core(net.error());
+    // Neutron's policy: a MAC is the network owner's (or an admin's) to choose.
+    if (r.mac && !call.caller.admin && net->tenant != call.caller.tenant) return policy("create_port:mac_address");
+    if (!r.port_security) draft.port_security = net->port_security;
     if (auto e = apply_port(r, draft, call.caller.admin)) return *e;
+    // No groups named: the project's default one (an empty list: none).
+    if (!r.security_groups && draft.port_security &&
+        (!r.device_owner || !r.device_owner->starts_with("network:"))) {
+      auto group = networks_.default_group_id(draft.tenant);
+      if (!group) return from_core(group.error());
+      draft.security_groups = {group.value()};
+    }
     auto made = networks_.create_port(call.caller, std::move(draft), r.fixed_ips);
     if (!made) return from_core(made.error());
     return made.value();
@@ -332,11 +338,11 @@ void Service::update_port(const httplib::Request& req, httplib::Response& res, C
   if (auto* e = std::get_if<NeutronError>(&parsed)) return send_error(res, call, *e);
   const auto& r = std::get<PortRequest>(parsed);
   if (r.mac && !call.caller.admin) return send_error(res, call, policy("update_port:mac_address"));
-  std::optional<NeutronError> refused;
+  if ((r.host_id || r.profile_json) && !call.caller.admin)
+    return send_error(res, call, policy("update_port:binding:host_id"));
   auto updated = networks_.update_port(call.caller, req.matches[1].str(), [&](net::Port& p) {
-    refused = apply_port(r, p, call.caller.admin);
+    (void)apply_port(r, p, call.caller.admin);
   }, r.fixed_ips);
-  if (refused) return send_error(res, call, *refused);
   if (!updated) return send_core_error(res, call, updated.error());
   Json doc;
   send_one(req, res, call, 200, "port", doc, port_view(updated.value(), viewer(call), doc.GetAllocator()));

@@ -55,6 +55,7 @@ const rapidjson::Value* object_list(Input& in, const char* key) {
 }
 
 std::optional<std::vector<net::Route>> routes_of(Input& in, const char* key) {
+  if (const auto* raw = in.raw(key); raw && raw->IsNull()) return std::vector<net::Route>{};  // null: none
   const auto* v = object_list(in, key);
   if (!v) return std::nullopt;
   std::vector<net::Route> out;
@@ -412,9 +413,10 @@ Parsed<RuleRequest> parse_rule(std::string_view body) {
   }
   for (auto [key, out] : {std::pair{"port_range_min", &r.port_min}, {"port_range_max", &r.port_max}})
     if (const auto* v = in.raw(key); v && !v->IsNull())
-      if (auto n = in.integer(key, 0, 65535)) *out = static_cast<int>(*n);
+      if (auto n = in.integer(key, -2147483648LL, 2147483647LL)) *out = static_cast<int>(*n);
   if (const auto* v = in.raw("remote_ip_prefix"); v && !v->IsNull()) r.remote_prefix = prefix_of(in, *v, "remote_ip_prefix");
-  if (const auto* v = in.raw("remote_group_id"); v && !v->IsNull()) r.remote_group_id = in.uuid("remote_group_id").value_or("");
+  // Not checked as a UUID: Neutron answers an id that is not one with its 404.
+  if (const auto* v = in.raw("remote_group_id"); v && !v->IsNull()) r.remote_group_id = in.string("remote_group_id").value_or("");
   r.description = in.string("description").value_or("");
   auto tenant = in.string("tenant_id"), project = in.string("project_id");
   r.project = project ? project : tenant;
@@ -429,7 +431,7 @@ Parsed<RuleRequest> parse_rule(std::string_view body) {
       in.fail("Must also specify protocol if port range is given.");
     } else if (icmp) {
       for (auto [what, v] : {std::pair{"type", r.port_min}, {"code", r.port_max}})
-        if (v && *v > 255)
+        if (v && (*v > 255 || *v < 0))
           in.fail(neutron::NeutronError{400, "SecurityGroupInvalidIcmpValue",
                                         fmt::format("Invalid value for ICMP {} (port-range-{}): {}. It must be 0 to 255.",
                                                     what, what == std::string_view("type") ? "min" : "max", *v)});
@@ -438,7 +440,10 @@ Parsed<RuleRequest> parse_rule(std::string_view body) {
                                       fmt::format("ICMP code (port-range-max) {} is provided but ICMP type "
                                                   "(port-range-min) is missing.", *r.port_max)});
     } else if (ported) {
-      if (!r.port_min || !r.port_max || *r.port_min < 1 || *r.port_min > *r.port_max)
+      for (auto v : {r.port_min, r.port_max})
+        if (v && (*v < 0 || *v > 65535))
+          in.fail(neutron::NeutronError{400, "SecurityGroupInvalidPortValue", fmt::format("Invalid value for port {}", *v)});
+      if (!r.port_min || !r.port_max || *r.port_min > *r.port_max)
         in.fail(neutron::NeutronError{400, "SecurityGroupInvalidPortRange",
                                       "For TCP/UDP protocols, port_range_min must be <= port_range_max"});
     } else {

@@ -40,9 +40,7 @@ const std::vector<Extension>& extensions_served() {
       {"security-group", "security-group", "The security groups extension."},
       {"quotas", "Quota management support", "Expose functions for quotas management per project"},
       {"quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project"},
-      {"standard-attr-tag", "Tag support for resources with standard attribute: subnet, trunk, network_segment_range, router, network, policy, subnetpool, port, security_group, floatingip", "Enables to set tag on resources with standard attribute."},
       {"tag", "Tag support", "Enables to set tag on resources."},
-      {"tag-ext", "Tag support for resources: subnet, subnetpool, port, router", "Extends tag support to more L2 and L3 resources."},
       {"net-mtu", "Network MTU", "Provides MTU attribute for a network resource."},
       {"net-mtu-writable", "Network MTU (writable)", "Provides a writable MTU attribute for a network resource."},
       {"standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"},
@@ -269,6 +267,10 @@ void Service::extension(const httplib::Request& req, httplib::Response& res, Cal
   send_error(res, call, {404, "ExtensionNotFound", fmt::format("Extension with alias {} does not exist", core::valid_utf8(alias))});
 }
 
+void Service::agents(const httplib::Request&, httplib::Response& res, Call& call) {
+  send(res, call, 200, R"({"agents":[]})");  // no data plane, so no agents (the agent extension is not listed)
+}
+
 void Service::service_providers(const httplib::Request&, httplib::Response& res, Call& call) {
   send(res, call, 200, R"({"service_providers":[{"service_type":"L3_ROUTER_NAT","name":"default","default":true}]})");
 }
@@ -454,17 +456,19 @@ void Service::remove_tag(const httplib::Request& req, httplib::Response& res, Ca
 
 void Service::mount(httplib::Server& server) {
   const auto route = [&](auto method, const std::string& path, std::string operation, Handler handler) {
-    (server.*method)(std::string(kRoot) + path, wrap(std::move(operation), handler));
+    // Neutron takes a ".json" suffix on any path (tempest's quota details uses it).
+    (server.*method)(std::string(kRoot) + path + R"((?:\.json)?)", wrap(std::move(operation), handler));
   };
   using M = httplib::Server& (httplib::Server::*)(const std::string&, httplib::Server::Handler);
   const M get = &httplib::Server::Get, post = &httplib::Server::Post, put = &httplib::Server::Put,
           del = &httplib::Server::Delete;
-  const std::string id = "/([^/]+)";
+  const std::string id = "/([^/]+?)";
   route(get, "/?", "versions", &Service::versions);
   route(get, R"(/v2\.0/?)", "resources", &Service::resources);
   route(get, R"(/v2\.0/extensions/?)", "list_extensions", &Service::extensions);
   route(get, R"(/v2\.0/extensions)" + id, "get_extension", &Service::extension);
   route(get, R"(/v2\.0/service-providers/?)", "list_service_providers", &Service::service_providers);
+  route(get, R"(/v2\.0/agents/?)", "list_agents", &Service::agents);
 
   struct Family {
     const char* collection;

@@ -69,6 +69,7 @@ class Service {
   void extensions(const httplib::Request& req, httplib::Response& res, Call& call);
   void extension(const httplib::Request& req, httplib::Response& res, Call& call);
   void service_providers(const httplib::Request& req, httplib::Response& res, Call& call);
+  void agents(const httplib::Request& req, httplib::Response& res, Call& call);
   void list_quotas(const httplib::Request& req, httplib::Response& res, Call& call);
   void show_quota(const httplib::Request& req, httplib::Response& res, Call& call);
   void default_quota(const httplib::Request& req, httplib::Response& res, Call& call);

@@ -238,7 +238,7 @@ void Service::create_security_group_rule(const httplib::Request& req, httplib::R
   } else {
     auto prefix = core::net::parse_prefix(cidr.value_or("0.0.0.0/0"));
     if (!prefix) return send_fault(res, call, bad_request(fmt::format("Invalid CIDR {}.", cidr.value_or(""))));
-    rule.remote_prefix = core::net::normalise(*prefix);
+    rule.remote_prefix = *prefix;
     rule.ethertype = prefix->network.version;
   }
   auto made = networks.create_security_rule(call.caller, std::move(rule));
@@ -316,7 +316,7 @@ std::optional<Fault> Service::change_security_group(const Call& call, const core
       return std::find(p.security_groups.begin(), p.security_groups.end(), group->id) != p.security_groups.end();
     });
     if (!member)
-      return bad_request(fmt::format("Security group {} not assigned to the instance {}", name, server.uuid));
+      return bad_request(fmt::format("Security group {} is not associated with the instance {}", name, server.uuid));
   }
   const core::Caller owner{server.tenant, true, true, true};
   for (const auto& p : ports) {

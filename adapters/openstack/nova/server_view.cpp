@@ -145,7 +145,7 @@ void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, Se
   field(w, "created", iso8601(s.created_ms));
   field(w, "updated", iso8601(s.updated_ms));
   w.Key("addresses");
-  write_addresses(w, c.addresses, true);
+  write_addresses(w, c.addresses, full);
   field(w, "accessIPv4", attribute(s, kAccessIpv4Attr).value_or(""));
   field(w, "accessIPv6", attribute(s, kAccessIpv6Attr).value_or(""));
   write_links(w, c.base, "servers", s.uuid, true);

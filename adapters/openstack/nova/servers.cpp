@@ -67,7 +67,7 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   w.StartArray();
   for (const auto& s : page.servers) {
     if (detail) write_server(w, s, view_context(call, s), ServerView::Detail);
-    else write_server_brief(w, s, ViewContext{call.base, call.version, settings, {}});
+    else write_server_brief(w, s, ViewContext{call.base, call.version, settings, {}, false, {}, {}});
   }
   w.EndArray();
   // As Nova: a full page links to the next one, marked by its last server.

@@ -122,6 +122,9 @@ struct Service {
   // {"security_group": {"name", "description"}}, as Nova's proxy checks it.
   static std::optional<Fault> read_group_body(const httplib::Request& req, std::string& name, std::string& description);
 
+  // hypervisors.cpp
+  void list_hypervisors(const httplib::Request& req, httplib::Response& res, const Call& call);
+
   // catalog.cpp
   void list_flavors(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
   void show_flavor(const httplib::Request& req, httplib::Response& res, const Call& call);
