@@ -202,7 +202,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->transfer_->mount(server);
   app->openstack_->mount(server);
   mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->ids_, self->stopping_,
-                                           [self] { return self->reset(); }});
+                                           [self] { return self->reset(); }, *self->networks_});
   mount_credentials(server, *app->openstack_, *app->transfer_);
   return app;
 }

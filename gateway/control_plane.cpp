@@ -57,7 +57,8 @@ bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::
   return true;
 }
 
-void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantInfo& tenant) {
+void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantInfo& tenant,
+                  core::net::Networks& networks) {
   w.StartObject();
   write_field(w, "id", s.uuid);
   write_field(w, "server_id", s.transfer_id);
@@ -72,6 +73,17 @@ void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantIn
     write_field(w, "locked_reason", s.lock.reason);
   }
   write_tenant(w, tenant);
+  w.Key("addresses");
+  w.StartArray();
+  for (const auto& a : networks.addresses_of(s.uuid)) {
+    w.StartObject();
+    write_field(w, "network", a.network_name);
+    write_field(w, "addr", core::net::to_string(a.address));
+    write_field(w, "type", a.floating ? "floating" : "fixed");
+    write_field(w, "mac", a.mac);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("created_ms");
   w.Int64(s.created_ms);
   w.Key("updated_ms");
@@ -102,7 +114,8 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
     res.set_content(R"({"status":"ok"})", "application/json");
   });
 
-  server.Get("/_gateway/servers", [&fleet](const httplib::Request&, httplib::Response& res) {
+  auto& networks = plane.networks;
+  server.Get("/_gateway/servers", [&fleet, &networks](const httplib::Request&, httplib::Response& res) {
     rapidjson::StringBuffer buffer;
     JsonWriter w(buffer);
     w.StartObject();
@@ -111,7 +124,7 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
     core::ListQuery query;
     for (;;) {
       auto page = fleet.list(query);
-      for (const auto& s : page.servers) write_server(w, s, fleet.tenants().info(s.tenant));
+      for (const auto& s : page.servers) write_server(w, s, fleet.tenants().info(s.tenant), networks);
       if (!page.more || page.servers.empty()) break;
       query.after_seq = page.servers.back().seq;
     }

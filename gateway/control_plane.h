@@ -9,6 +9,7 @@
 
 #include "core/clock.h"
 #include "core/fleet.h"
+#include "core/net/networks.h"
 #include "core/ids.h"
 #include "gateway/metrics.h"
 
@@ -26,6 +27,7 @@ struct ControlPlane {
   core::IdSource& ids;  // identities for snapshot servers that have none
   const std::atomic<bool>& stopping;
   std::function<std::string()> reset;  // back to the fleet loaded at start; "" or what failed
+  core::net::Networks& networks;       // each server's addresses
 };
 
 void mount_control_plane(httplib::Server& server, ControlPlane plane);

@@ -69,7 +69,8 @@ function row(s) {
   // Nova's other actions, for servers a Nova project sees.
   const more = s.tenant.project ? actions.filter((a) => a !== "stop" && a !== "start" && a in NOVA_BODIES) : [];
   return `<tr data-id="${esc(s.id)}">
-    <td class="name">${esc(s.name)}</td>
+    <td class="name">${esc(s.name)}${(s.addresses || []).length ? `<br><span class="addresses">${
+      s.addresses.map((a) => `<span title="${esc(a.network)} ${esc(a.type)} ${esc(a.mac)}">${esc(a.addr)}</span>`).join(" · ")}</span>` : ""}</td>
     <td class="ids"><code>${esc(s.id)}</code><code>${esc(s.server_id)}</code></td>
     <td><span class="state ${esc(s.state)}">${esc(s.state)}</span></td>
     <td class="views">Nova <b>${esc(nova.status)}</b>${nova.task_state ? ` · ${esc(nova.task_state)}` : ""}<br>

@@ -65,6 +65,8 @@ test("lists the demo fleet: twelve servers in two tenants, both identities, the 
   assert.match(await row.locator(".ids").innerText(), /s-0123456789abcde02/);
   assert.match(await row.locator(".views").innerText(), /Nova ACTIVE[\s\S]*Transfer ONLINE/);
   assert.match(await page.locator(`tr:has-text("db-primary") .lock`).innerText(), /locked by owner\s+database maintenance window/);
+  // Each server's address on its project's network, from the network model.
+  assert.match(await row.locator(".addresses").innerText(), /^10\.0\.0\.\d+$/);
   await page.waitForSelector("#live:has-text('live')");
 });
 

@@ -135,6 +135,19 @@ void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, Se
   field(w, "status", status.status);
   field(w, "tenant_id", c.project);
   field(w, "user_id", attribute(s, kUserAttr).value_or(c.project));
+  if (!s.fault.empty() && status.status == "ERROR") {
+    // What the network (or another keeper) could not give: Nova's compute
+    // aborts the build so, and an admin sees the reason in the details.
+    w.Key("fault");
+    w.StartObject();
+    w.Key("code");
+    w.Int(500);
+    field(w, "created", iso8601(s.updated_ms));
+    field(w, "message", fmt::format("Build of instance {} aborted: Failed to allocate the network(s), not "
+                                    "rescheduling.", s.uuid));
+    if (c.admin) field(w, "details", s.fault);
+    w.EndObject();
+  }
   w.Key("metadata");
   w.StartObject();
   for (const auto& [k, val] : s.metadata) field(w, k.c_str(), val);
