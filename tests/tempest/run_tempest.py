@@ -50,7 +50,24 @@ COMPUTE_MODULES = [
     "security_groups.test_security_group_rules", "security_groups.test_security_group_rules_negative",
     "test_tenant_networks", "admin.test_networks", "admin.test_security_groups", "admin.test_floating_ips_bulk",
     "admin.test_auto_allocate_network",
+    # The compute cloud's admin side: flavors, quotas and limits, server groups, hypervisors, services,
+    # hosts, aggregates, zones, migrations, usage, the audit log, extensions and versions.
+    "admin.test_flavors", "admin.test_flavors_access", "admin.test_flavors_access_negative",
+    "admin.test_flavors_extra_specs", "admin.test_flavors_extra_specs_negative", "admin.test_flavors_microversions",
+    "test_quotas", "limits.test_absolute_limits", "limits.test_absolute_limits_negative",
+    "servers.test_server_group", "admin.test_hypervisor", "admin.test_hypervisor_negative",
+    "admin.test_services", "admin.test_services_negative", "admin.test_hosts", "admin.test_hosts_negative",
+    "admin.test_aggregates", "admin.test_aggregates_negative", "admin.test_availability_zone",
+    "admin.test_availability_zone_negative", "servers.test_availability_zone", "admin.test_migrations",
+    "admin.test_simple_tenant_usage", "admin.test_simple_tenant_usage_negative",
+    "admin.test_instance_usage_audit_log", "admin.test_instance_usage_audit_log_negative",
+    "test_extensions", "test_versions",
 ]
+
+# Modules whose classes make their own projects (force_tenant_isolation: tempest's dynamic
+# credentials, Keystone's identity API), run once that is there: admin.test_quotas and
+# admin.test_quotas_negative (with pre-provisioned accounts their setUpClass fails).
+DYNAMIC_CREDENTIAL_MODULES = ["admin.test_quotas", "admin.test_quotas_negative"]
 
 # The extensions GET /networking/v2.0/extensions lists (adapters/openstack/neutron/service.cpp).
 EXTENSIONS = [
