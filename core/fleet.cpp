@@ -206,6 +206,31 @@ Result<ServerInfo> Fleet::update(const Caller& caller, std::string_view id,
   return r.data.info;
 }
 
+Result<ServerInfo> Fleet::change_beside(const Caller& caller, std::string_view id,
+                                        const std::function<Result<Done>(const ServerInfo&)>& change,
+                                        JournalEntry* call) {
+  auto opened = open_for_change(caller, id, Action::Update, call);
+  if (!opened) return opened.error();
+  auto& r = *opened.value().record;
+  const auto& info = r.data.info;
+  if (call) {  // accepted unless `change` says otherwise: keep() writes it so
+    call->action = Action::Update;
+    call->state_before = call->state_after = info.state;
+    call->result = kAccepted;
+    call->finish_ms = opened.value().now;
+  }
+  auto done = change(info);
+  if (!done) {
+    if (call && !call->id) {  // refused before anything was written: no change to record
+      call->action.reset();
+      call->state_after.reset();
+      call->result.clear();
+    }
+    return done.error();
+  }
+  return info;
+}
+
 Result<ServerInfo> Fleet::insert(TenantId tenant, CreateSpec spec, ActOptions options) {
   auto record = std::make_shared<Record>();
   // Held from the start: the record must not be seen half-made once indexed.

@@ -166,8 +166,20 @@ class Fleet {
   // the fleet's changes and given back at restore, reset and snapshots.
   // Added before the fleet is seeded; they outlive the fleet's use of them.
   void add_keeper(Keeper& keeper);
-  // Writes documents of a keeper (a no-op in memory): Done once kept.
-  Result<Done> keep(std::vector<Document> documents);
+  // Writes documents of a keeper (a no-op in memory): Done once kept. With
+  // `call`, an accepted change's journal entry is written with them (and
+  // given its id), as a server's change writes its own.
+  Result<Done> keep(std::vector<Document> documents, JournalEntry* call = nullptr);
+  // Runs `change` with the server's lock held, once the server is found,
+  // visible, settled, not deleted and the caller may change things: for
+  // keepers whose documents hang on a server (its users), so that a change of
+  // them and the server's delete happen one after the other. The call's
+  // entry names the server and records an update of it (no state change);
+  // `change` writes it with keep(). The lock does not apply (it guards the
+  // lifecycle).
+  Result<ServerInfo> change_beside(const Caller& caller, std::string_view id,
+                                   const std::function<Result<Done>(const ServerInfo&)>& change,
+                                   JournalEntry* call = nullptr);
   // Every keeper's documents; `snapshot`: only those that travel in snapshots.
   std::vector<Document> documents(bool snapshot) const;
   // Checks a snapshot's documents with their keepers: a message when one is

@@ -207,11 +207,22 @@ Result<Done> Fleet::clear_journal() {
 
 void Fleet::add_keeper(Keeper& keeper) { keepers_.push_back(&keeper); }
 
-Result<Done> Fleet::keep(std::vector<Document> documents) {
-  if (!commit_ || documents.empty()) return Done{};
+Result<Done> Fleet::keep(std::vector<Document> documents, JournalEntry* call) {
+  const bool journaled = call && call->result == kAccepted;
+  if (!commit_) {  // in memory: the journal takes the entry at once
+    if (journaled) call->id = journal_.append(*call);
+    return Done{};
+  }
+  if (documents.empty() && !journaled) return Done{};
   Change change;
   change.documents = std::move(documents);
-  return commit_->commit(change);
+  if (journaled) change.journal.push_back(*call);
+  auto written = commit_->commit(change);
+  if (journaled) {
+    call->id = change.journal.front().id;
+    if (!written) call->result = "unavailable";  // journaled as refused; the adapter's answer finishes it
+  }
+  return written;
 }
 
 std::vector<Document> Fleet::documents(bool snapshot) const {

@@ -66,6 +66,13 @@ TenantId Tenants::for_account(std::string_view account, std::string_view region)
   return id;
 }
 
+std::optional<TenantId> Tenants::find_account(std::string_view account, std::string_view region) const {
+  std::shared_lock lock(mutex_);
+  const auto it = by_account_.find(std::pair<std::string, std::string>{account, region});
+  if (it == by_account_.end()) return std::nullopt;
+  return it->second;
+}
+
 TenantInfo Tenants::info(TenantId id) const {
   std::shared_lock lock(mutex_);
   return id < tenants_.size() ? tenants_[id] : TenantInfo{};

@@ -34,6 +34,9 @@ class Tenants {
   // The tenant of a project if there is one (nothing is made).
   std::optional<TenantId> find_project(std::string_view project) const;
 
+  // The tenant of an (account, region), if there is one (none is made).
+  std::optional<TenantId> find_account(std::string_view account, std::string_view region) const;
+
   TenantInfo info(TenantId id) const;
   std::size_t size() const;
 

@@ -10,6 +10,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "adapters/transfer/host_key_maker.h"
 #include "core/call_note.h"
 #include "core/text.h"
 #include "gateway/control_plane.h"
@@ -100,7 +101,9 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->networks_ = std::make_unique<core::net::Networks>(fleet, app->ids_, app->tenants_);
   app->quotas_ = std::make_unique<core::Quotas>(fleet, app->tenants_);
   app->openstack_ = std::make_unique<openstack::Api>(fleet, *app->networks_, *app->quotas_, app->config_.openstack);
-  app->transfer_ = std::make_unique<transfer::Api>(fleet, app->config_.transfer);
+  app->host_keys_ = std::make_unique<transfer::DerivedHostKeys>();
+  app->logins_ = std::make_unique<core::Logins>(fleet, app->ids_, *app->host_keys_);
+  app->transfer_ = std::make_unique<transfer::Api>(fleet, *app->logins_, app->config_.transfer);
   if (app->seed_documents_) {
     if (auto problem = fleet.check_documents(*app->seed_documents_)) return fmt::format("fleet: {}", *problem);
   }
@@ -202,8 +205,8 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   // all (the paths do not overlap, so the order changes nothing else).
   app->transfer_->mount(server);
   app->openstack_->mount(server);
-  mount_control_plane(server, ControlPlane{fleet, self->clock_, self->metrics_, self->ids_, self->stopping_,
-                                           [self] { return self->reset(); }, *self->networks_});
+  mount_control_plane(server, ControlPlane{fleet, *app->logins_, self->clock_, self->metrics_, self->ids_,
+                                           self->stopping_, [self] { return self->reset(); }, *self->networks_});
   mount_credentials(server, *app->openstack_, *app->transfer_);
   return app;
 }
@@ -274,6 +277,9 @@ std::optional<std::string> App::open_state(std::vector<core::ServerRecord> seed)
   }
   if (auto attached = fleet.attach_store(*store_, write_all); !attached)
     return fmt::format("--state {}: cannot write it: {}", path, attached.error().detail);
+  // A file from before servers had generated host keys has no secret for them yet.
+  if (auto saved = logins_->save_secret(); !saved)
+    return fmt::format("--state {}: cannot write it: {}", path, saved.error().detail);
   return std::nullopt;
 }
 

@@ -15,6 +15,7 @@
 #include "core/fleet.h"
 #include "core/ids.h"
 #include "core/net/networks.h"
+#include "core/logins.h"
 #include "core/quotas.h"
 #include "core/store.h"
 #include "core/tenants.h"
@@ -46,6 +47,8 @@ class App {
   void stop();
 
   core::Fleet& fleet() { return *fleet_; }
+  // Who may log in to each server, and the host keys it presents (for the SFTP endpoints).
+  core::Logins& logins() { return *logins_; }
   // "https" with --tls-cert, else "http": for the URLs printed at start.
   std::string_view scheme() const { return config_.tls ? "https" : "http"; }
   // What start-up has to tell the operator (e.g. that --fleet was ignored), or "".
@@ -75,6 +78,8 @@ class App {
   std::string seed_fleet_;  // the fleet loaded at start, as a fleet file: what every reset returns to
   std::optional<std::vector<core::Document>> seed_documents_;  // the fleet file's documents, if it had any
   std::string notice_;
+  std::unique_ptr<core::HostKeyMaker> host_keys_;  // the keys servers present when none was imported
+  std::unique_ptr<core::Logins> logins_;           // servers' users, keys, host keys and accesses
   std::unique_ptr<openstack::Api> openstack_;
   std::unique_ptr<transfer::Api> transfer_;
   std::unique_ptr<httplib::Server> server_;

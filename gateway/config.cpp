@@ -79,6 +79,26 @@ void read_tenants(Reader& r, const Value& doc, Config& c) {
   }
 }
 
+// The AWS tenant of a project made through Keystone, by its name (adapters/openstack/keystone/accounts.h).
+void read_project_accounts(Reader& r, const Value& doc, Config& c) {
+  auto it = doc.FindMember("project_accounts");
+  if (it == doc.MemberEnd() || !r.array(it->value, "project_accounts")) return;
+  c.openstack.project_accounts.clear();  // a file that lists them replaces what came before
+  for (std::size_t i = 0; i < it->value.Size(); ++i) {
+    const auto& a = it->value[static_cast<rapidjson::SizeType>(i)];
+    const auto path = at("project_accounts", i);
+    if (!r.object(a, path, {"name", "account", "region"})) return;
+    openstack::ProjectAccount m;
+    m.name = r.string(a, "name", path, true).value_or("");
+    m.account = r.string(a, "account", path, true).value_or("");
+    m.region = r.string(a, "region", path, false).value_or("us-east-1");
+    if (!r.failed() && (m.account.size() != 12 || !std::all_of(m.account.begin(), m.account.end(), ::isdigit)))
+      r.fail(path + ".account", fmt::format("'{}' is not a 12-digit AWS account id", m.account));
+    if (r.failed()) return;
+    c.openstack.project_accounts.push_back(std::move(m));
+  }
+}
+
 void read_transition_ms(Reader& r, const Value& doc, Config& c) {
   auto it = doc.FindMember("transition_ms");
   if (it == doc.MemberEnd()) return;
@@ -160,15 +180,17 @@ std::optional<std::string> apply_file(const Value& doc, const std::string& file,
   Reader r(file);
   if (is_fleet) {
     r.object(doc, "(top level)", {"servers", "users", "tenants", "access_keys", "transition_ms", "token_ttl_s",
-                                  "images", "flavors", "limits", "reclaim_instance_interval", "documents"});
+                                  "images", "flavors", "limits", "reclaim_instance_interval", "documents",
+                                  "project_accounts"});
   } else {
     r.object(doc, "(top level)", {"users", "tenants", "access_keys", "transition_ms", "token_ttl_s", "images",
-                                  "flavors", "limits", "reclaim_instance_interval"});
+                                  "flavors", "limits", "reclaim_instance_interval", "project_accounts"});
   }
   if (r.failed()) return r.error();
   read_users(r, doc, config);
   read_access_keys(r, doc, config);
   read_tenants(r, doc, config);
+  read_project_accounts(r, doc, config);
   read_transition_ms(r, doc, config);
   read_images(r, doc, config);
   read_flavors(r, doc, config);

@@ -7,6 +7,7 @@
 #include "gateway/event_stream.h"
 #include "gateway/fault_rules.h"
 #include "gateway/journal_api.h"
+#include "gateway/logins_api.h"
 #include "gateway/json_reader.h"
 #include "gateway/json_writer.h"
 #include "gateway/snapshot_api.h"
@@ -58,7 +59,7 @@ bool parse_body(const httplib::Request& req, httplib::Response& res, rapidjson::
 }
 
 void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantInfo& tenant,
-                  core::net::Networks& networks) {
+                  core::net::Networks& networks, std::size_t users) {
   w.StartObject();
   write_field(w, "id", s.uuid);
   write_field(w, "server_id", s.transfer_id);
@@ -88,6 +89,8 @@ void write_server(JsonWriter& w, const core::ServerInfo& s, const core::TenantIn
   w.Int64(s.created_ms);
   w.Key("updated_ms");
   w.Int64(s.updated_ms);
+  w.Key("users");
+  w.Uint64(users);
   w.EndObject();
 }
 
@@ -115,7 +118,8 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
   });
 
   auto& networks = plane.networks;
-  server.Get("/_gateway/servers", [&fleet, &networks](const httplib::Request&, httplib::Response& res) {
+  server.Get("/_gateway/servers", [&fleet, &networks, &logins = plane.logins](const httplib::Request&,
+                                                                             httplib::Response& res) {
     rapidjson::StringBuffer buffer;
     JsonWriter w(buffer);
     w.StartObject();
@@ -124,7 +128,8 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
     core::ListQuery query;
     for (;;) {
       auto page = fleet.list(query);
-      for (const auto& s : page.servers) write_server(w, s, fleet.tenants().info(s.tenant), networks);
+      for (const auto& s : page.servers)
+        write_server(w, s, fleet.tenants().info(s.tenant), networks, logins.user_count(s.transfer_id));
       if (!page.more || page.servers.empty()) break;
       query.after_seq = page.servers.back().seq;
     }
@@ -238,12 +243,14 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
     send(res, buffer);
   });
 
-  server.Get("/metrics", [&fleet, &metrics = plane.metrics](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics.render(fleet), "text/plain; version=0.0.4; charset=utf-8");
+  server.Get("/metrics", [&fleet, &metrics = plane.metrics, &logins = plane.logins](const httplib::Request&,
+                                                                                   httplib::Response& res) {
+    res.set_content(metrics.render(fleet, logins.counts()), "text/plain; version=0.0.4; charset=utf-8");
   });
 
   mount_event_stream(server, fleet, plane.stopping);
   mount_journal(server, fleet);
+  mount_logins(server, fleet, plane.logins);
   mount_snapshots(server, fleet, plane.ids);
 
   // The dashboard, from the files embedded at build time.

@@ -11,6 +11,7 @@
 #include "core/fleet.h"
 #include "core/net/networks.h"
 #include "core/ids.h"
+#include "core/logins.h"
 #include "gateway/metrics.h"
 
 namespace httplib {
@@ -22,6 +23,7 @@ namespace gateway {
 
 struct ControlPlane {
   core::Fleet& fleet;
+  core::Logins& logins;
   core::SwitchableClock& clock;
   Metrics& metrics;
   core::IdSource& ids;  // identities for snapshot servers that have none

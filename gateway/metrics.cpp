@@ -99,7 +99,7 @@ void Metrics::record(const RequestKind& kind, int status, double seconds) {
   ++h.count;
 }
 
-std::string Metrics::render(core::Fleet& fleet) const {
+std::string Metrics::render(core::Fleet& fleet, const core::LoginCounts& logins) const {
   std::string out;
   out += "# HELP lifecycle_requests_total Requests answered, by api, operation and status.\n";
   out += "# TYPE lifecycle_requests_total counter\n";
@@ -142,6 +142,13 @@ std::string Metrics::render(core::Fleet& fleet) const {
   out += fmt::format("lifecycle_billed_seconds{{power=\"all\"}} {:.3f}\n", billed);
   out += fmt::format("lifecycle_billed_seconds{{power=\"running\"}} {:.3f}\n", running);
   out += fmt::format("lifecycle_billed_seconds{{power=\"stopped\"}} {:.3f}\n", stopped);
+  out += "# HELP lifecycle_logins What the servers' logins hold, by kind: users, their SSH public keys, host keys "
+         "imported, accesses.\n";
+  out += "# TYPE lifecycle_logins gauge\n";
+  out += fmt::format("lifecycle_logins{{kind=\"user\"}} {}\n", logins.users);
+  out += fmt::format("lifecycle_logins{{kind=\"ssh_public_key\"}} {}\n", logins.public_keys);
+  out += fmt::format("lifecycle_logins{{kind=\"host_key\"}} {}\n", logins.host_keys);
+  out += fmt::format("lifecycle_logins{{kind=\"access\"}} {}\n", logins.accesses);
   return out;
 }
 

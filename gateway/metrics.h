@@ -1,5 +1,6 @@
 // GET /metrics in Prometheus text format: requests by api, operation and
-// status; a latency histogram per api; servers by core state; billed seconds.
+// status; a latency histogram per api; servers by core state; billed seconds;
+// the servers' users, SSH keys, host keys and accesses.
 #pragma once
 
 #include <array>
@@ -11,6 +12,7 @@
 #include <tuple>
 
 #include "core/fleet.h"
+#include "core/logins.h"
 
 namespace httplib {
 class Server;
@@ -32,7 +34,8 @@ class Metrics {
   static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                       0.01,   0.025,   0.05,   0.1,   0.5,    2.5};
   void record(const RequestKind& kind, int status, double seconds);
-  std::string render(core::Fleet& fleet) const;
+  // `logins`: what the servers' logins hold (core::Logins::counts).
+  std::string render(core::Fleet& fleet, const core::LoginCounts& logins) const;
 
  private:
   struct Histogram {

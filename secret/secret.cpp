@@ -77,4 +77,52 @@ std::string digest_hex(const char* algorithm, std::string_view data) {
   return out;
 }
 
+namespace {
+
+// Enough to make a stolen state file slow to attack, cheap enough that a
+// test suite creating hundreds of users and tokens does not notice.
+constexpr int kIterations = 10000;
+constexpr std::size_t kSaltBytes = 16;
+constexpr std::size_t kHashBytes = 32;
+
+std::string pbkdf2_hex(std::string_view password, std::string_view salt, int iterations) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  unsigned char out[kHashBytes];
+  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                        reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
+                        iterations, EVP_sha256(), sizeof(out), out) != 1) {
+    std::fputs("lifecycle-gateway: OpenSSL's PBKDF2 failed\n", stderr);
+    std::abort();
+  }
+  std::string hex;
+  for (const unsigned char byte : out) {
+    hex += kDigits[byte >> 4];
+    hex += kDigits[byte & 0xf];
+  }
+  return hex;
+}
+
+}  // namespace
+
+std::string hash_password(std::string_view password) {
+  const auto salt = random_hex(kSaltBytes);
+  return "pbkdf2-sha256$" + std::to_string(kIterations) + "$" + salt + "$" + pbkdf2_hex(password, salt, kIterations);
+}
+
+bool password_matches(std::string_view password, std::string_view hashed) {
+  constexpr std::string_view kScheme = "pbkdf2-sha256$";
+  if (hashed.substr(0, kScheme.size()) != kScheme) return false;
+  hashed.remove_prefix(kScheme.size());
+  const auto a = hashed.find('$');
+  const auto b = a == std::string_view::npos ? a : hashed.find('$', a + 1);
+  if (b == std::string_view::npos || a == 0 || a > 7) return false;
+  int iterations = 0;
+  for (const char c : hashed.substr(0, a)) {
+    if (c < '0' || c > '9') return false;
+    iterations = iterations * 10 + (c - '0');
+  }
+  if (iterations < 1 || iterations > 1000000) return false;
+  return equal(pbkdf2_hex(password, hashed.substr(a + 1, b - a - 1), iterations), hashed.substr(b + 1));
+}
+
 }  // namespace secret

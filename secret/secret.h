@@ -26,4 +26,12 @@ bool equal(std::string_view a, std::string_view b);
 // "sha512"): Glance's checksums of an upload.
 std::string digest_hex(const char* algorithm, std::string_view data);
 
+// A password as kept at rest: "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>"
+// (PBKDF2-HMAC-SHA256, a random 16-byte salt). Keystone's passwords of the
+// users clients create; the password itself is never kept.
+std::string hash_password(std::string_view password);
+// Whether `password` is the one `hashed` was made from (compared in constant
+// time); false for anything hash_password did not make.
+bool password_matches(std::string_view password, std::string_view hashed);
+
 }  // namespace secret

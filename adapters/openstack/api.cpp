@@ -69,9 +69,26 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute(/v2\.1|/v2)?/?)"), "GET"},
       {std::regex(R"(/identity(/v3)?/?)"), "GET"},
       {std::regex(R"(/identity/v3/auth/tokens)"), "GET, POST, DELETE"},
+      {std::regex(R"(/identity/v3/auth/(projects|domains)/?)"), "GET"},
+      {std::regex(R"(/identity/v3/(projects|users|roles)/?)"), "GET, POST"},
+      {std::regex(R"(/identity/v3/(projects|users|roles)/[^/]+)"), "GET, PATCH, DELETE"},
+      {std::regex(R"(/identity/v3/domains(/[^/]+)?/?)"), "GET"},
+      {std::regex(R"(/identity/v3/(projects|domains)/[^/]+/users/[^/]+/roles/?)"), "GET"},
+      {std::regex(R"(/identity/v3/(projects|domains)/[^/]+/users/[^/]+/roles/[^/]+)"), "GET, PUT, DELETE"},
+      {std::regex(R"(/identity/v3/system/users/[^/]+/roles/?)"), "GET"},
+      {std::regex(R"(/identity/v3/system/users/[^/]+/roles/[^/]+)"), "GET, PUT, DELETE"},
+      {std::regex(R"(/identity/v3/role_assignments/?)"), "GET"},
+      {std::regex(R"(/identity/v3/users/[^/]+/projects/?)"), "GET"},
+      {std::regex(R"(/identity/v3/users/[^/]+/application_credentials/?)"), "GET, POST"},
+      {std::regex(R"(/identity/v3/users/[^/]+/application_credentials/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/image(/v2/images)?/?)"), "GET, POST"},
-      {std::regex(R"(/image/v2/images/[^/]+)"), "GET, DELETE"},
-      {std::regex(R"(/image/v2/images/[^/]+/file)"), "PUT"},
+      {std::regex(R"(/image/v2/images/[^/]+)"), "GET, PATCH, DELETE"},
+      {std::regex(R"(/image/v2/images/[^/]+/file)"), "GET, PUT"},
+      {std::regex(R"(/image/v2/images/[^/]+/tags/[^/]+)"), "PUT, DELETE"},
+      {std::regex(R"(/image/v2/images/[^/]+/members/?)"), "GET, POST"},
+      {std::regex(R"(/image/v2/images/[^/]+/members/[^/]+)"), "GET, PUT, DELETE"},
+      {std::regex(R"(/image/v2/images/[^/]+/actions/(deactivate|reactivate))"), "POST"},
+      {std::regex(R"(/image/v2/schemas/(image|images|member|members))"), "GET"},
   };
   return table;
 }
@@ -134,8 +151,17 @@ core::QuotaLimits nova_quota_defaults() {
 }
 
 std::vector<Flavor> default_flavors() {
-  return {{"1", "m1.tiny", 1, 512, 1}, {"2", "m1.small", 1, 2048, 20}, {"3", "m1.medium", 2, 4096, 40},
-          {"4", "m1.large", 4, 8192, 80}};
+  auto flavor = [](std::string id, std::string name, int vcpus, int ram_mb, int disk_gb) {
+    Flavor f;
+    f.id = std::move(id);
+    f.name = std::move(name);
+    f.vcpus = vcpus;
+    f.ram_mb = ram_mb;
+    f.disk_gb = disk_gb;
+    return f;
+  };
+  return {flavor("1", "m1.tiny", 1, 512, 1), flavor("2", "m1.small", 1, 2048, 20),
+          flavor("3", "m1.medium", 2, 4096, 40), flavor("4", "m1.large", 4, 8192, 80)};
 }
 
 Image named_image(std::string id, std::string name) {
@@ -189,6 +215,11 @@ struct Api::Impl {
         network(fleet, networks, keystone) {
     // Views, parsers and checks that hold only the settings find flavors in the live catalog.
     settings.flavor_source = &flavors;
+    // A project made through Keystone's API starts with no network, as in a real cloud.
+    networks.set_topology_rule([this](core::TenantId tenant) {
+      const auto project = fleet.tenants().info(tenant).project;
+      return project.empty() || !keystone.directory().created_project(project);
+    });
     quotas.define(nova_quota_defaults());
     quotas.set_meter([this](const core::ServerInfo& s) { return service.server_use(s); });
     quotas.add_counter("server_groups", [this](const std::string& project, const std::string& user) {

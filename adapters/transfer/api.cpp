@@ -62,12 +62,13 @@ using KeyMap = std::unordered_map<std::string, AccessKey, KeyHash, std::equal_to
 
 struct Api::Impl {
   core::Fleet& fleet;
+  core::Logins& logins;
   Settings settings;
   KeyMap keys;                      // from the config: never changes, read without a lock
   mutable std::mutex issued_mutex;  // guards `issued`
   KeyMap issued;                    // keys issued while running (issue_key)
 
-  Impl(core::Fleet& f, Settings s) : fleet(f), settings(std::move(s)) {
+  Impl(core::Fleet& f, core::Logins& l, Settings s) : fleet(f), logins(l), settings(std::move(s)) {
     for (const auto& k : settings.keys) keys.insert_or_assign(k.id, k);
   }
 
@@ -125,7 +126,7 @@ struct Api::Impl {
     // The region is header bytes, and every ARN shows it.
     auto region = core::valid_utf8(auth->region);
     const core::Caller caller{fleet.tenants().for_account(account, region), known && known->admin, true, false};
-    return Context{fleet, caller, std::string(auth->access_key), account, std::move(region), {}};
+    return Context{fleet, logins, caller, std::string(auth->access_key), account, std::move(region), {}};
   }
 
   // Every call is journaled: its entry is begun here, filled in as the call
@@ -190,7 +191,8 @@ struct Api::Impl {
   }
 };
 
-Api::Api(core::Fleet& fleet, Settings settings) : impl_(std::make_unique<Impl>(fleet, std::move(settings))) {}
+Api::Api(core::Fleet& fleet, core::Logins& logins, Settings settings)
+    : impl_(std::make_unique<Impl>(fleet, logins, std::move(settings))) {}
 Api::~Api() = default;
 
 AccessKey Api::issue_key(const std::string& account) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/fleet.h"
+#include "core/logins.h"
 
 namespace httplib {
 class Server;
@@ -44,7 +45,8 @@ struct Settings {
 
 class Api {
  public:
-  Api(core::Fleet& fleet, Settings settings);
+  // `logins`: the servers' users, keys and host keys (a keeper of `fleet`).
+  Api(core::Fleet& fleet, core::Logins& logins, Settings settings);
   ~Api();
   // Registers POST / (and answers other methods on / with a Transfer error).
   void mount(httplib::Server& server);

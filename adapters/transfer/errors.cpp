@@ -57,12 +57,38 @@ WireError invalid_next_token() {
 
 namespace {
 
+// What the core names as not there, or already there (core::missing's and
+// core::conflict's reason), in Transfer's words: its ResourceType and the
+// message of its ResourceNotFoundException. A server is the default.
+struct ResourceKind {
+  std::string_view reason;
+  std::string_view type;
+  std::string_view unknown;
+};
+constexpr ResourceKind kResourceKinds[] = {
+    {"", "Server", "Unknown server"},
+    {"user", "User", "Unknown user"},
+    {"public_key", "SshPublicKey", "Unknown SSH public key"},
+    {"host_key", "HostKey", "Unknown host key"},
+    {"access", "Access", "Unknown access"},
+    {"security_policy", "SecurityPolicy", "Unknown security policy"},
+    {"resource", "Resource", "Unknown resource"},
+};
+
+const ResourceKind& resource_kind(std::string_view reason) {
+  for (const auto& kind : kResourceKinds)
+    if (kind.reason == reason) return kind;
+  return kResourceKinds[0];
+}
+
 // A core error in Transfer's words (from_core adds the journal's result).
 WireError words_of(const core::Error& e, std::string_view operation) {
   switch (e.code) {
     case core::ErrorCode::NotFound: {
-      auto w = make("ResourceNotFoundException", 400, "Unknown server");
+      const auto& kind = resource_kind(e.reason);
+      auto w = make("ResourceNotFoundException", 400, std::string(kind.unknown));
       w.resource = e.subject;
+      w.resource_type = kind.type;
       return w;
     }
     case core::ErrorCode::InvalidState:
@@ -80,9 +106,11 @@ WireError words_of(const core::Error& e, std::string_view operation) {
     case core::ErrorCode::Conflict: {
       auto w = make("ResourceExistsException", 400, e.detail);
       w.resource = e.subject;
+      w.resource_type = resource_kind(e.reason).type;
       return w;
     }
-    case core::ErrorCode::OverQuota: return make("ServiceQuotaExceededException", 400, e.detail);
+    // The model has no quota error for these operations: AWS refuses with InvalidRequestException.
+    case core::ErrorCode::OverQuota: return invalid_request(e.detail);
     case core::ErrorCode::Throttled: {
       auto w = make("ThrottlingException", 400, "Rate exceeded");
       w.retry_after_s = e.retry_after_s;
@@ -114,12 +142,12 @@ std::string error_body(const WireError& e) {
   // Messages echo client bytes (a header, a value cut at 200 bytes): JSON must stay UTF-8.
   const auto message = core::valid_utf8(e.message);
   w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
-  if (e.type == "ResourceNotFoundException") {
+  if (e.type == "ResourceNotFoundException" || e.type == "ResourceExistsException") {
     w.Key("Resource");
     const auto resource = core::valid_utf8(e.resource);
     w.String(resource.c_str(), static_cast<rapidjson::SizeType>(resource.size()));
     w.Key("ResourceType");
-    w.String("Server");
+    w.String(e.resource_type.data(), static_cast<rapidjson::SizeType>(e.resource_type.size()));
   }
   if (e.retry_after_s >= 0) {
     const auto s = std::to_string(e.retry_after_s);

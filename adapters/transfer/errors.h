@@ -14,7 +14,8 @@ struct WireError {
   std::string_view type;  // "ResourceNotFoundException", ...
   int status = 400;
   std::string message;
-  std::string resource;       // ResourceNotFoundException: the id
+  std::string resource;       // ResourceNotFoundException, ResourceExistsException: the id or name
+  std::string_view resource_type = "Server";  // and what kind of thing it is ("Server", "User", "HostKey", ...)
   int retry_after_s = -1;     // ThrottlingException: RetryAfterSeconds, and Retry-After
   std::string_view result = "invalid_argument";  // the journal's word for it (a core error's name, ...)
 };

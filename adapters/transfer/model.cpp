@@ -97,8 +97,8 @@ std::optional<std::string> Input::one_of(const char* name, std::initializer_list
   return std::nullopt;
 }
 
-std::optional<std::string> Input::role(const char* name, bool nullable) {
-  auto s = string(name, false, 0, 2048);
+std::optional<std::string> Input::role(const char* name, bool nullable, bool required) {
+  auto s = string(name, required, 0, 2048);
   if (!s || (nullable && s->empty())) return s;
   if (s->size() < 20 || s->rfind("arn:", 0) != 0 || s->find("role/") == std::string::npos) {
     fail(name, *s, "Member must satisfy regular expression pattern: arn:.*role/.*");
@@ -107,8 +107,8 @@ std::optional<std::string> Input::role(const char* name, bool nullable) {
   return s;
 }
 
-std::optional<std::string> Input::security_policy() {
-  auto s = string("SecurityPolicyName", false, 0, 100);
+std::optional<std::string> Input::security_policy(bool required) {
+  auto s = string("SecurityPolicyName", required, 0, 100);
   if (s && (s->size() <= 23 || s->rfind("TransferSecurityPolicy-", 0) != 0)) {
     fail("SecurityPolicyName", *s, "Member must satisfy regular expression pattern: TransferSecurityPolicy-.+");
     return std::nullopt;

@@ -10,54 +10,17 @@
 
 #include "adapters/transfer/api.h"
 #include "adapters/transfer/model.h"
+#include "adapters/transfer/reply.h"
+#include "adapters/transfer/security_policies.h"
 #include "adapters/transfer/views.h"
 
 namespace transfer {
 namespace {
 
-Reply fail(WireError e) { return Reply{{}, false, std::move(e)}; }
-Reply fail(const core::Error& e, std::string_view operation) { return fail(from_core(e, operation)); }
-
-template <typename F>
-Reply json(F&& write) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  write(w);
-  w.EndObject();
-  return Reply{buffer.GetString(), false, std::nullopt};
-}
-
-void field(Writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-// The server id in a server ARN of the caller's account and region. A
-// server ARN of another account is someone else's resource (access denied,
-// as IAM would answer); any other ARN names nothing we have.
-std::variant<std::string, WireError> server_of_arn(const Context& c, std::string_view operation,
-                                                   const std::string& arn) {
-  constexpr std::string_view kPrefix = "arn:aws:transfer:";
-  std::string_view rest(arn);
-  if (rest.substr(0, kPrefix.size()) == kPrefix) {
-    rest.remove_prefix(kPrefix.size());
-    const auto region = rest.substr(0, rest.find(':'));
-    rest.remove_prefix(std::min(rest.size(), region.size() + 1));
-    const auto account = rest.substr(0, rest.find(':'));
-    rest.remove_prefix(std::min(rest.size(), account.size() + 1));
-    constexpr std::string_view kServer = "server/";
-    if (rest.substr(0, kServer.size()) == kServer) {
-      const auto id = rest.substr(kServer.size());
-      if (account != c.account)
-        return access_denied(fmt::format("Account {} is not authorized to perform transfer:{} on resource {}",
-                                         c.account, operation, arn));
-      if (region == c.region) return std::string(id);
-    }
-  }
-  WireError e = from_core(core::not_found(arn, core::Action::Create), operation);
-  e.message = "Unknown resource";
-  return e;
+// A SecurityPolicyName of the right shape that names no policy AWS publishes.
+std::optional<WireError> unknown_policy(std::string_view name) {
+  if (find_security_policy(name)) return std::nullopt;
+  return invalid_request(fmt::format("Security policy {} does not exist", name));
 }
 
 Reply create_server(Context& c, const rapidjson::Value& body) {
@@ -71,10 +34,11 @@ Reply create_server(Context& c, const rapidjson::Value& body) {
   set(kEndpointType, in.one_of("EndpointType", {"PUBLIC", "VPC", "VPC_ENDPOINT"}));
   set(kIdentityProviderType,
       in.one_of("IdentityProviderType", {"SERVICE_MANAGED", "API_GATEWAY", "AWS_DIRECTORY_SERVICE", "AWS_LAMBDA"}));
-  set(kSecurityPolicyName, in.security_policy());
+  set(kSecurityPolicyName, in.security_policy().value_or(std::string(kDefaultSecurityPolicy)));
   set(kLoggingRole, in.role("LoggingRole", false));
   if (auto tags = in.tags(false)) spec.tags = std::move(*tags);
   if (in.error()) return fail(invalid_request(*in.error()));
+  if (auto refused = unknown_policy(*core::find_pair(spec.attributes, kSecurityPolicyName))) return fail(*refused);
   // A "Name" tag names the server in the Nova view (as the console shows it).
   if (auto name = core::find_pair(spec.tags, "Name")) spec.name = std::string(*name);
   auto created = c.fleet.create(c.caller, std::move(spec), c.options);
@@ -91,7 +55,8 @@ Reply describe_server(Context& c, const rapidjson::Value& body) {
   core::note_server(c.options.call, server->uuid, server->transfer_id);
   return json([&](Writer& w) {
     w.Key("Server");
-    write_described_server(w, server.value(), c.region, c.account);
+    write_described_server(w, server.value(), c.region, c.account, c.logins.user_count(server->transfer_id),
+                           c.logins.host_key_fingerprint(server.value()));
   });
 }
 
@@ -114,7 +79,8 @@ Reply list_servers(Context& c, const rapidjson::Value& body) {
       field(w, "NextToken", c.fleet.cursor_after(c.caller.tenant, page.servers.back().seq));
     w.Key("Servers");
     w.StartArray();
-    for (const auto& s : page.servers) write_listed_server(w, s, c.region, c.account);
+    for (const auto& s : page.servers)
+      write_listed_server(w, s, c.region, c.account, c.logins.user_count(s.transfer_id));
     w.EndArray();
   });
 }
@@ -171,6 +137,8 @@ Reply update_server(Context& c, const rapidjson::Value& body) {
   set(kSecurityPolicyName, in.security_policy());
   set(kLoggingRole, in.role("LoggingRole", true));
   if (in.error()) return fail(invalid_request(*in.error()));
+  if (auto policy = core::find_pair(changes, kSecurityPolicyName))
+    if (auto refused = unknown_policy(*policy)) return fail(*refused);
   auto updated = c.fleet.update(c.caller, *id, [&](core::Editable& e) {
     for (auto& [k, v] : changes) core::set_pair(e.attributes, k, v);
   }, c.options);
@@ -178,66 +146,16 @@ Reply update_server(Context& c, const rapidjson::Value& body) {
   return json([&](Writer& w) { field(w, "ServerId", updated->transfer_id); });
 }
 
-Reply tag_resource(Context& c, const rapidjson::Value& body) {
-  Input in(body);
-  const auto arn = in.arn();
-  auto tags = in.tags(true);
-  if (in.error()) return fail(invalid_request(*in.error()));
-  auto id = server_of_arn(c, "TagResource", *arn);
-  if (auto* e = std::get_if<WireError>(&id)) return fail(*e);
-  auto updated = c.fleet.update(c.caller, std::get<std::string>(id), [&](core::Editable& e) {
-    for (auto& [k, v] : *tags) core::set_pair(e.tags, k, v);
-  }, c.options);
-  if (!updated) return fail(updated.error(), "TagResource");
-  return Reply{};
-}
-
-Reply untag_resource(Context& c, const rapidjson::Value& body) {
-  Input in(body);
-  const auto arn = in.arn();
-  const auto keys = in.tag_keys();
-  if (in.error()) return fail(invalid_request(*in.error()));
-  auto id = server_of_arn(c, "UntagResource", *arn);
-  if (auto* e = std::get_if<WireError>(&id)) return fail(*e);
-  auto updated = c.fleet.update(c.caller, std::get<std::string>(id), [&](core::Editable& e) {
-    std::erase_if(e.tags, [&](const auto& tag) {
-      return std::find(keys->begin(), keys->end(), tag.first) != keys->end();
-    });
-  }, c.options);
-  if (!updated) return fail(updated.error(), "UntagResource");
-  return Reply{};
-}
-
-Reply list_tags_for_resource(Context& c, const rapidjson::Value& body) {
-  Input in(body);
-  const auto arn = in.arn();
-  in.integer("MaxResults", 1, 1000);
-  const auto token = in.string("NextToken", false, 1, 6144);
-  if (in.error()) return fail(invalid_request(*in.error()));
-  if (token) return fail(invalid_next_token());  // every answer fits one page: we never issue one
-  auto id = server_of_arn(c, "ListTagsForResource", *arn);
-  if (auto* e = std::get_if<WireError>(&id)) return fail(*e);
-  auto server = c.fleet.get(c.caller, std::get<std::string>(id));
-  if (!server) return fail(server.error(), "ListTagsForResource");
-  return json([&](Writer& w) {
-    field(w, "Arn", *arn);
-    w.Key("Tags");
-    write_tags(w, server->tags);
-  });
-}
-
-constexpr std::array<std::pair<std::string_view, Operation>, 10> kOperations = {{
-    {"CreateServer", create_server},
-    {"DeleteServer", delete_server},
+// The hot ones first: find_operation tries them in order.
+constexpr NamedOperation kOperations[] = {
+    {"StopServer", stop_server},
+    {"StartServer", start_server},
     {"DescribeServer", describe_server},
     {"ListServers", list_servers},
-    {"ListTagsForResource", list_tags_for_resource},
-    {"StartServer", start_server},
-    {"StopServer", stop_server},
-    {"TagResource", tag_resource},
-    {"UntagResource", untag_resource},
+    {"CreateServer", create_server},
+    {"DeleteServer", delete_server},
     {"UpdateServer", update_server},
-}};
+};
 
 }  // namespace
 
@@ -251,10 +169,29 @@ std::optional<WireError> parse_body(std::string_view text, Body& body) {
   return std::nullopt;
 }
 
+std::span<const NamedOperation> server_operations() { return kOperations; }
+
+namespace {
+
+constexpr std::span<const NamedOperation> (*kTables[])() = {server_operations,   tag_operations,    user_operations,
+                                                          ssh_key_operations,  host_key_operations, access_operations,
+                                                          policy_operations};
+
+}  // namespace
+
 Operation find_operation(std::string_view name) {
-  for (const auto& [n, op] : kOperations)
-    if (n == name) return op;
+  for (auto table : kTables)
+    for (const auto& op : table())
+      if (op.name == name) return op.run;
   return nullptr;
+}
+
+std::vector<std::string_view> operation_names() {
+  std::vector<std::string_view> out;
+  for (auto table : kTables)
+    for (const auto& op : table()) out.push_back(op.name);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace transfer

@@ -3,18 +3,22 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/document.h>
 
 #include "adapters/transfer/errors.h"
 #include "core/fleet.h"
+#include "core/logins.h"
 
 namespace transfer {
 
 struct Context {
   core::Fleet& fleet;
+  core::Logins& logins;  // the servers' users, keys, host keys and accesses
   core::Caller caller;
   std::string access_key;
   std::string account;
@@ -40,7 +44,26 @@ using Body = rapidjson::GenericDocument<rapidjson::UTF8<>, PoolAllocator, PoolAl
 // when it is not JSON, an InvalidRequestException when not an object.
 std::optional<WireError> parse_body(std::string_view text, Body& body);
 
+struct NamedOperation {
+  std::string_view name;
+  Operation run;
+};
+
+// The operations, by the file that serves them: servers (operations.cpp),
+// tags of any resource (tags.cpp), users and their SSH keys (users.cpp,
+// ssh_keys.cpp), host keys (host_keys.cpp), accesses (accesses.cpp), and
+// security policies and TestIdentityProvider (policies.cpp).
+std::span<const NamedOperation> server_operations();
+std::span<const NamedOperation> tag_operations();
+std::span<const NamedOperation> user_operations();
+std::span<const NamedOperation> ssh_key_operations();
+std::span<const NamedOperation> host_key_operations();
+std::span<const NamedOperation> access_operations();
+std::span<const NamedOperation> policy_operations();
+
 // The operation of an X-Amz-Target suffix ("StopServer"), if we serve it.
 Operation find_operation(std::string_view name);
+// Every operation served, by name (for the README's list and its test).
+std::vector<std::string_view> operation_names();
 
 }  // namespace transfer

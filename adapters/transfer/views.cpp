@@ -1,6 +1,7 @@
 #include "adapters/transfer/views.h"
 
 #include "adapters/transfer/api.h"
+#include "adapters/transfer/security_policies.h"
 
 namespace transfer {
 namespace {
@@ -40,9 +41,10 @@ void write_tags(Writer& w, const core::Pairs& tags) {
 }
 
 void write_described_server(Writer& w, const core::ServerInfo& s, const std::string& region,
-                            const std::string& account) {
+                            const std::string& account, std::size_t user_count, std::string_view host_key_fingerprint) {
   w.StartObject();
   common(w, s, region, account);
+  field(w, "HostKeyFingerprint", host_key_fingerprint);
   w.Key("ProtocolDetails");
   w.StartObject();
   field(w, "PassiveIp", "AUTO");
@@ -60,24 +62,24 @@ void write_described_server(Writer& w, const core::ServerInfo& s, const std::str
     start = comma + 1;
   }
   w.EndArray();
-  field(w, "SecurityPolicyName", attribute(s, kSecurityPolicyName, "TransferSecurityPolicy-2018-11"));
+  field(w, "SecurityPolicyName", attribute(s, kSecurityPolicyName, kDefaultSecurityPolicy));
   field(w, "ServerId", s.transfer_id);
   field(w, "State", state_name(s.state, s.transition_from));
   w.Key("Tags");
   write_tags(w, s.tags);
   w.Key("UserCount");
-  w.Int(0);
+  w.Uint64(user_count);
   w.EndObject();
 }
 
 void write_listed_server(Writer& w, const core::ServerInfo& s, const std::string& region,
-                         const std::string& account) {
+                         const std::string& account, std::size_t user_count) {
   w.StartObject();
   common(w, s, region, account);
   field(w, "ServerId", s.transfer_id);
   field(w, "State", state_name(s.state, s.transition_from));
   w.Key("UserCount");
-  w.Int(0);
+  w.Uint64(user_count);
   w.EndObject();
 }
 

@@ -3,7 +3,9 @@
 // (servers created through Nova have none of them).
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -24,9 +26,11 @@ inline constexpr std::string_view kLoggingRole = "transfer.LoggingRole";
 
 std::string server_arn(const std::string& region, const std::string& account, const std::string& server_id);
 
+// `user_count`: its users; `host_key_fingerprint`: of the key it presents (core::Logins).
 void write_described_server(Writer& w, const core::ServerInfo& s, const std::string& region,
-                            const std::string& account);
-void write_listed_server(Writer& w, const core::ServerInfo& s, const std::string& region, const std::string& account);
+                            const std::string& account, std::size_t user_count, std::string_view host_key_fingerprint);
+void write_listed_server(Writer& w, const core::ServerInfo& s, const std::string& region, const std::string& account,
+                         std::size_t user_count);
 void write_tags(Writer& w, const core::Pairs& tags);
 
 }  // namespace transfer

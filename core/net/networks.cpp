@@ -190,6 +190,7 @@ void Networks::make_defaults(Change& change, TenantId tenant) {
   record.defaults_made = true;
   change.put(state_->tenants, record);
   default_group(change, tenant);
+  if (topology_rule_ && !topology_rule_(tenant)) return;
 
   Network net;
   net.id = new_id();

@@ -178,12 +178,20 @@ class Networks final : public Keeper {
   void load(const std::vector<Document>& documents) override;
   void reset() override;
   std::vector<Document> documents() const override;
+
+  // Which tenants seen for the first time get devstack's network `private`
+  // and `router1` (every tenant gets its security group `default`, as
+  // Neutron gives every project one). All of them unless set; the OpenStack
+  // adapter leaves out the projects made through Keystone's API. Called with
+  // this object's lock held: the rule must not call back into Networks.
+  void set_topology_rule(std::function<bool(TenantId)> rule) { topology_rule_ = std::move(rule); }
   Staged stage_create(const ServerInfo& server, const CreateSpec& spec, Millis now) override;
   Staged stage_delete(const ServerInfo& server, Millis now) override;
 
  private:
   struct State;
   class Change;
+  std::function<bool(TenantId)> topology_rule_;
 
   // networks.cpp: plumbing. Every write runs with mutex_ held exclusively,
   // fills a Change and ends in write() (which rolls it back if the store refuses).

@@ -109,3 +109,27 @@ export async function remove(server) {
   if (!r.ok) throw new Error(`delete ${server.name}: ${await refusal(r)}`);
   return `delete ${server.name}: accepted (billing ended)`;
 }
+
+// A server's users, through Transfer: the account its tenant maps to acts.
+// A tenant with no account (a project no account maps to) has no Transfer view.
+const accountOf = (tenant) => ({ account: tenant.account, region: tenant.region });
+
+export async function createUser(server, name, publicKey) {
+  if (!server.tenant.account) throw new Error(`${server.name}: no AWS account maps to this tenant`);
+  const body = { ServerId: server.server_id, UserName: name,
+                 Role: `arn:aws:iam::${server.tenant.account}:role/dashboard-user`, HomeDirectory: `/${name}` };
+  let r = await transfer(accountOf(server.tenant), "CreateUser", body);
+  if (!r.ok) throw new Error(`user ${name}: ${await refusal(r)}`);
+  if (publicKey) {
+    r = await transfer(accountOf(server.tenant), "ImportSshPublicKey",
+                       { ServerId: server.server_id, UserName: name, SshPublicKeyBody: publicKey });
+    if (!r.ok) throw new Error(`user ${name} made, its key refused: ${await refusal(r)}`);
+  }
+  return `user ${name} added to ${server.name}${publicKey ? " with its key" : ""}`;
+}
+
+export async function deleteUser(server, name) {
+  const r = await transfer(accountOf(server.tenant), "DeleteUser", { ServerId: server.server_id, UserName: name });
+  if (!r.ok) throw new Error(`remove ${name}: ${await refusal(r)}`);
+  return `user ${name} removed from ${server.name}`;
+}

@@ -1,7 +1,7 @@
 // The dashboard: the fleet of every tenant, live from /_gateway/events, with
 // the presenter's controls (panels.js). Every action on a server goes through
 // the real APIs (api.js), as a client would call them.
-import { NOVA_BODIES, act, control, create, eventsUrl, remove } from "./api.js";
+import { NOVA_BODIES, act, control, create, createUser, deleteUser, eventsUrl, remove } from "./api.js";
 import { PRESETS, addPreset, clearRules, clockVirtual, loadClock, loadFaults, loadJournal, removeRule,
          setClock } from "./panels.js";
 
@@ -70,7 +70,8 @@ function row(s) {
   const more = s.tenant.project ? actions.filter((a) => a !== "stop" && a !== "start" && a in NOVA_BODIES) : [];
   return `<tr data-id="${esc(s.id)}">
     <td class="name">${esc(s.name)}${(s.addresses || []).length ? `<br><span class="addresses">${
-      s.addresses.map((a) => `<span title="${esc(a.network)} ${esc(a.type)} ${esc(a.mac)}">${esc(a.addr)}</span>`).join(" · ")}</span>` : ""}</td>
+      s.addresses.map((a) => `<span title="${esc(a.network)} ${esc(a.type)} ${esc(a.mac)}">${esc(a.addr)}</span>`).join(" · ")}</span>` : ""}<br><button class="link" data-act="logins"
+        aria-label="users and keys of ${esc(s.name)}">${s.users ?? 0} user${s.users === 1 ? "" : "s"}</button></td>
     <td class="ids"><code>${esc(s.id)}</code><code>${esc(s.server_id)}</code></td>
     <td><span class="state ${esc(s.state)}">${esc(s.state)}</span></td>
     <td class="views">Nova <b>${esc(nova.status)}</b>${nova.task_state ? ` · ${esc(nova.task_state)}` : ""}<br>
@@ -184,11 +185,64 @@ function addEvent(type, e) {
   while (list.children.length > 12) list.lastChild.remove();
 }
 
+// The users and keys of one server, from the control plane; changed through Transfer.
+let loginsOf = null;  // the server shown, by its Nova id
+
+async function loadLogins() {
+  if (!loginsOf) return;
+  const s = servers.get(loginsOf);
+  if (!s) {
+    loginsOf = null;
+    $("logins-panel").hidden = true;
+    return;
+  }
+  const view = await control(`/_gateway/servers/${encodeURIComponent(s.id)}/logins`);
+  $("logins-server").textContent = `· ${s.name}`;
+  const keys = (list) => list.map((k) => `<li><code>${esc(k.type)}</code> ${esc(k.fingerprint)}</li>`).join("");
+  $("logins").innerHTML = `
+    <p class="presented">Host key${view.presented_host_keys.length === 1 ? "" : "s"} presented
+      ${view.presented_host_keys[0]?.generated ? "(generated)" : ""}</p>
+    <ul class="keys">${keys(view.presented_host_keys)}</ul>
+    <ul class="users">${view.users.map((u) => `<li data-user="${esc(u.name)}"><div><b>${esc(u.name)}</b>
+      <span class="home">${esc(u.home.type === "logical" ? `${u.home.mappings.length} mapping(s)` : u.home.directory || "/")}</span>
+      <ul class="keys">${keys(u.public_keys)}</ul></div>
+      <button class="small danger" data-remove-user="${esc(u.name)}" aria-label="remove user ${esc(u.name)}">Remove</button>
+      </li>`).join("") || '<li class="empty">no users</li>'}</ul>`;
+  const transferless = !s.tenant.account;
+  for (const el of $("add-user").elements) el.disabled = transferless;
+  $("add-user").title = transferless ? "no AWS account maps to this tenant: Transfer does not see its servers" : "";
+}
+
+function showLogins(id) {
+  loginsOf = id;
+  $("logins-panel").hidden = false;
+  return loadLogins();
+}
+
+$("add-user").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const s = servers.get(loginsOf);
+  if (!s) return;
+  const name = $("user-name").value.trim(), key = $("user-key").value.trim();
+  run(() => createUser(s, name, key), () => { loadLogins().catch(() => {}); loadServers().catch(() => {}); });
+});
+$("logins").addEventListener("click", (ev) => {
+  const button = ev.target.closest("button[data-remove-user]");
+  const s = servers.get(loginsOf);
+  if (button && s) run(() => deleteUser(s, button.dataset.removeUser),
+                       () => { loadLogins().catch(() => {}); loadServers().catch(() => {}); });
+});
+$("logins-close").addEventListener("click", () => {
+  loginsOf = null;
+  $("logins-panel").hidden = true;
+});
+
 $("tenants").addEventListener("click", (ev) => {
   const button = ev.target.closest("button[data-act]");
   if (!button) return;
   const tr = button.closest("tr");
   const s = servers.get(tr.dataset.id);
+  if (button.dataset.act === "logins") return showLogins(s.id).catch((e) => toast(String(e.message ?? e)));
   const chosen = button.dataset.act === "more" ? tr.querySelector("select.more").value : button.dataset.act;
   button.disabled = true;
   if (chosen === "delete") return run(() => remove(s));
@@ -229,5 +283,6 @@ setInterval(() => {
   loadFaults(serverName).catch(() => {});
   loadClock().catch(() => {});
   loadJournal().catch(() => {});
+  loadLogins().catch(() => {});
 }, 2000);
 setInterval(tick, 500);

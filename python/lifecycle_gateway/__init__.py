@@ -11,7 +11,8 @@ lifecycle_gateway_session. See the repository's README, "In your test suite".
 from .binary import ENV_VAR, find_binary
 from .errors import ControlError, GatewayError, GatewayNotFound, GatewayStartError, StrictModeError
 from .gateway import Gateway
+from .transfer_users import TransferUser
 
 __version__ = "0.1.0"
-__all__ = ["Gateway", "GatewayError", "GatewayNotFound", "GatewayStartError", "ControlError", "StrictModeError",
+__all__ = ["Gateway", "TransferUser", "GatewayError", "GatewayNotFound", "GatewayStartError", "ControlError", "StrictModeError",
            "find_binary", "ENV_VAR"]

@@ -12,7 +12,7 @@ import shutil
 import time
 import urllib.parse
 
-from . import clients, events, strict
+from . import clients, events, strict, transfer_users
 from .binary import find_binary
 from .clock import Clock
 from .control import Control
@@ -104,6 +104,11 @@ class Gateway:
     def pid(self):
         return self._process.pid
 
+    @property
+    def workdir(self):
+        """The gateway's own temporary directory (removed when it stops): key pairs made for a test go here."""
+        return self._process.workdir
+
     def output(self):
         """What the gateway printed on stderr (the access log unless --access-log off)."""
         return self._process.output()
@@ -171,6 +176,22 @@ class Gateway:
         a core state ("stopped"), a Nova status ("SHUTOFF") or a Transfer State ("OFFLINE").
         Returns the server's view; raises TimeoutError saying where it is instead."""
         return events.wait_for(self, server, state, timeout)
+
+    def transfer_user(self, server, name, public_key=None, home_directory=None, home_directory_type=None,
+                      home_directory_mappings=None, role=transfer_users.DEFAULT_ROLE, access_key="test",
+                      key_type="ed25519"):
+        """Makes `name` a user of `server` (either identity, or a server dict) through the Transfer API
+        (CreateUser, then ImportSshPublicKey), with `public_key` or a new ssh-keygen key pair of `key_type`.
+        Returns a TransferUser: server_id, user_name, arn, ssh_public_key_id, public_key, private_key_path."""
+        return transfer_users.transfer_user(self, server, name, public_key, home_directory, home_directory_type,
+                                            home_directory_mappings, role, access_key, key_type)
+
+    def logins(self, server):
+        """Who may log in to `server` (either identity, or a server dict) and the host keys it presents:
+        its users with their home and public keys, imported host keys, accesses (never private keys)."""
+        if isinstance(server, dict):
+            server = server.get("server_id") or server.get("id")
+        return self.control.request("GET", f"/_gateway/servers/{urllib.parse.quote(server, safe='')}/logins")[1]
 
     def strict_violations(self):
         """The journal entries strict mode holds against a test (see strict.py)."""

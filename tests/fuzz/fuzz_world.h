@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/fleet.h"
 #include "core/ids.h"
+#include "core/logins.h"
 #include "core/tenants.h"
 
 namespace fuzz {
@@ -63,11 +64,25 @@ inline void require_utf8(const core::Pairs& pairs, const char* what) {
 // The demo fleet's tenants and a few of its servers (their ids are in the
 // dictionaries), in every state a check can branch on: running, stopped,
 // locked, another project's, and an account with no project.
+// The key a server presents when none was imported, made without
+// cryptography: the fuzz targets exercise parsers, not key derivation.
+struct FixedHostKeys : core::HostKeyMaker {
+  std::string new_secret() const override { return "fuzz"; }
+  core::HostKey generate(std::string_view, std::string_view server) const override {
+    core::HostKey k;
+    k.type = "ssh-ed25519";
+    k.fingerprint = "SHA256:" + std::string(server);
+    return k;
+  }
+};
+
 struct World {
   core::ManualClock clock;
   core::SequentialIds ids;
   core::Tenants tenants;
   core::Fleet fleet{clock, ids, tenants};
+  FixedHostKeys host_keys;
+  core::Logins logins{fleet, ids, host_keys};  // a keeper: made before the servers are
   core::TenantId demo;
   core::TenantId alt;
   core::TenantId other_account;

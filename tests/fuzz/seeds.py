@@ -1,7 +1,7 @@
 """Writes the fuzz targets' seed corpora (tests/fuzz/corpus/<name>/) from
 requests the test suites really sent.
 
-    python3 tests/fuzz/seeds.py CAPTURE_DIR
+    python3 tests/fuzz/seeds.py CAPTURE_DIR [NAME...]   # NAME...: only those corpora
 
 CAPTURE_DIR holds one JSON file per request a gateway answered while the
 client suites ran (openstack CLI, tempest, openstacksdk, the raw-HTTP Nova,
@@ -92,10 +92,14 @@ def cursor(scope, seq, secret=0x5EED5EED5EED5EED):
     return f"{seq:016x}{mix(seq ^ mix(key ^ secret)):016x}"
 
 
-def main(capture_dir):
+IDENTITY_KINDS = {"projects": "project", "users": "user", "roles": "role"}
+
+
+def main(capture_dir, only=()):
     requests = load(capture_dir)
     names = ["transfer_request", "sigv4", "nova_action", "nova_create", "nova_list_query", "nova_microversion",
-             "keystone_auth", "fault_rule", "config_file", "snapshot", "cursor"]
+             "keystone_auth", "keystone_identity", "glance_patch", "glance_query", "glance_members", "fault_rule",
+             "config_file", "snapshot", "cursor"]
     c = {n: Corpus(n) for n in names}
     for r in requests:
         method, path, body, h = r["method"], r["path"], r["body"], r["h"]
@@ -127,10 +131,30 @@ def main(capture_dir):
                 c["nova_list_query"].add(f"{nova_version(r)}\n{query}", kind)
         elif method == "POST" and path == "/identity/v3/auth/tokens":
             c["keystone_auth"].add(body, agent + str(r["status"]))
+        elif path.startswith("/identity/v3/") and method in ("POST", "PATCH"):
+            parts = path.split("/")[3:]
+            if parts[0] in IDENTITY_KINDS and len(parts) <= 2:
+                kind = IDENTITY_KINDS[parts[0]] + ("-update" if method == "PATCH" else "")
+                c["keystone_identity"].add(kind.encode() + b"\n" + body, kind + str(r["status"]))
+            elif parts[0] == "users" and parts[-1] == "application_credentials":
+                c["keystone_identity"].add(b"app-credential\n" + body, "app" + str(r["status"]))
+        elif path.startswith("/image/v2/images"):
+            if method == "PATCH":
+                c["glance_patch"].add(h.get("content-type", "").encode() + b"\n" + body, agent + str(r["status"]))
+            elif method == "GET" and re.fullmatch(r"/image/v2/images/?", path) and r["query"]:
+                kind = ",".join(sorted({k for k, _ in r["query"]}))
+                c["glance_query"].add(urllib.parse.urlencode([tuple(p) for p in r["query"]]), kind + str(r["status"]))
+            elif method == "POST" and path.endswith("/members"):
+                c["glance_members"].add(b"member\n" + body, "member" + str(r["status"]))
+            elif method == "PUT" and "/members/" in path:
+                c["glance_members"].add(b"status\n" + body, "status" + str(r["status"]))
         elif method == "POST" and path == "/_gateway/faults":
             c["fault_rule"].add(body, str(r["status"]))
         elif method == "POST" and path == "/_gateway/snapshot":
             c["snapshot"].add(body, str(r["status"]))
+            for d in json.loads(body).get("documents", []) if r["status"] == 200 else []:
+                if d["kind"].startswith("keystone-"):
+                    c["keystone_identity"].add(f"document:{d['kind']}\n{d['key']}\n{d['value']}", d["kind"])
 
     with open(os.path.join(ROOT, "examples", "fleet.json"), "rb") as f:
         example = f.read()
@@ -142,11 +166,12 @@ def main(capture_dir):
     for scope, seqs in ((None, (1, 6)), (0, (2, 3)), (1, (5,))):
         for seq in seqs:
             c["cursor"].add(f"{'all' if scope is None else scope}\n{cursor(scope, seq)}", f"issued{scope}{seq}")
-    for corpus in c.values():
-        corpus.write()
+    for name, corpus in c.items():
+        if not only or name in only:
+            corpus.write()
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2:])

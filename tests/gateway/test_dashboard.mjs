@@ -1,7 +1,7 @@
 // The dashboard in headless Debian chromium, driven by playwright-core, at a
 // projector's 1280x720: it lists the demo fleet, and every control a
-// presenter uses (server actions, create and delete, fault presets, the
-// clock, the journal) is clicked, or pressed from the keyboard, and its
+// presenter uses (server actions, create and delete, a server's users and
+// keys, fault presets, the clock, the journal) is clicked, or pressed from the keyboard, and its
 // result checked through the API. A screenshot of the page is saved to
 // build/dashboard.png (the README shows it).
 import assert from "node:assert/strict";
@@ -180,6 +180,35 @@ test("a Transfer-only tenant's server is driven through Transfer, with an access
   await until(async () => (await api("/_gateway/servers")).servers.find((s) => s.server_id === made.ServerId)?.state === "stopped",
               "the Transfer server stopped");
   assert.equal(await row.locator("select.more").count(), 0);  // Nova's actions are for project tenants
+});
+
+test("a server's users and keys: shown from the control plane, added and removed through Transfer", async () => {
+  const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOPL4e0bHAWld/vOwAv7AgT20cwsg9gj9VyfOrTriiRw page@test";
+  const row = page.locator(`tr[data-id="${WEB2}"]`);
+  await row.locator("button[data-act=logins]").click();
+  await page.waitForSelector("#logins-panel:not([hidden]) #logins-server:has-text('web-2')");
+  assert.match(await page.locator("#logins").innerText(), /Host key presented \(generated\)[\s\S]*ssh-ed25519 SHA256:/);
+  assert.match(await page.locator("#logins .users").innerText(), /no users/);
+  await page.locator("#user-name").fill("page-user");
+  await page.locator("#user-key").fill(key);
+  await page.locator("#add-user button[type=submit]").click();
+  await page.waitForSelector("#logins li[data-user=page-user]");
+  assert.match(await page.locator("#logins li[data-user=page-user]").innerText(),
+               /page-user[\s\S]*\/page-user[\s\S]*ssh-ed25519 SHA256:rZifeGYp7iGqe5Z\+7Z44Dwl9GswCP2ZM\/1MyTFnfe1g=/);
+  const logins = await api(`/_gateway/servers/${WEB2}/logins`);
+  assert.deepEqual(logins.users.map((u) => [u.name, u.public_keys.length]), [["page-user", 1]]);
+  await page.waitForSelector(`tr[data-id="${WEB2}"] button[data-act=logins]:has-text("1 user")`);
+  // The page acted through Transfer, with an access key the control plane issued.
+  const journal = await api(`/_gateway/journal?server=${WEB2}&api=transfer`);
+  assert.deepEqual(journal.entries.map((e) => [e.operation, e.result]),
+                   [["CreateUser", "accepted"], ["ImportSshPublicKey", "accepted"]]);
+  assert.match(journal.entries[0].caller.access_key, /^AKGW/);
+  await page.locator("button[data-remove-user=page-user]").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#logins .users li.empty");
+  assert.deepEqual((await api(`/_gateway/servers/${WEB2}/logins`)).users, []);
+  await page.locator("#logins-close").click();
+  await page.waitForSelector("#logins-panel[hidden]", { state: "attached" });
 });
 
 test("readable at a projector's 1280x720: nothing runs off the side", async () => {

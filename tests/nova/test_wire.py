@@ -210,9 +210,13 @@ class Wire(unittest.TestCase):
     def test_identity_and_image_paths_answer_in_keystones_shape(self):
         status, headers, doc = self.call("PUT", "/identity/v3/auth/tokens", "{}", token=None)
         self.assertEqual((status, doc["error"]["code"], headers["allow"]), (405, 405, "GET, POST, DELETE"))
-        status, _, doc = self.call("GET", "/identity/v3/users", token=None)
+        status, _, doc = self.call("GET", "/identity/v3/regions", token=None)
         self.assertEqual((status, doc), (404, {"error": {"code": 404, "title": "Not Found",
                                                          "message": "The resource could not be found."}}))
+        status, _, doc = self.call("GET", "/identity/v3/users", token=None)
+        self.assertEqual((status, doc), (401, {"error": {"code": 401, "title": "Unauthorized",
+                                                         "message": "The request you have made requires "
+                                                                    "authentication."}}))
         self.assertEqual(self.call("GET", "/image/v2/images", token=None)[0], 401)
         status, _, doc = self.call("GET", "/image/v2/images?name=cirros-0.6.2-x86_64-disk")
         self.assertEqual((status, [i["name"] for i in doc["images"]]), (200, ["cirros-0.6.2-x86_64-disk"]))

@@ -148,12 +148,12 @@ UNKNOWN_CALLS = f"""
     from botocore.exceptions import ClientError
 
     def call_the_unservable(gw):
-        # Transfer's CreateUser is in boto3's model, not in the gateway; Nova's
-        # os-hypervisors is an API the gateway does not serve.
+        # Transfer's CreateWorkflow is in boto3's model, not in the gateway; Nova's
+        # os-no-such-api is not an API of Nova, nor of the gateway.
         with pytest.raises(ClientError):
-            gw.transfer_client().create_user(ServerId="{WEB1_T}", UserName="user1", Role="arn:aws:iam::000000000000:role/transfer")
+            gw.transfer_client().create_workflow(Steps=[{{"Type": "DELETE", "DeleteStepDetails": {{"Name": "d"}}}}])
         with pytest.raises(urllib.error.HTTPError):
-            urllib.request.urlopen(gw.url + "/compute/v2.1/os-hypervisors")
+            urllib.request.urlopen(gw.url + "/compute/v2.1/os-no-such-api")
 """
 
 
@@ -170,8 +170,8 @@ def test_a_test_whose_code_made_unknown_calls_fails_with_them_listed(pytester, r
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines([
         "*answered 2 call(s) that a passing test must not make:",
-        "*#1 transfer CreateUser -> 400 unknown_operation (an operation or path the gateway does not know; request *)",
-        "*#2 nova GET /compute/v2.1/os-hypervisors -> 404 unknown_operation*",
+        "*#1 transfer CreateWorkflow -> 400 unknown_operation (an operation or path the gateway does not know; request *)",
+        "*#2 nova GET /compute/v2.1/os-no-such-api -> 404 unknown_operation*",
         "*@pytest.mark.lifecycle_gateway(strict=False)*",
     ])
 
@@ -237,4 +237,4 @@ def test_a_test_failing_anyway_shows_what_the_gateway_could_not_serve(pytester, 
     result = run()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*AssertionError*", "*- lifecycle-gateway -*",
-                                 "*#1 transfer CreateUser*unknown_operation*"])
+                                 "*#1 transfer CreateWorkflow*unknown_operation*"])

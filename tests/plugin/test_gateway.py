@@ -247,6 +247,49 @@ def test_journal_follows_pages_to_the_end(lifecycle_gateway, monkeypatch):
     assert [e["request_id"] for e in lifecycle_gateway.journal()] == ids
 
 
+# -- Transfer users ------------------------------------------------------------
+
+def test_transfer_user_makes_a_user_with_a_key_pair_of_its_own(lifecycle_gateway):
+    gw = lifecycle_gateway
+    user = gw.transfer_user(WEB1_T, "alice", home_directory="/bucket/alice")
+    assert (user.server_id, user.user_name) == (WEB1_T, "alice")
+    assert user.arn == f"arn:aws:transfer:us-east-1:000000000000:user/{WEB1_T}/alice"
+    assert user.ssh_public_key_id.startswith("key-")
+    assert user.private_key_path.startswith(gw.workdir)
+    # The private half is the public key's, as an SFTP client would use it.
+    derived = subprocess.run(["ssh-keygen", "-y", "-f", user.private_key_path], capture_output=True, text=True,
+                             check=True).stdout.split()[:2]
+    assert derived == user.public_key.split()[:2]
+    described = gw.transfer_client().describe_user(ServerId=WEB1_T, UserName="alice")["User"]
+    assert described["HomeDirectory"] == "/bucket/alice"
+    assert [k["SshPublicKeyId"] for k in described["SshPublicKeys"]] == [user.ssh_public_key_id]
+    # Its calls are journaled like any, and the journal's filters find them by either identity.
+    assert [e["operation"] for e in gw.journal(server=WEB1)] == ["CreateUser", "ImportSshPublicKey", "DescribeUser"]
+    assert gw.journal.count(operation="ImportSshPublicKey", server=WEB1_T, result="accepted") == 1
+    logins = gw.logins(WEB1)
+    assert [u["name"] for u in logins["users"]] == ["alice"]
+    assert logins["users"][0]["public_keys"][0]["id"] == user.ssh_public_key_id
+    assert [k["generated"] for k in logins["presented_host_keys"]] == [True]
+
+
+def test_transfer_user_takes_a_public_key_a_server_dict_and_reports_the_apis_errors(lifecycle_gateway, tmp_path):
+    gw = lifecycle_gateway
+    subprocess.run(["ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", str(tmp_path / "bob")], check=True)
+    public = (tmp_path / "bob.pub").read_text()
+    server = [s for s in gw.servers() if s["server_id"] == WEB1_T][0]
+    bob = gw.transfer_user(server, "bob", public_key=public)
+    assert bob.private_key_path is None
+    assert bob.public_key == public.strip()
+    with pytest.raises(ClientError) as e:
+        gw.transfer_user(WEB1_T, "bob", public_key=public)
+    assert e.value.response["Error"]["Code"] == "ResourceExistsException"
+    with pytest.raises(ClientError) as e:
+        gw.transfer_user(WEB1_T, "carol", public_key="ssh-ed25519 not-a-key")
+    assert e.value.response["Error"]["Code"] == "InvalidRequestException"
+    with pytest.raises(GatewayError, match="no server 's-0000000000000dead'"):
+        gw.transfer_user("s-0000000000000dead", "dave")
+
+
 # -- wait_for --------------------------------------------------------------------
 
 @pytest.mark.lifecycle_gateway(flags=["--transition-ms", "300"])
@@ -295,9 +338,10 @@ def test_wait_for_refuses_a_state_no_vocabulary_has(lifecycle_gateway):
 
 def test_the_public_names(lifecycle_gateway):
     assert {"Gateway", "GatewayError", "GatewayNotFound", "GatewayStartError", "ControlError",
-            "StrictModeError"} <= set(package.__all__)
+            "StrictModeError", "TransferUser"} <= set(package.__all__)
     for name in ("url", "transfer_client", "openstack", "openstack_env", "aws_env", "servers", "reset",
-                 "faults", "clock", "journal", "wait_for", "snapshot", "restore"):
+                 "faults", "clock", "journal", "wait_for", "snapshot", "restore", "transfer_user", "logins",
+                 "workdir"):
         assert hasattr(lifecycle_gateway, name), name
     for name in ("add", "clear"):
         assert callable(getattr(lifecycle_gateway.faults, name))

@@ -46,12 +46,12 @@ def test_each_worker_has_its_own_gateways_and_strict_mode_holds(pytester, monkey
 
         def test_unknown_call(lifecycle_gateway):
             with pytest.raises(ClientError):
-                lifecycle_gateway.transfer_client().create_user(
-                    ServerId="{WEB1_T}", UserName="user1", Role="arn:aws:iam::000000000000:role/transfer")
+                lifecycle_gateway.transfer_client().create_workflow(
+                    Steps=[{{"Type": "DELETE", "DeleteStepDetails": {{"Name": "d"}}}}])
     """)
     result = pytester.runpytest_subprocess(*PLUGIN, "-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=12, failed=1)
-    result.stdout.fnmatch_lines(["*test_unknown_call*", "*transfer CreateUser -> 400 unknown_operation*"])
+    result.stdout.fnmatch_lines(["*test_unknown_call*", "*transfer CreateWorkflow -> 400 unknown_operation*"])
 
     seen = [json.loads(p.read_text()) for p in records.iterdir()]
     assert len(seen) == 12

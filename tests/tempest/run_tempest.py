@@ -4,12 +4,14 @@
     run_tempest.py --suite network # every module of tempest.api.network
     run_tempest.py --keep DIR      # the same, and keep tempest's workspace (tempest.conf, logs) in DIR
     run_tempest.py -- REGEX...     # only the tests matching these regexes
+    run_tempest.py --dynamic-credentials   # tempest makes its own projects and users (Keystone's API)
 
 Tempest (Debian's python3-tempest 33) is configured as a new user would
 configure it against a small cloud: pre-provisioned credentials (demo, alt,
-admin; no dynamic credentials), glance and neutron on (the network section
-as a fresh devstack's: the external network `public` and its pool, IPv4
-only, the extensions GET /v2.0/extensions lists), cinder and swift off, SSH
+admin; with --dynamic-credentials tempest makes its own through Keystone's
+API), glance and neutron on (the network section as a fresh devstack's: the
+external network `public` and its pool, IPv4 only, the extensions GET
+/v2.0/extensions lists), cinder and swift off, SSH
 validation off, and the pause, suspend, shelve, rescue and resize features on
 so their tests run. stestr (python3-stestr) runs the modules with one worker;
 its subunit stream becomes JUnit (python3-subunit's subunit2junitxml) and
@@ -108,7 +110,12 @@ ACCOUNTS = """\
 """
 
 
-def tempest_conf(url, workspace, public_network_id):
+def tempest_conf(url, workspace, public_network_id, dynamic=False):
+    # Dynamic credentials: tempest makes a project and a user per credential
+    # set through Keystone's API, as the admin below.
+    credentials = ("use_dynamic_credentials = true\nadmin_username = admin\nadmin_password = admin\n"
+                   "admin_project_name = admin\nadmin_domain_name = Default" if dynamic else
+                   f"use_dynamic_credentials = false\ntest_accounts_file = {workspace}/accounts.yaml")
     return f"""\
 [DEFAULT]
 log_file = {workspace}/tempest.log
@@ -118,8 +125,7 @@ use_stderr = false
 lock_path = {workspace}/locks
 
 [auth]
-use_dynamic_credentials = false
-test_accounts_file = {workspace}/accounts.yaml
+{credentials}
 default_credentials_domain_name = Default
 create_isolated_networks = false
 admin_role = admin
@@ -203,10 +209,10 @@ def public_network(gw):
         return json.loads(r.read())["networks"][0]["id"]
 
 
-def write_workspace(gw, workspace, suite):
+def write_workspace(gw, workspace, suite, dynamic=False):
     os.makedirs(os.path.join(workspace, "locks"), exist_ok=True)
     with open(os.path.join(workspace, "tempest.conf"), "w") as f:
-        f.write(tempest_conf(gw.url, workspace, public_network(gw)))
+        f.write(tempest_conf(gw.url, workspace, public_network(gw), dynamic))
     with open(os.path.join(workspace, "accounts.yaml"), "w") as f:
         f.write(ACCOUNTS)
     # stestr discovers tests under the suite's folder only (all of tempest takes longer to import).
@@ -255,6 +261,8 @@ def main():
     parser.add_argument("--keep", help="keep tempest's workspace in this directory")
     parser.add_argument("--suite", choices=["compute", "network"], default="compute",
                         help="tempest.api.compute's modules above, or every module of tempest.api.network")
+    parser.add_argument("--dynamic-credentials", action="store_true",
+                        help="let tempest make its own projects and users (use_dynamic_credentials = true)")
     parser.add_argument("regexes", nargs="*", help="run only the tests matching these")
     args = parser.parse_args()
     if args.regexes:
@@ -266,7 +274,7 @@ def main():
     workspace = args.keep or tempfile.mkdtemp(prefix="tempest-")
     try:
         with Gateway() as gw:
-            write_workspace(gw, workspace, args.suite)
+            write_workspace(gw, workspace, args.suite, args.dynamic_credentials)
             junit, code = run(workspace, regexes)
         return tap.report(junit, code, "stestr")
     finally:

@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError, WaiterError
 
 from clients import transfer
 from gateway import EXAMPLE_FLEET, Gateway
+from shapes import ModelCheck
 
 WEB1 = "s-0123456789abcde01"
 
@@ -134,6 +135,30 @@ class Errors(unittest.TestCase):
             self.assertEqual((status, kind), (413, "InvalidRequestException"))
             # ...and the gateway still answers.
             self.assertEqual(raw(b'{"ServerId": "s-0000000000000dead"}')[:2], (400, "ResourceNotFoundException"))
+
+
+class ModelConformance(unittest.TestCase):
+    def test_every_server_operation_answers_in_its_output_or_error_shape(self):
+        with Gateway(["--fleet", EXAMPLE_FLEET]) as gw:
+            aws = transfer(gw)
+            checker = ModelCheck(aws)
+            created = aws.create_server(Protocols=["SFTP", "FTPS"], Tags=[{"Key": "Name", "Value": "shaped"}])["ServerId"]
+            aws.describe_server(ServerId=created)
+            aws.list_servers(MaxResults=3)
+            aws.update_server(ServerId=created, EndpointType="VPC")
+            aws.stop_server(ServerId=WEB1)
+            aws.start_server(ServerId=WEB1)
+            arn = aws.describe_server(ServerId=WEB1)["Server"]["Arn"]
+            aws.tag_resource(Arn=arn, Tags=[{"Key": "k", "Value": "v"}])
+            aws.list_tags_for_resource(Arn=arn)
+            aws.untag_resource(Arn=arn, TagKeys=["k"])
+            for failing in (lambda: aws.describe_server(ServerId="s-0000000000000dead"),
+                            lambda: aws.stop_server(ServerId="s-0123456789abcde04"),
+                            lambda: aws.list_servers(NextToken="not-ours")):
+                with self.assertRaises(ClientError):
+                    failing()
+            aws.delete_server(ServerId=created)
+            self.assertEqual(checker.assert_conforms(), 14)
 
 
 class Listing(unittest.TestCase):

@@ -1,5 +1,6 @@
-// Glance v2's routes under /image (glance.cpp): discovery, list, show,
-// create, upload and delete over the image catalog.
+// Glance v2's routes under /image: discovery, images (list, show, create,
+// update, upload, download, delete), tags, actions, members and schemas,
+// over the image catalog.
 #pragma once
 
 #include <string>
@@ -18,9 +19,16 @@ class Keystone;
 class ImageCatalog;
 
 // POST /v2/images' body: what a client may set, checked as Glance's schema
-// checks it; the image (queued, owned by `project`) or Glance's error text.
+// checks it; the image (queued, owned by `project` unless the body names
+// another owner, which only an admin may) or Glance's error text.
 std::variant<Image, std::string> parse_image(std::string_view body, const std::string& project);
 
-void mount_glance(httplib::Server& server, const Keystone& keystone, ImageCatalog& images);
+void mount_glance(httplib::Server& server, Keystone& keystone, ImageCatalog& images);
+// PATCH, tags, deactivate and reactivate (image_edit_api.cpp).
+void mount_image_edits(httplib::Server& server, Keystone& keystone, ImageCatalog& images);
+// Members (image_members_api.cpp).
+void mount_image_members(httplib::Server& server, Keystone& keystone, ImageCatalog& images);
+// /v2/schemas/... (schemas.cpp).
+void mount_image_schemas(httplib::Server& server, Keystone& keystone);
 
 }  // namespace openstack

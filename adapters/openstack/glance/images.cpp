@@ -44,6 +44,21 @@ std::string encode(const Image& i, const std::string& shelved_server) {
   if (i.os_hash) str("os_hash", *i.os_hash);
   w.Key("protected");
   w.Bool(i.protected_);
+  w.Key("os_hidden");
+  w.Bool(i.os_hidden);
+  w.Key("members");
+  w.StartArray();
+  for (const auto& m : i.members) {
+    w.StartObject();
+    str("project", m.project);
+    str("status", m.status);
+    w.Key("created_ms");
+    w.Int64(m.created_ms);
+    w.Key("updated_ms");
+    w.Int64(m.updated_ms);
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("created_ms");
   w.Int64(i.created_ms);
   w.Key("updated_ms");
@@ -61,9 +76,28 @@ std::string encode(const Image& i, const std::string& shelved_server) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-std::optional<std::pair<Image, std::string>> decode(std::string_view text) {
+// A configured image a client deleted: {"id": ..., "removed": true}.
+std::string tombstone(const std::string& id) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("id");
+  w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+  w.Key("removed");
+  w.Bool(true);
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+bool is_tombstone(std::string_view text) {
   rapidjson::Document d;
   d.Parse(text.data(), text.size());
+  return !d.HasParseError() && d.IsObject() && d.HasMember("removed") && d["removed"].IsBool() && d["removed"].GetBool();
+}
+
+std::optional<std::pair<Image, std::string>> decode(std::string_view text) {
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
   if (d.HasParseError() || !d.IsObject()) return std::nullopt;
   const auto str = [&](const char* key) {
     const auto it = d.FindMember(key);
@@ -89,6 +123,21 @@ std::optional<std::pair<Image, std::string>> decode(std::string_view text) {
   if (d.HasMember("checksum")) i.checksum = str("checksum");
   if (d.HasMember("os_hash")) i.os_hash = str("os_hash");
   i.protected_ = d.HasMember("protected") && d["protected"].IsBool() && d["protected"].GetBool();
+  i.os_hidden = d.HasMember("os_hidden") && d["os_hidden"].IsBool() && d["os_hidden"].GetBool();
+  if (d.HasMember("members") && d["members"].IsArray()) {
+    for (const auto& m : d["members"].GetArray()) {
+      if (!m.IsObject() || !m.HasMember("project") || !m["project"].IsString() || !m.HasMember("status") ||
+          !m["status"].IsString())
+        return std::nullopt;
+      ImageMember member;
+      member.project = m["project"].GetString();
+      member.status = m["status"].GetString();
+      if (member.status != "pending" && member.status != "accepted" && member.status != "rejected") return std::nullopt;
+      if (m.HasMember("created_ms") && m["created_ms"].IsInt64()) member.created_ms = m["created_ms"].GetInt64();
+      if (m.HasMember("updated_ms") && m["updated_ms"].IsInt64()) member.updated_ms = m["updated_ms"].GetInt64();
+      i.members.push_back(std::move(member));
+    }
+  }
   i.created_ms = num("created_ms").value_or(0);
   i.updated_ms = num("updated_ms").value_or(0);
   if (d.HasMember("properties") && d["properties"].IsObject())
@@ -117,14 +166,22 @@ ImageCatalog::ImageCatalog(core::Fleet& fleet, std::vector<Image> configured)
 
 void ImageCatalog::start_over() {
   images_.clear();
+  removed_configured_.clear();
   for (auto& image : configured_) images_[image.id] = Kept{image, {}, next_seq_++, false};
+}
+
+bool ImageCatalog::configured(std::string_view id) const {
+  return std::any_of(configured_.begin(), configured_.end(), [&](const Image& i) { return i.id == id; });
 }
 
 bool ImageCatalog::owns(std::string_view kind) const { return kind == kKind; }
 
 std::optional<std::string> ImageCatalog::verify(const std::vector<core::Document>& documents) const {
-  for (const auto& d : documents)
-    if (!decode(d.value)) return "documents: image '" + d.key + "' cannot be read";
+  for (const auto& d : documents) {
+    const auto decoded = decode(d.value);
+    if (!is_tombstone(d.value) && (!decoded || decoded->first.id != d.key))
+      return "documents: image '" + d.key + "' cannot be read";
+  }
   return std::nullopt;
 }
 
@@ -132,6 +189,10 @@ void ImageCatalog::load(const std::vector<core::Document>& documents) {
   std::lock_guard lock(mutex_);
   start_over();
   for (const auto& d : documents) {
+    if (is_tombstone(d.value)) {
+      if (images_.erase(d.key) && configured(d.key)) removed_configured_.insert(d.key);
+      continue;
+    }
     auto decoded = decode(d.value);
     if (!decoded) continue;
     // The id is taken first: the right side of `=` is evaluated (and the
@@ -151,12 +212,24 @@ std::vector<core::Document> ImageCatalog::documents() const {
   std::vector<core::Document> out;
   for (const auto& [id, kept] : images_)
     if (kept.written) out.push_back(document(kept));
+  for (const auto& id : removed_configured_) {
+    core::Document d;
+    d.kind = kKind;
+    d.key = id;
+    d.value = tombstone(id);
+    d.expires_ms = kNever;
+    out.push_back(std::move(d));
+  }
   return out;
 }
 
 bool ImageCatalog::visible(const Image& image, const ImageViewer& viewer) const {
-  return viewer.admin || image.visibility == "public" || image.visibility == "community" ||
-         (!image.owner.empty() && image.owner == viewer.project);
+  if (viewer.admin || image.visibility == "public" || image.visibility == "community") return true;
+  if (!image.owner.empty() && image.owner == viewer.project) return true;
+  // A shared image is seen by its members, whatever their membership's status (Glance's show).
+  return image.visibility == "shared" &&
+         std::any_of(image.members.begin(), image.members.end(),
+                     [&](const ImageMember& m) { return m.project == viewer.project; });
 }
 
 void ImageCatalog::reconcile() {
@@ -182,12 +255,22 @@ std::optional<Image> ImageCatalog::find(std::string_view id, const ImageViewer& 
   return it->second.image;
 }
 
-std::vector<Image> ImageCatalog::list(const ImageViewer& viewer) {
+std::vector<Image> ImageCatalog::list(const ImageViewer& viewer, std::string_view member_status) {
   reconcile();
   std::vector<const Kept*> found;
   std::lock_guard lock(mutex_);
-  for (const auto& [id, kept] : images_)
-    if (visible(kept.image, viewer)) found.push_back(&kept);
+  for (const auto& [id, kept] : images_) {
+    const auto& image = kept.image;
+    if (!visible(image, viewer)) continue;
+    // Glance lists a shared image to a member only with the membership status asked for.
+    const bool member_only = !viewer.admin && image.visibility == "shared" && image.owner != viewer.project;
+    if (member_only && member_status != "all" &&
+        std::none_of(image.members.begin(), image.members.end(), [&](const ImageMember& m) {
+          return m.project == viewer.project && m.status == member_status;
+        }))
+      continue;
+    found.push_back(&kept);
+  }
   std::sort(found.begin(), found.end(), [](const Kept* a, const Kept* b) {
     return a->image.created_ms != b->image.created_ms ? a->image.created_ms > b->image.created_ms : a->seq > b->seq;
   });
@@ -217,6 +300,7 @@ core::Result<Image> ImageCatalog::create(Image image, std::string shelved_server
   if (!image.created_ms) image.created_ms = now;
   image.updated_ms = now;
   Kept kept{image, std::move(shelved_server), 0, true};
+  std::lock_guard writing(write_mutex_);
   {
     std::lock_guard lock(mutex_);
     if (images_.count(image.id)) return core::invalid_argument("id", "exists");
@@ -231,6 +315,7 @@ core::Result<Image> ImageCatalog::create(Image image, std::string shelved_server
 core::Result<Image> ImageCatalog::save(Image image) {
   image.updated_ms = fleet_.clock().now_ms();
   Kept kept;
+  std::lock_guard writing(write_mutex_);
   {
     std::lock_guard lock(mutex_);
     auto it = images_.find(image.id);
@@ -244,14 +329,44 @@ core::Result<Image> ImageCatalog::save(Image image) {
   return image;
 }
 
+std::variant<Image, ImageCatalog::Refusal, core::Error> ImageCatalog::update(std::string_view id,
+                                                                            const ImageViewer& viewer,
+                                                                            const Edit& edit) {
+  reconcile();
+  std::lock_guard writing(write_mutex_);
+  Kept kept;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = images_.find(id);
+    if (it == images_.end() || !visible(it->second.image, viewer)) return Refusal{404, {}};
+    kept = it->second;
+  }
+  if (auto refused = edit(kept.image)) return *refused;
+  kept.image.updated_ms = fleet_.clock().now_ms();
+  if (auto written = keep(kept); !written) return written.error();
+  std::lock_guard lock(mutex_);
+  auto image = kept.image;
+  images_[image.id] = std::move(kept);
+  return image;
+}
+
 core::Result<core::Done> ImageCatalog::remove(const std::string& id) {
+  std::lock_guard writing(write_mutex_);
   {
     std::lock_guard lock(mutex_);
     if (!images_.count(id)) return core::not_found(id, core::Action::Delete);
   }
-  if (auto dropped = fleet_.keep({core::removal(std::string(kKind), id)}); !dropped) return dropped.error();
+  // A configured image stays deleted across a restart: its tombstone is kept.
+  core::Document gone = core::removal(std::string(kKind), id);
+  if (configured(id)) {
+    gone.removed = false;
+    gone.value = tombstone(id);
+    gone.expires_ms = kNever;
+  }
+  if (auto dropped = fleet_.keep({gone}); !dropped) return dropped.error();
   std::lock_guard lock(mutex_);
   images_.erase(id);
+  if (configured(id)) removed_configured_.insert(id);
   return core::Done{};
 }
 

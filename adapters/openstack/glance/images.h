@@ -1,9 +1,12 @@
 // The image catalog Glance serves and Nova boots from: the configured
 // images, and those clients create (Glance's POST, Nova's createImage,
-// createBackup and shelve). Thread-safe; created images are kept with the
-// durable state (as core credentials of kind "glance-image") and cleared by
-// the control plane's reset. A shelved server's snapshot is deleted once the
-// server is no longer shelved, whichever API unshelved or deleted it.
+// createBackup and shelve), with their tags, properties and members.
+// Thread-safe: changes are serialised and written before they are visible;
+// images clients made or changed are kept with the durable state (as core
+// documents of kind "glance-image"; a configured image deleted as a
+// tombstone) and a reset returns to the configured catalog. A shelved
+// server's snapshot is deleted once the server is no longer shelved,
+// whichever API unshelved or deleted it.
 #pragma once
 
 #include <cstdint>
@@ -11,17 +14,20 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <variant>
 #include <string>
 #include <vector>
 
 #include "adapters/openstack/api.h"
+#include "adapters/openstack/glance/image_patch.h"
 #include "core/fleet.h"
 #include "core/result.h"
 
 namespace openstack {
 
 // Who is looking: an image is visible when public or community, when the
-// project owns it, or to an admin.
+// project owns it or is one of its members, or to an admin.
 struct ImageViewer {
   std::string project;
   bool admin = false;
@@ -34,14 +40,19 @@ inline constexpr std::string_view kBackupType = "backup_type";
 
 class ImageCatalog final : public core::Keeper {
  public:
+  // Why an edit refused (a status and Glance's message).
+  using Refusal = GlanceRefusal;
+
   // Registers itself as the fleet's keeper of images.
   ImageCatalog(core::Fleet& fleet, std::vector<Image> configured);
   ImageCatalog(const ImageCatalog&) = delete;
   ImageCatalog& operator=(const ImageCatalog&) = delete;
 
   std::optional<Image> find(std::string_view id, const ImageViewer& viewer);
-  // Every visible image, newest first (Glance's default order).
-  std::vector<Image> list(const ImageViewer& viewer);
+  // Every image the viewer may list, newest first (Glance's default order):
+  // a shared image of which it is a member only when its membership's
+  // status is `member_status` ("all": any).
+  std::vector<Image> list(const ImageViewer& viewer, std::string_view member_status = "all");
 
   // Adds an image (id and times set here unless given); written to the store
   // first. `shelved_server`: a shelve's snapshot of that server, deleted once
@@ -50,6 +61,17 @@ class ImageCatalog final : public core::Keeper {
   // Replaces a kept image with `image` (same id).
   core::Result<Image> save(Image image);
   core::Result<core::Done> remove(const std::string& id);
+
+  // Changes one image atomically: `edit` runs on a copy of it (found
+  // visible to `viewer`) under the catalog's writer lock and refuses, or
+  // the copy is written, then made visible. A 404 refusal with no message
+  // when the image is not found (or not visible); the store's error when it
+  // cannot be written.
+  using Edit = std::function<std::optional<Refusal>(Image&)>;
+  std::variant<Image, Refusal, core::Error> update(std::string_view id, const ImageViewer& viewer, const Edit& edit);
+
+  // The fleet clock's now, for times an edit stamps.
+  core::Millis now() const { return fleet_.clock().now_ms(); }
 
   // core::Keeper: images clients made or changed are documents of kind
   // "glance-image"; a reset goes back to the configured catalog.
@@ -73,12 +95,15 @@ class ImageCatalog final : public core::Keeper {
   void reconcile();
   core::Result<core::Done> keep(Kept& kept);
   bool visible(const Image& image, const ImageViewer& viewer) const;
+  bool configured(std::string_view id) const;
 
   core::Fleet& fleet_;
+  std::mutex write_mutex_;  // one change at a time: decided, written, then visible
   mutable std::mutex mutex_;
   std::map<std::string, Kept, std::less<>> images_;
   std::uint64_t next_seq_ = 1;
   std::vector<Image> configured_;
+  std::set<std::string, std::less<>> removed_configured_;  // configured images deleted since start or reset
 };
 
 }  // namespace openstack

@@ -1,25 +1,21 @@
+// The token table: issue, check, revoke, and keeping tokens as documents.
 #include "adapters/openstack/keystone/keystone.h"
-
-#include "adapters/openstack/shared/wire.h"
-#include "core/text.h"
 
 #include <algorithm>
 #include <mutex>
 
-#include <fmt/chrono.h>
-#include <fmt/format.h>
 #include <httplib.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "core/call_note.h"
+#include "adapters/openstack/shared/wire.h"
+#include "core/text.h"
 #include "secret/secret.h"
 
 namespace openstack {
 namespace {
 
-constexpr const char* kJson = "application/json";
 constexpr const char* kTokenKind = "keystone-token";
 
 using Clock = std::chrono::system_clock;
@@ -33,18 +29,31 @@ Clock::time_point from_micros(std::int64_t us) { return Clock::time_point(std::c
 std::string encode_identity(const Identity& id) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
+  const auto list = [&](const char* key, const std::vector<std::string>& items) {
+    w.Key(key);
+    w.StartArray();
+    for (const auto& s : items) w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    w.EndArray();
+  };
   w.StartObject();
   field(w, "user", id.user);
+  field(w, "user_name", id.user_name);
   field(w, "project", id.project);
-  w.Key("roles");
-  w.StartArray();
-  for (const auto& role : id.roles) w.String(role.c_str());
-  w.EndArray();
+  field(w, "project_name", id.project_name);
+  list("roles", id.roles);
+  list("role_ids", id.role_ids);
   w.Key("issued_us");
   w.Int64(micros(id.issued));
   w.Key("expires_us");
   w.Int64(micros(id.expires));
   field(w, "audit_id", id.audit_id);
+  field(w, "method", id.method);
+  if (!id.app_credential.empty()) {
+    field(w, "app_credential", id.app_credential);
+    field(w, "app_credential_name", id.app_credential_name);
+    w.Key("app_credential_unrestricted");
+    w.Bool(id.app_credential_unrestricted);
+  }
   w.EndObject();
   return buffer.GetString();
 }
@@ -61,22 +70,35 @@ std::optional<Identity> decode_identity(const std::string& text) {
     auto it = doc.FindMember(key);
     return it != doc.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : std::int64_t{0};
   };
+  const auto list = [&](const char* key) {
+    std::vector<std::string> out;
+    if (auto it = doc.FindMember(key); it != doc.MemberEnd() && it->value.IsArray())
+      for (const auto& s : it->value.GetArray())
+        if (s.IsString()) out.emplace_back(s.GetString());
+    return out;
+  };
   Identity id;
   id.user = str("user");
+  id.user_name = str("user_name");
   id.project = str("project");
+  id.project_name = str("project_name");
   id.audit_id = str("audit_id");
   id.issued = from_micros(num("issued_us"));
   id.expires = from_micros(num("expires_us"));
-  if (auto roles = doc.FindMember("roles"); roles != doc.MemberEnd() && roles->value.IsArray())
-    for (const auto& role : roles->value.GetArray())
-      if (role.IsString()) id.roles.emplace_back(role.GetString());
-  if (id.user.empty() || id.project.empty()) return std::nullopt;
+  id.roles = list("roles");
+  id.role_ids = list("role_ids");
+  id.method = str("method");
+  id.app_credential = str("app_credential");
+  id.app_credential_name = str("app_credential_name");
+  if (auto it = doc.FindMember("app_credential_unrestricted"); it != doc.MemberEnd() && it->value.IsBool())
+    id.app_credential_unrestricted = it->value.GetBool();
+  // A token kept before names and ids differed: its names are its ids.
+  if (id.user_name.empty()) id.user_name = id.user;
+  if (id.project_name.empty()) id.project_name = id.project;
+  if (id.role_ids.size() != id.roles.size()) id.role_ids = id.roles;
+  if (id.method.empty()) id.method = "password";
+  if (id.user.empty()) return std::nullopt;
   return id;
-}
-
-void unavailable(httplib::Response& res) {
-  send_keystone_error(res, 503, "Service Unavailable",
-                      "The service is unavailable: its state cannot be written. Try again later.");
 }
 
 // 24 random bytes as 32 base64url characters (the length a client sent
@@ -87,158 +109,9 @@ constexpr std::size_t kTokenBytes = 24;
 constexpr std::size_t kTokenChars = 32;
 constexpr std::size_t kSelectorChars = 12;
 
-std::string iso(std::chrono::system_clock::time_point t) {
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count() % 1000000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)), micros);
-}
-
-// Describes a Keystone call, and its caller once known, for the access log
-// (Keystone calls are not journaled).
-void note_call(std::string_view operation, const Identity* caller) {
-  auto& call = core::this_call();
-  call = core::JournalEntry{};
-  call.api = "keystone";
-  call.operation.assign(operation);
-  if (!caller) return;
-  call.caller.assign(caller->user);
-  call.caller_scope.assign(caller->project);
-}
-
-void unauthorized(httplib::Response& res) {
-  send_keystone_error(res, 401, "Unauthorized", "The request you have made requires authentication.");
-}
-
-void write_version(Writer& w, const std::string& base) {
-  write_version_doc(w, {"v3.14", "stable", "2020-04-07T00:00:00Z", base + "/identity/v3/",
-                        "application/vnd.openstack.identity-v3+json", "", ""});
-}
-
-void write_domain(Writer& w) {
-  w.Key("domain");
-  w.StartObject();
-  field(w, "id", "default");
-  field(w, "name", "Default");
-  w.EndObject();
-}
-
-void write_endpoint_entry(Writer& w, std::string_view type, std::string_view name, const std::string& url) {
-  w.StartObject();
-  field(w, "type", type);
-  field(w, "name", name);
-  field(w, "id", std::string(type) + "-service");
-  w.Key("endpoints");
-  w.StartArray();
-  w.StartObject();
-  field(w, "id", std::string(type) + "-public");
-  field(w, "interface", "public");
-  field(w, "region", "RegionOne");
-  field(w, "region_id", "RegionOne");
-  field(w, "url", url);
-  w.EndObject();
-  w.EndArray();
-  w.EndObject();
-}
-
-std::string token_body(const Identity& id, const std::string& base, std::string_view method) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("token");
-  w.StartObject();
-  w.Key("methods");
-  w.StartArray();
-  w.String(method.data(), static_cast<rapidjson::SizeType>(method.size()));
-  w.EndArray();
-  w.Key("user");
-  w.StartObject();
-  write_domain(w);
-  field(w, "id", id.user);
-  field(w, "name", id.user);
-  w.Key("password_expires_at");
-  w.Null();
-  w.EndObject();
-  w.Key("audit_ids");
-  w.StartArray();
-  w.String(id.audit_id.c_str());
-  w.EndArray();
-  field(w, "expires_at", iso(id.expires));
-  field(w, "issued_at", iso(id.issued));
-  w.Key("project");
-  w.StartObject();
-  write_domain(w);
-  field(w, "id", id.project);
-  field(w, "name", id.project);
-  w.EndObject();
-  w.Key("is_domain");
-  w.Bool(false);
-  w.Key("roles");
-  w.StartArray();
-  for (const auto& role : id.roles) {
-    w.StartObject();
-    field(w, "id", role);
-    field(w, "name", role);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("catalog");
-  w.StartArray();
-  write_endpoint_entry(w, "compute", "nova", base + "/compute/v2.1");
-  write_endpoint_entry(w, "image", "glance", base + "/image");
-  write_endpoint_entry(w, "network", "neutron", base + "/networking");
-  write_endpoint_entry(w, "identity", "keystone", base + "/identity");
-  w.EndArray();
-  w.EndObject();
-  w.EndObject();
-  return buffer.GetString();
-}
-
-const rapidjson::Value* member(const rapidjson::Value& v, const char* name) {
-  if (!v.IsObject()) return nullptr;
-  auto it = v.FindMember(name);
-  return it == v.MemberEnd() ? nullptr : &it->value;
-}
-
-std::string string_of(const rapidjson::Value* v) {
-  return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
-}
-
 }  // namespace
 
-std::variant<AuthRequest, std::string> parse_auth_request(std::string_view body) {
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return std::string("The request body is not a valid JSON object.");
-  const auto* auth = member(doc, "auth");
-  const auto* identity = auth ? member(*auth, "identity") : nullptr;
-  if (!identity) return std::string("'identity' is a required property");
-  const auto* methods = member(*identity, "methods");
-  if (!methods || !methods->IsArray() || methods->Empty() || !(*methods)[0].IsString())
-    return std::string("'methods' is a required property");
-  AuthRequest request;
-  request.method = (*methods)[0].GetString();
-  if (request.method == "password") {
-    const auto* password = member(*identity, "password");
-    const auto* user = password ? member(*password, "user") : nullptr;
-    if (!user) return std::string("'user' is a required property");
-    request.user = string_of(member(*user, "name"));
-    if (request.user.empty()) request.user = string_of(member(*user, "id"));
-    request.password = string_of(member(*user, "password"));
-  } else if (request.method == "token") {
-    const auto* token = member(*identity, "token");
-    request.token = string_of(token ? member(*token, "id") : nullptr);
-  }
-  if (const auto* scope = member(*auth, "scope")) {
-    request.scoped = true;
-    if (const auto* project = member(*scope, "project")) {
-      auto name = string_of(member(*project, "name"));
-      if (name.empty()) name = string_of(member(*project, "id"));
-      request.project = std::move(name);
-    }
-  }
-  return request;
-}
-
-void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
+std::string keystone_error_body(int status, std::string_view title, const std::string& message) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -250,12 +123,12 @@ void send_keystone_error(httplib::Response& res, int status, std::string_view ti
   field(w, "message", core::valid_utf8(message));  // may echo a token header's bytes
   w.EndObject();
   w.EndObject();
-  res.status = status;
-  res.set_content(buffer.GetString(), kJson);
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
-bool Identity::has_role(std::string_view role) const {
-  return std::find(roles.begin(), roles.end(), role) != roles.end();
+void send_keystone_error(httplib::Response& res, int status, std::string_view title, const std::string& message) {
+  res.status = status;
+  res.set_content(keystone_error_body(status, title, message), "application/json");
 }
 
 // Only the selector goes through the hash table, whose timing can at most
@@ -268,7 +141,9 @@ const Keystone::Issued* Keystone::find(std::string_view token) const {
   return &it->second;
 }
 
-Keystone::Keystone(const Settings& settings, core::Fleet& fleet) : settings_(settings), fleet_(fleet) {
+Keystone::Keystone(const Settings& settings, core::Fleet& fleet)
+    : settings_(settings), fleet_(fleet), revocations_(settings.token_ttl_s),
+      directory_(settings, fleet, revocations_) {
   fleet_.add_keeper(*this);
 }
 
@@ -281,26 +156,32 @@ core::Document Keystone::token_document(const std::string& token, const Identity
   return d;
 }
 
-bool Keystone::owns(std::string_view kind) const { return kind == kTokenKind; }
+bool Keystone::owns(std::string_view kind) const { return kind == kTokenKind || Revocations::owns(kind); }
 
 std::optional<std::string> Keystone::verify(const std::vector<core::Document>&) const {
-  return std::nullopt;  // tokens never travel in snapshots
+  return std::nullopt;  // tokens and revocation events never travel in snapshots
 }
 
 void Keystone::reset() {}  // a reset of the fleet signs no one out
 
 std::vector<core::Document> Keystone::documents() const {
+  std::vector<core::Document> out = revocations_.documents();
   std::shared_lock lock(mutex_);
-  std::vector<core::Document> out;
-  out.reserve(tokens_.size());
+  out.reserve(out.size() + tokens_.size());
   for (const auto& [selector, issued] : tokens_) out.push_back(token_document(selector + issued.verifier, *issued.identity));
   return out;
 }
 
 std::optional<std::string> Keystone::issue(Identity& id) {
-  id.issued = std::chrono::system_clock::now();
+  // An expiry already set caps the new one: a rescoped token lives no
+  // longer than the one it came from, an application credential's no
+  // longer than the credential (as Keystone's).
+  const auto cap = id.expires;
+  // To the microsecond: what the state file keeps, so revocation events compare the same after a restart.
+  id.issued = std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
   id.expires = id.issued + std::chrono::seconds(settings_.token_ttl_s);
-  id.audit_id = secret::random_hex(11);
+  if (cap.time_since_epoch().count() != 0 && cap < id.expires) id.expires = cap;
+  id.audit_id = secret::random_base64url(16).substr(0, 22);
   auto token = secret::random_base64url(kTokenBytes);
   // Kept before it is given out: a restart honours every token issued.
   if (!fleet_.keep({token_document(token, id)})) return std::nullopt;
@@ -317,20 +198,31 @@ std::optional<std::string> Keystone::issue(Identity& id) {
   return token;
 }
 
+bool Keystone::revoke(const std::string& token) {
+  if (!fleet_.keep({core::removal(std::string(kTokenKind), token)})) return false;
+  std::unique_lock lock(mutex_);
+  tokens_.erase(token.substr(0, kSelectorChars));
+  return true;
+}
+
 std::optional<std::string> Keystone::issue_for_project(const std::string& project) {
   if (settings_.auth == AuthMode::NoAuth) return "dashboard:" + project;
+  const auto hold = directory_.hold_for_issue();
   Identity id;
-  id.user = "dashboard";
-  id.project = project;
-  id.roles = {"member", "reader"};
+  id.user = id.user_name = "dashboard";
+  id.project = id.project_name = project;
+  if (const auto* p = directory_.reader()->project(project)) id.project_name = p->name;
+  id.roles = id.role_ids = {"member", "reader"};
   return issue(id);
 }
 
 void Keystone::load(const std::vector<core::Document>& documents) {
+  revocations_.load(documents);
   const auto now = Clock::now();
   std::unique_lock lock(mutex_);
   tokens_.clear();
   for (const auto& c : documents) {
+    if (c.kind != kTokenKind) continue;
     auto id = decode_identity(c.value);
     if (id && id->expires > now && c.key.size() == kTokenChars)
       tokens_.insert_or_assign(c.key.substr(0, kSelectorChars),
@@ -338,109 +230,35 @@ void Keystone::load(const std::vector<core::Document>& documents) {
   }
 }
 
-std::shared_ptr<const Identity> Keystone::check(std::string_view token) const {
+std::shared_ptr<const Identity> Keystone::check_any(std::string_view token) const {
   if (token.empty()) return nullptr;
   if (settings_.auth == AuthMode::NoAuth) {
     const auto colon = token.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == token.size()) return nullptr;
     auto id = std::make_shared<Identity>();
     // Header bytes, shown in views (user_id, tenant_id): kept as UTF-8.
-    id->user = core::valid_utf8(token.substr(0, colon));
-    id->project = core::valid_utf8(token.substr(colon + 1));
+    id->user = id->user_name = core::valid_utf8(token.substr(0, colon));
+    id->project = id->project_name = core::valid_utf8(token.substr(colon + 1));
     id->roles = id->user == "admin" ? std::vector<std::string>{"admin", "member", "reader"}
                                     : std::vector<std::string>{"member", "reader"};
+    id->role_ids = id->roles;
     id->expires = std::chrono::system_clock::time_point::max();
     return id;
   }
-  std::shared_lock lock(mutex_);
-  const auto* issued = find(token);
-  if (!issued || issued->identity->expires <= std::chrono::system_clock::now()) return nullptr;
-  return issued->identity;
+  std::shared_ptr<const Identity> found;
+  {
+    std::shared_lock lock(mutex_);
+    const auto* issued = find(token);
+    if (!issued || issued->identity->expires <= std::chrono::system_clock::now()) return nullptr;
+    found = issued->identity;
+  }
+  if (revocations_.any() && revocations_.revoked(*found)) return nullptr;
+  return found;
 }
 
-void Keystone::mount(httplib::Server& server) {
-  server.Get(R"(/identity/?)", [](const httplib::Request& req, httplib::Response& res) {
-    rapidjson::StringBuffer buffer;
-    Writer w(buffer);
-    w.StartObject();
-    w.Key("versions");
-    w.StartObject();
-    w.Key("values");
-    w.StartArray();
-    write_version(w, base_url(req));
-    w.EndArray();
-    w.EndObject();
-    w.EndObject();
-    res.status = 300;
-    res.set_content(buffer.GetString(), kJson);
-  });
-
-  server.Get(R"(/identity/v3/?)", [](const httplib::Request& req, httplib::Response& res) {
-    rapidjson::StringBuffer buffer;
-    Writer w(buffer);
-    w.StartObject();
-    w.Key("version");
-    write_version(w, base_url(req));
-    w.EndObject();
-    res.set_content(buffer.GetString(), kJson);
-  });
-
-  server.Post("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
-    note_call("issue_token", nullptr);
-    auto parsed = parse_auth_request(req.body);
-    if (auto* problem = std::get_if<std::string>(&parsed)) return send_keystone_error(res, 400, "Bad Request", *problem);
-    const auto& request = std::get<AuthRequest>(parsed);
-    const auto& method = request.method;
-
-    Identity id;
-    if (method == "password") {
-      const auto& users = settings_.users;
-      const auto found =
-          std::find_if(users.begin(), users.end(), [&](const User& u) { return u.name == request.user; });
-      if (found == users.end() || !secret::equal(found->password, request.password)) return unauthorized(res);
-      id.user = found->name;
-      id.project = found->project;
-      id.roles = found->roles;
-    } else if (method == "token") {
-      auto existing = check(request.token);
-      if (!existing) return unauthorized(res);
-      id = *existing;
-    } else {
-      return unauthorized(res);
-    }
-    // A project scope must name the user's own project: roles are granted there only.
-    if (request.scoped && request.project != id.project) return unauthorized(res);
-
-    note_call("issue_token", &id);
-    const auto token = issue(id);
-    if (!token) return unavailable(res);
-    res.status = 201;
-    res.set_header("X-Subject-Token", *token);
-    res.set_content(token_body(id, base_url(req), method), kJson);
-  });
-
-  server.Get("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
-    const auto caller = check(req.get_header_value("X-Auth-Token"));
-    note_call("validate_token", caller.get());
-    if (!caller) return unauthorized(res);
-    const auto subject = req.get_header_value("X-Subject-Token");
-    auto id = check(subject);
-    if (!id) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
-    res.set_header("X-Subject-Token", subject);
-    res.set_content(token_body(*id, base_url(req), "password"), kJson);
-  });
-
-  server.Delete("/identity/v3/auth/tokens", [this](const httplib::Request& req, httplib::Response& res) {
-    const auto caller = check(req.get_header_value("X-Auth-Token"));
-    note_call("revoke_token", caller.get());
-    if (!caller) return unauthorized(res);
-    const auto subject = req.get_header_value("X-Subject-Token");
-    if (!check(subject)) return send_keystone_error(res, 404, "Not Found", fmt::format("Could not find token: {}.", subject));
-    if (!fleet_.keep({core::removal(std::string(kTokenKind), subject)})) return unavailable(res);
-    std::unique_lock lock(mutex_);
-    tokens_.erase(subject.substr(0, kSelectorChars));
-    res.status = 204;
-  });
+std::shared_ptr<const Identity> Keystone::check(std::string_view token) const {
+  auto id = check_any(token);
+  return id && !id->project.empty() ? id : nullptr;
 }
 
 }  // namespace openstack

@@ -144,7 +144,7 @@ std::variant<ListQuery, NeutronError> parse_list_query(const Params& params, con
     } else if (key == "page_reverse") {
       q.page_reverse = parse_bool(value).value_or(false);
     } else if (attributes.count(key) || special_filters().count(key)) {
-      auto it = std::find_if(q.filters.begin(), q.filters.end(), [&](const auto& f) { return f.first == key; });
+      auto it = std::find_if(q.filters.begin(), q.filters.end(), [&key = key](const auto& f) { return f.first == key; });
       if (it == q.filters.end()) q.filters.push_back({key, {value}});
       else it->second.push_back(value);
     } else {

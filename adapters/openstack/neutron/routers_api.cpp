@@ -5,6 +5,7 @@
 
 #include "adapters/openstack/neutron/requests.h"
 #include "adapters/openstack/neutron/service.h"
+#include "adapters/openstack/shared/wire.h"
 
 namespace openstack::neutron {
 namespace {
@@ -93,6 +94,26 @@ void Service::delete_router(const httplib::Request& req, httplib::Response& res,
   send(res, call, 204, "");
 }
 
+std::string Service::interface_body(const std::string& router_id, const net::Port& port) {
+  const auto project = project_of(fleet_.tenants(), port.tenant);
+  const auto subnet = port.fixed_ips.empty() ? std::string() : port.fixed_ips.front().subnet_id;
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  field(w, "id", router_id);
+  field(w, "tenant_id", project);
+  field(w, "project_id", project);
+  field(w, "port_id", port.id);
+  field(w, "network_id", port.network_id);
+  field(w, "subnet_id", subnet);
+  w.Key("subnet_ids");
+  w.StartArray();
+  w.String(subnet.c_str(), static_cast<rapidjson::SizeType>(subnet.size()));
+  w.EndArray();
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
 void Service::add_interface(const httplib::Request& req, httplib::Response& res, Call& call) {
   auto parsed = parse_interface(req.body);
   if (auto* e = std::get_if<NeutronError>(&parsed)) return send_error(res, call, *e);
@@ -100,11 +121,7 @@ void Service::add_interface(const httplib::Request& req, httplib::Response& res,
   const auto router_id = req.matches[1].str();
   auto port = networks_.add_interface(call.caller, router_id, r.subnet_id, r.port_id);
   if (!port) return send_core_error(res, call, port.error());
-  const auto project = project_of(fleet_.tenants(), port->tenant);
-  const auto subnet = port->fixed_ips.empty() ? std::string() : port->fixed_ips.front().subnet_id;
-  send(res, call, 200,
-       fmt::format(R"({{"id":"{}","tenant_id":"{}","project_id":"{}","port_id":"{}","network_id":"{}","subnet_id":"{}","subnet_ids":["{}"]}})",
-                   router_id, project, project, port->id, port->network_id, subnet, subnet));
+  send(res, call, 200, interface_body(router_id, *port));
 }
 
 void Service::remove_interface(const httplib::Request& req, httplib::Response& res, Call& call) {
@@ -114,11 +131,7 @@ void Service::remove_interface(const httplib::Request& req, httplib::Response& r
   const auto router_id = req.matches[1].str();
   auto port = networks_.remove_interface(call.caller, router_id, r.subnet_id, r.port_id);
   if (!port) return send_core_error(res, call, port.error());
-  const auto project = project_of(fleet_.tenants(), port->tenant);
-  const auto subnet = port->fixed_ips.empty() ? std::string() : port->fixed_ips.front().subnet_id;
-  send(res, call, 200,
-       fmt::format(R"({{"id":"{}","tenant_id":"{}","project_id":"{}","port_id":"{}","network_id":"{}","subnet_id":"{}","subnet_ids":["{}"]}})",
-                   router_id, project, project, port->id, port->network_id, subnet, subnet));
+  send(res, call, 200, interface_body(router_id, *port));
 }
 
 // --- floating IPs -------------------------------------------------------------

@@ -71,12 +71,6 @@ Value extension_view(const Extension& e, Allocator& a) {
   return o;
 }
 
-// The collections whose members carry tags, by URL name.
-bool taggable(std::string_view collection) {
-  return collection == "networks" || collection == "subnets" || collection == "ports" || collection == "routers" ||
-         collection == "floatingips" || collection == "security-groups";
-}
-
 }  // namespace
 
 const std::vector<std::string_view>& extension_aliases() {
@@ -227,23 +221,53 @@ Value Service::render_group(const Call& call, const core::net::SecurityGroup& g,
 // --- discovery ------------------------------------------------------------
 
 void Service::versions(const httplib::Request&, httplib::Response& res, Call& call) {
-  send(res, call, 200, fmt::format(R"({{"versions":[{{"id":"v2.0","status":"CURRENT","links":[{{"href":"{}/networking/v2.0/","rel":"self"}}]}}]}})",
-                                   call.base));
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("versions");
+  w.StartArray();
+  w.StartObject();
+  field(w, "id", "v2.0");
+  field(w, "status", "CURRENT");
+  w.Key("links");
+  w.StartArray();
+  w.StartObject();
+  field(w, "href", call.base + "/networking/v2.0/");  // the Host header's bytes: written as JSON, never pasted
+  field(w, "rel", "self");
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  send(res, call, 200, {buffer.GetString(), buffer.GetSize()});
 }
 
 void Service::resources(const httplib::Request&, httplib::Response& res, Call& call) {
-  std::string body = R"({"resources":[)";
-  bool first = true;
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("resources");
+  w.StartArray();
   for (const auto& [singular, collection] :
        {std::pair{"network", "networks"}, {"subnet", "subnets"}, {"port", "ports"}, {"router", "routers"},
         {"floatingip", "floatingips"}, {"security_group", "security-groups"},
         {"security_group_rule", "security-group-rules"}, {"quota", "quotas"}, {"extension", "extensions"},
         {"service_provider", "service-providers"}}) {
-    body += fmt::format(R"({}{{"name":"{}","collection":"{}","links":[{{"href":"{}/networking/v2.0/{}","rel":"self"}}]}})",
-                        first ? "" : ",", singular, collection, call.base, collection);
-    first = false;
+    w.StartObject();
+    field(w, "name", singular);
+    field(w, "collection", collection);
+    w.Key("links");
+    w.StartArray();
+    w.StartObject();
+    field(w, "href", call.base + "/networking/v2.0/" + collection);
+    field(w, "rel", "self");
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
   }
-  send(res, call, 200, body + "]}");
+  w.EndArray();
+  w.EndObject();
+  send(res, call, 200, {buffer.GetString(), buffer.GetSize()});
 }
 
 void Service::extensions(const httplib::Request&, httplib::Response& res, Call& call) {
@@ -279,32 +303,45 @@ void Service::service_providers(const httplib::Request&, httplib::Response& res,
 
 namespace {
 
-std::string quota_body(const core::net::Limits& limits, const char* key = "quota") {
-  std::string body = fmt::format(R"({{"{}":{{)", key);
-  bool first = true;
+void write_limits(Writer& w, const core::net::Limits& limits) {
   for (const auto& [resource, limit] : limits) {
-    body += fmt::format(R"({}"{}":{})", first ? "" : ",", resource, limit);
-    first = false;
+    w.Key(resource.c_str(), static_cast<rapidjson::SizeType>(resource.size()));
+    w.Int(limit);
   }
-  return body + "}}";
+}
+
+std::string quota_body(const core::net::Limits& limits) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("quota");
+  w.StartObject();
+  write_limits(w, limits);
+  w.EndObject();
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 }  // namespace
 
 void Service::list_quotas(const httplib::Request&, httplib::Response& res, Call& call) {
   if (!call.caller.admin) return send_error(res, call, {403, "HTTPForbidden", "rule:get_quota is disallowed by policy"});
-  std::string body = R"({"quotas":[)";
-  bool first = true;
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("quotas");
+  w.StartArray();
   for (auto tenant : networks_.tenants_with_limits()) {
-    auto limits = networks_.limits(tenant);
-    std::string entry = quota_body(limits, "x");
-    entry = entry.substr(5, entry.size() - 6);  // the limits object alone
-    entry.insert(entry.size() - 1, fmt::format(R"(,"project_id":"{}","tenant_id":"{}")",
-                                               project_of(fleet_.tenants(), tenant), project_of(fleet_.tenants(), tenant)));
-    body += (first ? "" : ",") + entry;
-    first = false;
+    w.StartObject();
+    write_limits(w, networks_.limits(tenant));
+    const auto project = project_of(fleet_.tenants(), tenant);
+    field(w, "project_id", project);
+    field(w, "tenant_id", project);
+    w.EndObject();
   }
-  send(res, call, 200, body + "]}");
+  w.EndArray();
+  w.EndObject();
+  send(res, call, 200, {buffer.GetString(), buffer.GetSize()});
 }
 
 void Service::show_quota(const httplib::Request& req, httplib::Response& res, Call& call) {
@@ -325,15 +362,26 @@ void Service::quota_details(const httplib::Request& req, httplib::Response& res,
   const auto tenant = fleet_.tenants().for_project(project);
   const auto limits = networks_.limits(tenant);
   const auto used = networks_.usage(tenant);
-  std::string body = R"({"quota":{)";
-  bool first = true;
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("quota");
+  w.StartObject();
   for (const auto& [resource, limit] : limits) {
     const auto it = used.find(resource);
-    body += fmt::format(R"({}"{}":{{"limit":{},"used":{},"reserved":0}})", first ? "" : ",", resource, limit,
-                        it == used.end() ? 0 : it->second);
-    first = false;
+    w.Key(resource.c_str(), static_cast<rapidjson::SizeType>(resource.size()));
+    w.StartObject();
+    w.Key("limit");
+    w.Int(limit);
+    w.Key("used");
+    w.Int(it == used.end() ? 0 : it->second);
+    w.Key("reserved");
+    w.Int(0);
+    w.EndObject();
   }
-  send(res, call, 200, body + "}}");
+  w.EndObject();
+  w.EndObject();
+  send(res, call, 200, {buffer.GetString(), buffer.GetSize()});
 }
 
 void Service::update_quota(const httplib::Request& req, httplib::Response& res, Call& call) {
@@ -516,7 +564,6 @@ void Service::mount(httplib::Server& server) {
   route(get, R"(/v2\.0/quotas)" + id, "get_quota", &Service::show_quota);
   route(put, R"(/v2\.0/quotas)" + id, "update_quota", &Service::update_quota);
   route(del, R"(/v2\.0/quotas)" + id, "delete_quota", &Service::delete_quota);
-  (void)taggable;
 }
 
 bool Service::render_http_error(const httplib::Request& req, httplib::Response& res) {

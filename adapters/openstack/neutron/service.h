@@ -112,6 +112,8 @@ class Service {
   void delete_router(const httplib::Request& req, httplib::Response& res, Call& call);
   void add_interface(const httplib::Request& req, httplib::Response& res, Call& call);
   void remove_interface(const httplib::Request& req, httplib::Response& res, Call& call);
+  // An interface's answer: the router, the port, its network and subnet.
+  std::string interface_body(const std::string& router_id, const core::net::Port& port);
   void list_floating_ips(const httplib::Request& req, httplib::Response& res, Call& call);
   void show_floating_ip(const httplib::Request& req, httplib::Response& res, Call& call);
   void create_floating_ip(const httplib::Request& req, httplib::Response& res, Call& call);

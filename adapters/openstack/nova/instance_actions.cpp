@@ -207,13 +207,14 @@ void Service::show_instance_action(const httplib::Request& req, httplib::Respons
     w.StartArray();
     if (auto name = event_name(*e.action)) {
       // The event starts when the API hands the action over, and ends when its transition settles.
-      const auto finished = e.settled_ms ? e.settled_ms : (e.action == core::Action::Delete ? std::optional(e.finish_ms)
-                                                                                             : std::nullopt);
+      // (A flag and a value, not an optional: g++ -O2 warns maybe-uninitialized on the optional's copy.)
+      const bool finished = e.settled_ms.has_value() || e.action == core::Action::Delete;
+      const auto finished_ms = e.settled_ms.value_or(e.finish_ms);
       w.StartObject();
       field(w, "event", *name);
       field(w, "start_time", iso8601(e.finish_ms, true));
       w.Key("finish_time");
-      if (finished) w.String(iso8601(*finished, true).c_str());
+      if (finished) w.String(iso8601(finished_ms, true).c_str());
       else w.Null();
       w.Key("result");
       if (finished) w.String(e.transition_failed ? "Error" : "Success");

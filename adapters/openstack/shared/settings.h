@@ -1,5 +1,6 @@
 // The OpenStack side's configuration, shared by its services: Keystone's
-// users, Glance's image catalog, Nova's flavors, and the auth mode.
+// users and the accounts of the projects it makes, Glance's image catalog,
+// Nova's flavors, and the auth mode.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +22,14 @@ struct User {
   std::vector<std::string> roles;  // "admin", "member", "reader"
 };
 
+// A project an image is shared with (Glance's image members).
+struct ImageMember {
+  std::string project;
+  std::string status = "pending";  // pending, accepted, rejected
+  core::Millis created_ms = 0;
+  core::Millis updated_ms = 0;
+};
+
 // A Glance image: the configured catalog's, or one a client created (a
 // record only: an upload is counted, never kept).
 struct Image {
@@ -37,10 +46,20 @@ struct Image {
   std::optional<std::string> checksum;  // md5 of the upload
   std::optional<std::string> os_hash;   // sha512 of the upload
   bool protected_ = false;
+  bool os_hidden = false;
   core::Pairs properties;  // Glance's additional properties (image_type, instance_uuid, ...)
   std::vector<std::string> tags;
+  std::vector<ImageMember> members;  // shared images only
   core::Millis created_ms = 0;
   core::Millis updated_ms = 0;
+};
+
+// The AWS tenant a project made through Keystone gets, by its name (the
+// config's "project_accounts").
+struct ProjectAccount {
+  std::string name;
+  std::string account;
+  std::string region = "us-east-1";
 };
 
 struct Flavor {
@@ -76,6 +95,7 @@ struct Settings {
   std::vector<Image> images;    // empty: a small default catalog
   std::vector<Flavor> flavors;  // empty: a small default catalog
   const FlavorSource* flavor_source = nullptr;  // the live catalog, once the adapter runs (else `flavors`)
+  std::vector<ProjectAccount> project_accounts;  // see keystone/accounts.h
   AuthMode auth = AuthMode::Keystone;
   int token_ttl_s = 3600;
   std::size_t max_body_bytes = 112 * 1024;  // Nova's limit: 413 above it
