@@ -2,6 +2,7 @@
 
     run_tempest.py                 # the compute modules below, TAP on stdout (one case per tempest test)
     run_tempest.py --suite network # every module of tempest.api.network
+    run_tempest.py --suite compute-all --dynamic-credentials  # every module of tempest.api.compute
     run_tempest.py --keep DIR      # the same, and keep tempest's workspace (tempest.conf, logs) in DIR
     run_tempest.py -- REGEX...     # only the tests matching these regexes
     run_tempest.py --dynamic-credentials   # tempest makes its own projects and users (Keystone's API)
@@ -259,8 +260,9 @@ def run(workspace, regexes):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", help="keep tempest's workspace in this directory")
-    parser.add_argument("--suite", choices=["compute", "network"], default="compute",
-                        help="tempest.api.compute's modules above, or every module of tempest.api.network")
+    parser.add_argument("--suite", choices=["compute", "compute-all", "network"], default="compute",
+                        help="tempest.api.compute's modules above, every module of tempest.api.compute, "
+                             "or every module of tempest.api.network")
     parser.add_argument("--dynamic-credentials", action="store_true",
                         help="let tempest make its own projects and users (use_dynamic_credentials = true)")
     parser.add_argument("regexes", nargs="*", help="run only the tests matching these")
@@ -269,12 +271,14 @@ def main():
         regexes = args.regexes
     elif args.suite == "network":
         regexes = [r"^tempest\.api\.network\."]
+    elif args.suite == "compute-all":
+        regexes = [r"^tempest\.api\.compute\."]
     else:
         regexes = [r"^tempest\.api\.compute\.(" + "|".join(m.replace(".", r"\.") for m in COMPUTE_MODULES) + r")\."]
     workspace = args.keep or tempfile.mkdtemp(prefix="tempest-")
     try:
         with Gateway() as gw:
-            write_workspace(gw, workspace, args.suite, args.dynamic_credentials)
+            write_workspace(gw, workspace, args.suite.split("-")[0], args.dynamic_credentials)
             junit, code = run(workspace, regexes)
         return tap.report(junit, code, "stestr")
     finally:

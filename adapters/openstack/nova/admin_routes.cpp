@@ -38,6 +38,9 @@ const std::vector<Route>& table() {
       {std::regex(R"(/compute/v2\.1/os-simple-tenant-usage/[^/]+)"), "GET"},
       {std::regex(R"(/compute/v2\.1/os-instance_usage_audit_log(/[^/]+)?)"), "GET"},
       {std::regex(R"(/compute/v2\.1/extensions(/[^/]+)?/?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/diagnostics)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-server-password)"), "GET, DELETE"},
+      {std::regex(R"(/compute/v2\.1/os-server-external-events)"), "POST"},
   };
   return routes;
 }
@@ -151,6 +154,15 @@ void mount_admin_routes(httplib::Server& server, Service& s, const ComputePipeli
         H(&Service::show_audit_log), false);
   route(get, R"(/compute/v2\.1/os-instance_usage_audit_log/([^/]+))", "instance-usage-audit-log-before",
         H(&Service::show_audit_log), false);
+  // A server's diagnostics and password, and the events other services send about servers.
+  route(get, R"(/compute/v2\.1/servers/([^/]+)/diagnostics)", "server-diagnostics", H(&Service::show_diagnostics),
+        false);
+  route(get, R"(/compute/v2\.1/servers/([^/]+)/os-server-password)", "server-password",
+        H(&Service::show_server_password), false);
+  route(del, R"(/compute/v2\.1/servers/([^/]+)/os-server-password)", "server-password-clear",
+        H(&Service::clear_server_password), false);
+  route(post, R"(/compute/v2\.1/os-server-external-events)", "server-external-events",
+        H(&Service::create_external_events), true);
   route(get, R"(/compute/v2\.1/extensions/?)", "extensions", H(&Service::list_extensions), false);
   route(get, R"(/compute/v2\.1/extensions/([^/]+))", "extension", H(&Service::show_extension), false);
 }

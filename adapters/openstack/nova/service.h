@@ -138,6 +138,12 @@ struct Service {
   // {"security_group": {"name", "description"}}, as Nova's proxy checks it.
   static std::optional<Fault> read_group_body(const httplib::Request& req, std::string& name, std::string& description);
 
+  // server_extras.cpp: diagnostics, os-server-password, os-server-external-events
+  void show_diagnostics(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_server_password(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void clear_server_password(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_external_events(const httplib::Request& req, httplib::Response& res, const Call& call);
+
   // catalog.cpp
   void list_flavors(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
   void show_flavor(const httplib::Request& req, httplib::Response& res, const Call& call);
