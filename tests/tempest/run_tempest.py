@@ -128,7 +128,7 @@ lock_path = {workspace}/locks
 [auth]
 {credentials}
 default_credentials_domain_name = Default
-create_isolated_networks = false
+create_isolated_networks = {"true" if dynamic else "false"}
 admin_role = admin
 
 [identity]

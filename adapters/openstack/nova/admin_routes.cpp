@@ -41,6 +41,10 @@ const std::vector<Route>& table() {
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/diagnostics)"), "GET"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-server-password)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/os-server-external-events)"), "POST"},
+      {std::regex(R"(/compute/v2\.1/images(/detail)?/?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/images/[^/]+)"), "GET, DELETE"},
+      {std::regex(R"(/compute/v2\.1/images/[^/]+/metadata/?)"), "GET, PUT, POST"},
+      {std::regex(R"(/compute/v2\.1/images/[^/]+/metadata/[^/]+)"), "GET, PUT, DELETE"},
   };
   return routes;
 }
@@ -163,6 +167,23 @@ void mount_admin_routes(httplib::Server& server, Service& s, const ComputePipeli
         H(&Service::clear_server_password), false);
   route(post, R"(/compute/v2\.1/os-server-external-events)", "server-external-events",
         H(&Service::create_external_events), true);
+  // Compute's image proxy (to 2.35).
+  flagged(get, R"(/compute/v2\.1/images/?)", "images", &Service::list_images, false, false);
+  flagged(get, R"(/compute/v2\.1/images/detail)", "images-detail", &Service::list_images, true, false);
+  route(get, R"(/compute/v2\.1/images/([^/]+))", "image", H(&Service::show_image), false);
+  route(del, R"(/compute/v2\.1/images/([^/]+))", "image-delete", H(&Service::delete_image), false);
+  constexpr const char* kImageMetadata = R"(/compute/v2\.1/images/([^/]+)/metadata/?)";
+  constexpr const char* kImageMetadataItem = R"(/compute/v2\.1/images/([^/]+)/metadata/([^/]+))";
+  const auto image_metadata = [&](M method, const char* path, std::string_view operation, Service::MetadataEdit how) {
+    (server.*method)(path, compute(operation, [&s, how](auto& q, auto& r, auto& c) { s.set_image_metadata(q, r, c, how); },
+                                   true));
+  };
+  route(get, kImageMetadata, "image-metadata", H(&Service::list_image_metadata), false);
+  image_metadata(post, kImageMetadata, "image-metadata-update", Service::MetadataEdit::Merge);
+  image_metadata(put, kImageMetadata, "image-metadata-replace", Service::MetadataEdit::Replace);
+  route(get, kImageMetadataItem, "image-metadata-item", H(&Service::show_image_metadata_item), false);
+  image_metadata(put, kImageMetadataItem, "image-metadata-item-set", Service::MetadataEdit::Item);
+  image_metadata(del, kImageMetadataItem, "image-metadata-item-delete", Service::MetadataEdit::Remove);
   route(get, R"(/compute/v2\.1/extensions/?)", "extensions", H(&Service::list_extensions), false);
   route(get, R"(/compute/v2\.1/extensions/([^/]+))", "extension", H(&Service::show_extension), false);
 }

@@ -138,6 +138,17 @@ struct Service {
   // {"security_group": {"name", "description"}}, as Nova's proxy checks it.
   static std::optional<Fault> read_group_body(const httplib::Request& req, std::string& name, std::string& description);
 
+  // images_api.cpp: compute's image proxy (to 2.35)
+  enum class MetadataEdit { Merge, Replace, Item, Remove };
+  // From 2.36: Nova's 404 sent, true.
+  bool images_gone(httplib::Response& res, const Call& call);
+  void list_images(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
+  void show_image(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_image(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_image_metadata(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_image_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void set_image_metadata(const httplib::Request& req, httplib::Response& res, const Call& call, MetadataEdit how);
+
   // server_extras.cpp: diagnostics, os-server-password, os-server-external-events
   void show_diagnostics(const httplib::Request& req, httplib::Response& res, const Call& call);
   void show_server_password(const httplib::Request& req, httplib::Response& res, const Call& call);
