@@ -41,7 +41,7 @@ const std::vector<Route>& table() {
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/diagnostics)"), "GET"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-server-password)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/os-server-external-events)"), "POST"},
-      {std::regex(R"(/compute/v2\.1/images(/detail)?/?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/images(/detail)?)"), "GET"},  // DELETE /images/ (no id): Nova's 404
       {std::regex(R"(/compute/v2\.1/images/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/images/[^/]+/metadata/?)"), "GET, PUT, POST"},
       {std::regex(R"(/compute/v2\.1/images/[^/]+/metadata/[^/]+)"), "GET, PUT, DELETE"},
