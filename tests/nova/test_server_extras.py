@@ -102,5 +102,26 @@ class ExternalEvents(unittest.TestCase):
             self.assertIn("os_compute_api:os-server-external-events:create", body["forbidden"]["message"])
 
 
+class ReservationId(unittest.TestCase):
+    def test_return_reservation_id_answers_the_reservation_its_servers_share(self):
+        with Gateway() as gw:
+            conn = openstack_sdk(gw)
+            image = conn.image.find_image(IMAGE).id
+            r = conn.compute.post("/servers", json={"server": {
+                "name": "rr", "imageRef": image, "flavorRef": "1", "min_count": 2, "max_count": 2,
+                "return_reservation_id": True}})
+            self.assertEqual(r.status_code, 202)
+            self.assertEqual(list(r.json()), ["reservation_id"])
+            reservation = r.json()["reservation_id"]
+            self.assertRegex(reservation, r"^r-[0-9a-z]{8}$")
+            listed = openstack_json(gw, "server", "list", "--name", "^rr-")
+            self.assertEqual(sorted(s["Name"] for s in listed), ["rr-1", "rr-2"])
+            shown = conn.compute.get(f"/servers/detail?reservation_id={reservation}", microversion="2.1").json()
+            self.assertEqual(len(shown["servers"]), 2)
+            bad = conn.compute.post("/servers", json={"server": {
+                "name": "rr", "imageRef": image, "flavorRef": "1", "return_reservation_id": "maybe"}})
+            self.assertEqual((bad.status_code, bad.json()["badRequest"]["code"]), (400, 400))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -254,6 +254,12 @@ std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Ver
   if (auto fault = read_trusted_certs(s, certs)) return *fault;
   if (certs && *certs) request.trusted_certs = **certs;
 
+  if (s.HasMember("return_reservation_id")) {
+    const auto flag = boolean(s["return_reservation_id"]);
+    if (!flag) return bad_request("Invalid input for field/attribute return_reservation_id.");
+    request.return_reservation_id = *flag;
+  }
+
   // The API's own checks, in its order.
   int min_count = 1, max_count = 0;
   if (auto fault = read_count(s, "min_count", min_count)) return *fault;

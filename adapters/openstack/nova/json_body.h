@@ -103,6 +103,7 @@ struct CreateRequest {
   std::optional<std::vector<core::NicRequest>> networks;
   std::optional<std::string> user_data;
   bool config_drive = false;
+  bool return_reservation_id = false;  // answer {"reservation_id"} instead of the server
   std::optional<std::vector<std::string>> trusted_certs;
 };
 

@@ -171,6 +171,11 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
     if (!first) first = std::move(created).value();
   }
 
+  if (request.return_reservation_id) {
+    // Nova answers the reservation its servers share (the filter reservation_id lists them).
+    send_json(res, 202, fmt::format(R"({{"reservation_id":"{}"}})", reservation));
+    return;
+  }
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
