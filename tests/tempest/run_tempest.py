@@ -73,7 +73,7 @@ COMPUTE_MODULES = [
     "images.test_list_image_filters", "images.test_list_image_filters_negative", "images.test_list_images",
     "keypairs.test_keypairs", "keypairs.test_keypairs_negative", "keypairs.test_keypairs_v22",
     "servers.test_create_server_multi_nic", "servers.test_delete_server", "servers.test_disk_config",
-    "servers.test_multiple_create_negative", "servers.test_server_metadata_negative", "servers.test_server_password",
+    "servers.test_multiple_create", "servers.test_multiple_create_negative", "servers.test_server_metadata_negative", "servers.test_server_password",
 ]
 
 # Modules whose classes make their own projects (force_tenant_isolation: tempest's dynamic
