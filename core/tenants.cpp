@@ -47,6 +47,12 @@ TenantId Tenants::for_project(std::string_view project) {
   return id;
 }
 
+std::optional<TenantId> Tenants::find_project(std::string_view project) const {
+  std::shared_lock lock(mutex_);
+  if (auto it = by_project_.find(project); it != by_project_.end()) return it->second;
+  return std::nullopt;
+}
+
 TenantId Tenants::for_account(std::string_view account, std::string_view region) {
   const std::pair<std::string, std::string> key{account, region};
   {

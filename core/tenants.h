@@ -31,6 +31,8 @@ class Tenants {
   // The tenant of a project / of an (account, region), made on first use.
   TenantId for_project(std::string_view project);
   TenantId for_account(std::string_view account, std::string_view region);
+  // The tenant of a project if there is one (nothing is made).
+  std::optional<TenantId> find_project(std::string_view project) const;
 
   // The tenant of an (account, region), if there is one (none is made).
   std::optional<TenantId> find_account(std::string_view account, std::string_view region) const;

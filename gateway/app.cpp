@@ -102,7 +102,8 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->seed_documents_ = std::move(app->config_.documents);
 
   app->networks_ = std::make_unique<core::net::Networks>(fleet, app->ids_, app->tenants_);
-  app->openstack_ = std::make_unique<openstack::Api>(fleet, *app->networks_, app->config_.openstack);
+  app->quotas_ = std::make_unique<core::Quotas>(fleet, app->tenants_);
+  app->openstack_ = std::make_unique<openstack::Api>(fleet, *app->networks_, *app->quotas_, app->config_.openstack);
   app->host_keys_ = std::make_unique<transfer::DerivedHostKeys>();
   app->logins_ = std::make_unique<core::Logins>(fleet, app->ids_, *app->host_keys_);
   app->transfer_ = std::make_unique<transfer::Api>(fleet, *app->logins_, app->config_.transfer);

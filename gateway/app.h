@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "core/net/networks.h"
 #include "core/logins.h"
+#include "core/quotas.h"
 #include "core/store.h"
 #include "core/tenants.h"
 #include "gateway/access_log.h"
@@ -75,6 +76,7 @@ class App {
   core::Tenants tenants_;
   std::unique_ptr<core::Fleet> fleet_;
   std::unique_ptr<core::net::Networks> networks_;  // the fleet's keeper of networks and ports
+  std::unique_ptr<core::Quotas> quotas_;           // the fleet's keeper of quota limits
   std::unique_ptr<core::Store> store_;             // with --state
   std::string seed_fleet_;  // the fleet loaded at start, as a fleet file: what every reset returns to
   std::optional<std::vector<core::Document>> seed_documents_;  // the fleet file's documents, if it had any

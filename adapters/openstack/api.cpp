@@ -15,6 +15,7 @@
 #include "adapters/openstack/glance/images.h"
 #include "adapters/openstack/keystone/keystone.h"
 #include "adapters/openstack/neutron/service.h"
+#include "adapters/openstack/nova/admin_routes.h"
 #include "adapters/openstack/nova/keypairs.h"
 #include "adapters/openstack/nova/service.h"
 #include "adapters/openstack/nova/views.h"
@@ -46,7 +47,13 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-interface/?)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-interface/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+)"), "GET, PUT, DELETE"},
-      {std::regex(R"(/compute/v2\.1/flavors(/detail|/[^/]+|/[^/]+/os-extra_specs)?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/flavors/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/flavors/detail)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/flavors/[^/]+)"), "GET, PUT, DELETE"},
+      {std::regex(R"(/compute/v2\.1/flavors/[^/]+/action)"), "POST"},
+      {std::regex(R"(/compute/v2\.1/flavors/[^/]+/os-flavor-access)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/flavors/[^/]+/os-extra_specs/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/flavors/[^/]+/os-extra_specs/[^/]+)"), "GET, PUT, DELETE"},
       {std::regex(R"(/compute/v2\.1/os-keypairs/?)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/os-keypairs/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/os-security-groups)"), "GET, POST"},
@@ -59,7 +66,7 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/os-floating-ips/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/os-floating-ip-pools/?)"), "GET"},
       {std::regex(R"(/compute/v2\.1/os-hypervisors/?)"), "GET"},
-      {std::regex(R"(/compute(/v2\.1)?/?)"), "GET"},
+      {std::regex(R"(/compute(/v2\.1|/v2)?/?)"), "GET"},
       {std::regex(R"(/identity(/v3)?/?)"), "GET"},
       {std::regex(R"(/identity/v3/auth/tokens)"), "GET, POST, DELETE"},
       {std::regex(R"(/identity/v3/auth/(projects|domains)/?)"), "GET"},
@@ -127,9 +134,34 @@ VersionDoc compute_version(const std::string& base) {
           "application/vnd.openstack.compute+json;version=2.1", max, min};
 }
 
+// The legacy v2.0 API, which Nova still lists (first) as SUPPORTED.
+VersionDoc legacy_compute_version(const std::string& base) {
+  return {"v2.0", "SUPPORTED", "2011-01-21T11:33:21Z", base + "/compute/v2/",
+          "application/vnd.openstack.compute+json;version=2", "", ""};
+}
+
+// Nova's default quotas (nova/conf/quota.py), by resource.
+core::QuotaLimits nova_quota_defaults() {
+  return {{"instances", 10},       {"cores", 20},          {"ram", 51200},
+          {"floating_ips", 10},    {"fixed_ips", -1},      {"metadata_items", 128},
+          {"injected_files", 5},   {"injected_file_content_bytes", 10240},
+          {"injected_file_path_bytes", 255},               {"security_groups", 10},
+          {"security_group_rules", 20},                    {"key_pairs", 100},
+          {"server_groups", 10},   {"server_group_members", 10}};
+}
+
 std::vector<Flavor> default_flavors() {
-  return {{"1", "m1.tiny", 1, 512, 1}, {"2", "m1.small", 1, 2048, 20}, {"3", "m1.medium", 2, 4096, 40},
-          {"4", "m1.large", 4, 8192, 80}};
+  auto flavor = [](std::string id, std::string name, int vcpus, int ram_mb, int disk_gb) {
+    Flavor f;
+    f.id = std::move(id);
+    f.name = std::move(name);
+    f.vcpus = vcpus;
+    f.ram_mb = ram_mb;
+    f.disk_gb = disk_gb;
+    return f;
+  };
+  return {flavor("1", "m1.tiny", 1, 512, 1), flavor("2", "m1.small", 1, 2048, 20),
+          flavor("3", "m1.medium", 2, 4096, 40), flavor("4", "m1.large", 4, 8192, 80)};
 }
 
 Image named_image(std::string id, std::string name) {
@@ -169,16 +201,30 @@ struct Api::Impl {
   Keystone keystone;
   ImageCatalog images;
   KeypairStore keypairs;
+  FlavorCatalog flavors;
+  ServerGroups groups;
+  ComputeHost host;
+  MigrationIds migration_ids;
   Service service;
   neutron::Service network;
 
-  Impl(core::Fleet& f, core::net::Networks& networks, Settings s)
+  Impl(core::Fleet& f, core::net::Networks& networks, core::Quotas& quotas, Settings s)
       : fleet(f), settings(with_defaults(std::move(s))), keystone(settings, fleet), images(fleet, settings.images),
-        keypairs(fleet), service{fleet, settings, images, keypairs, networks}, network(fleet, networks, keystone) {
+        keypairs(fleet), flavors(fleet, settings.flavors), groups(fleet), host(fleet), migration_ids(fleet),
+        service{fleet, settings, images, keypairs, networks, flavors, quotas, groups, host, migration_ids},
+        network(fleet, networks, keystone) {
+    // Views, parsers and checks that hold only the settings find flavors in the live catalog.
+    settings.flavor_source = &flavors;
     // A project made through Keystone's API starts with no network, as in a real cloud.
     networks.set_topology_rule([this](core::TenantId tenant) {
       const auto project = fleet.tenants().info(tenant).project;
       return project.empty() || !keystone.directory().created_project(project);
+    });
+    quotas.define(nova_quota_defaults());
+    quotas.set_meter([this](const core::ServerInfo& s) { return service.server_use(s); });
+    quotas.add_counter("server_groups", [this](const std::string& project, const std::string& user) {
+      const auto [in_project, of_user] = groups.count(project, user);
+      return user.empty() ? in_project : of_user;
     });
   }
 
@@ -250,8 +296,8 @@ struct Api::Impl {
   }
 };
 
-Api::Api(core::Fleet& fleet, core::net::Networks& networks, Settings settings)
-    : impl_(std::make_unique<Impl>(fleet, networks, std::move(settings))) {}
+Api::Api(core::Fleet& fleet, core::net::Networks& networks, core::Quotas& quotas, Settings settings)
+    : impl_(std::make_unique<Impl>(fleet, networks, quotas, std::move(settings))) {}
 Api::~Api() = default;
 
 std::optional<std::string> Api::token_for_project(const std::string& project) {
@@ -270,6 +316,7 @@ void Api::mount(httplib::Server& server) {
     w.StartObject();
     w.Key("versions");
     w.StartArray();
+    write_version_doc(w, legacy_compute_version(base_url(req)));
     write_version_doc(w, compute_version(base_url(req)));
     w.EndArray();
     w.EndObject();
@@ -285,6 +332,17 @@ void Api::mount(httplib::Server& server) {
     w.EndObject();
     request_ids(res);
     version_headers(res, kMinVersion);
+    send_json(res, 200, buffer.GetString());
+  });
+
+  server.Get(R"(/compute/v2/?)", [](const httplib::Request& req, httplib::Response& res) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("version");
+    write_version_doc(w, legacy_compute_version(base_url(req)));
+    w.EndObject();
+    request_ids(res);
     send_json(res, 200, buffer.GetString());
   });
 
@@ -323,8 +381,6 @@ void Api::mount(httplib::Server& server) {
   server.Get(R"(/compute/v2\.1/flavors/?)", i.compute("flavors", [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, false); }, false));
   server.Get(R"(/compute/v2\.1/flavors/detail)", i.compute("flavors", [&s](auto& q, auto& r, auto& c) { s.list_flavors(q, r, c, true); }, false));
   route(get, R"(/compute/v2\.1/flavors/([^/]+))", "flavor", H(&Service::show_flavor), false);
-  route(get, R"(/compute/v2\.1/flavors/([^/]+)/os-extra_specs)", "flavor-extra-specs",
-        H(&Service::show_flavor_extra_specs), false);
   route(get, R"(/compute/v2\.1/os-keypairs/?)", "keypairs", H(&Service::list_keypairs), false);
   route(post, R"(/compute/v2\.1/os-keypairs/?)", "keypair-create", H(&Service::create_keypair), true);
   route(get, R"(/compute/v2\.1/os-keypairs/([^/]+))", "keypair", H(&Service::show_keypair), false);
@@ -365,7 +421,9 @@ void Api::mount(httplib::Server& server) {
         false);
   route(get, R"(/compute/v2\.1/os-floating-ip-pools/?)", "floating-ip-pools", H(&Service::list_floating_ip_pools),
         false);
-  route(get, R"(/compute/v2\.1/os-hypervisors/?)", "hypervisors", H(&Service::list_hypervisors), false);
+  mount_admin_routes(server, s, [&i](std::string_view operation, ComputeHandler handler, bool takes_body) {
+    return i.compute(operation, std::move(handler), takes_body);
+  });
 
   mount_glance(server, i.keystone, i.images);
   i.network.mount(server);
@@ -382,11 +440,13 @@ bool Api::render_http_error(const httplib::Request& req, httplib::Response& res)
 
   // A known path with a method it does not take: cpp-httplib answers 404.
   // (A method it does not know at all is a 400 before the path is read.)
-  const Route* known = nullptr;
-  if (res.status == 404)
+  const char* known = nullptr;  // the methods the path takes, when it is a known one
+  if (res.status == 404) {
     for (const auto& route : routes())
-      if (!known && std::regex_match(req.path, route.path)) known = &route;
-  if (known) res.set_header("Allow", known->allow);
+      if (!known && std::regex_match(req.path, route.path)) known = route.allow;
+    if (!known) known = admin_methods(req.path);
+  }
+  if (known) res.set_header("Allow", known);
 
   if (!compute) {  // Keystone's and Glance's paths answer in Keystone's shape
     if (res.status == 413)

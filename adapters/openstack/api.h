@@ -15,6 +15,7 @@
 #include "adapters/openstack/shared/settings.h"
 #include "core/fleet.h"
 #include "core/net/networks.h"
+#include "core/quotas.h"
 #include "core/store.h"
 
 namespace httplib {
@@ -37,9 +38,10 @@ StatusView status_view(core::State state, std::optional<core::State> from = std:
 
 class Api {
  public:
-  // Adds its keepers (tokens, images, key pairs) to the fleet: build it
-  // before the fleet is seeded or restored.
-  Api(core::Fleet& fleet, core::net::Networks& networks, Settings settings);
+  // Adds its keepers (tokens, images, key pairs, flavors, server groups,
+  // the host's services and aggregates) to the fleet, and defines Nova's
+  // quotas in `quotas`: build it before the fleet is seeded or restored.
+  Api(core::Fleet& fleet, core::net::Networks& networks, core::Quotas& quotas, Settings settings);
   ~Api();
   // Registers /identity..., /compute..., /image..., /networking... handlers.
   void mount(httplib::Server& server);

@@ -18,8 +18,18 @@ namespace {
 // The gateway's default catalog (openstack::Api's), whose ids the seeds use.
 openstack::Settings catalog() {
   openstack::Settings s;
-  s.flavors = {{"1", "m1.tiny", 1, 512, 1}, {"2", "m1.small", 1, 2048, 20}, {"3", "m1.medium", 2, 4096, 40},
-               {"4", "m1.large", 4, 8192, 80}};
+  // Flavors made field by field (-Wmissing-field-initializers).
+  const auto flavor = [](const char* id, const char* name, int vcpus, int ram_mb, int disk_gb) {
+    openstack::Flavor f;
+    f.id = id;
+    f.name = name;
+    f.vcpus = vcpus;
+    f.ram_mb = ram_mb;
+    f.disk_gb = disk_gb;
+    return f;
+  };
+  s.flavors = {flavor("1", "m1.tiny", 1, 512, 1), flavor("2", "m1.small", 1, 2048, 20),
+               flavor("3", "m1.medium", 2, 4096, 40), flavor("4", "m1.large", 4, 8192, 80)};
   s.images = {{"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "cirros-0.6.2-x86_64-disk"},
               {"0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a62", "debian-12-genericcloud-amd64"}};
   return s;

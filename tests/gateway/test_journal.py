@@ -81,7 +81,7 @@ class Journal(unittest.TestCase):
         with self.assertRaises(urllib.error.HTTPError):
             urllib.request.urlopen(req)
         with self.assertRaises(urllib.error.HTTPError):
-            urllib.request.urlopen(self.gw.url + "/compute/v2.1/os-no-such-api")
+            urllib.request.urlopen(self.gw.url + "/compute/v2.1/os-cells")
         with self.assertRaises(urllib.error.HTTPError):
             urllib.request.urlopen(self.gw.url + "/nowhere")
         rule = {"match": {"api": "transfer", "operation": "StopServer"}, "effect": {"error": "unavailable"}, "count": 1}
@@ -90,7 +90,7 @@ class Journal(unittest.TestCase):
             transfer(self.gw).stop_server(ServerId=WEB1_T)
         unknown = entries(self.gw, "?result=unknown_operation")
         self.assertEqual([(e["api"], e["operation"]) for e in unknown],
-                         [("transfer", "ExplodeServer"), ("nova", "GET /compute/v2.1/os-no-such-api"),
+                         [("transfer", "ExplodeServer"), ("nova", "GET /compute/v2.1/os-cells"),
                           ("unknown", "GET /nowhere")])
         injected = entries(self.gw, "?operation=StopServer")[0]
         self.assertEqual((injected["injected"], injected["result"], injected["status"]), (True, "unavailable", 500))

@@ -13,7 +13,13 @@ const Version v21{2, 1}, v73{2, 73}, v79{2, 79};
 
 Settings catalogs() {
   Settings s;
-  s.flavors = {{"1", "m1.tiny", 1, 512, 1}};
+  Flavor tiny;  // made field by field: -Werror's missing-field-initializers
+  tiny.id = "1";
+  tiny.name = "m1.tiny";
+  tiny.vcpus = 1;
+  tiny.ram_mb = 512;
+  tiny.disk_gb = 1;
+  s.flavors = {tiny};
   Image cirros;
   cirros.id = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61";
   cirros.name = "cirros";

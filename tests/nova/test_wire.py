@@ -158,13 +158,15 @@ class Wire(unittest.TestCase):
     def test_405_and_404_on_every_kind_of_path(self):
         for method, path, allow in [("POST", f"/compute/v2.1/servers/{WEB1}", "GET, PUT, DELETE"),
                                     ("DELETE", "/compute/v2.1/servers", "GET, POST"),
-                                    ("POST", "/compute/v2.1/flavors", "GET"),
-                                    ("DELETE", "/compute/v2.1/flavors/1", "GET")]:
+                                    ("PUT", "/compute/v2.1/flavors", "GET, POST"),
+                                    ("POST", "/compute/v2.1/flavors/1/os-flavor-access", "GET"),
+                                    ("POST", "/compute/v2.1/os-hypervisors/statistics", "GET"),
+                                    ("DELETE", "/compute/v2.1/os-quota-sets/demo/defaults", "GET")]:
             status, headers, doc = self.call(method, path, "{}" if method in ("PUT", "POST") else None)
             self.assertFault((status, headers, doc), 405, "badMethod",
                              "The method specified is not allowed for this resource.")
             self.assertEqual(headers["allow"], allow)
-        for path in ["/compute/v3", "/compute/v2.1/servers/x/y/z", "/compute/v2.1/os-no-such-api"]:
+        for path in ["/compute/v3", "/compute/v2.1/servers/x/y/z", "/compute/v2.1/os-cells"]:
             self.assertFault(self.call("GET", path), 404, "itemNotFound", "The resource could not be found.")
         self.assertFault(self.call("GET", "/compute/v2.1/servers/not-a-uuid"), 404, "itemNotFound",
                          "Instance not-a-uuid could not be found.")
@@ -270,8 +272,11 @@ class Wire(unittest.TestCase):
     def test_microversions_and_discovery(self):
         status, headers, doc = self.call("GET", "/compute/", token=None)
         self.assertEqual(status, 200)
-        self.assertEqual(doc["versions"][0]["version"], "2.79")
-        self.assertEqual(doc["versions"][0]["min_version"], "2.1")
+        # As Nova: the legacy v2.0 first, then v2.1 with its microversions; each self link works.
+        self.assertEqual([v["id"] for v in doc["versions"]], ["v2.0", "v2.1"])
+        self.assertEqual(doc["versions"][1]["version"], "2.79")
+        self.assertEqual(doc["versions"][1]["min_version"], "2.1")
+        self.assertEqual(self.call("GET", "/compute/v2/", token=None)[2]["version"]["id"], "v2.0")
         self.assertEqual(self.call("GET", "/compute/v2.1", token=None)[2]["version"]["id"], "v2.1")
         for header in [{"OpenStack-API-Version": "compute 2.47"}, {"X-OpenStack-Nova-API-Version": "2.47"}]:
             status, headers, doc = self.call("GET", f"/compute/v2.1/servers/{WEB1}", headers=header)

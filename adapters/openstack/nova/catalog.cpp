@@ -1,6 +1,7 @@
-// Flavors: the list (with Nova's minRam, minDisk, sort_key, sort_dir,
-// limit and marker, and flavors_links on a full page), one flavor, its
-// extra specs.
+// Flavors: the list (with Nova's is_public, minRam, minDisk, sort_key,
+// sort_dir, limit and marker, and flavors_links on a full page) and one
+// flavor, as the caller may see them (private flavors to admins and the
+// projects given access). Changes are flavor_admin.cpp's.
 #include <algorithm>
 #include <array>
 
@@ -18,6 +19,21 @@ constexpr std::array<std::string_view, 15> kSortKeys = {
 
 Fault invalid_query(const std::string& key, const std::string& value, const std::string& why) {
   return bad_request(fmt::format("Invalid input for query parameters {}. Value: {}. {}", key, value, why));
+}
+
+// Nova's is_public filter, an admin's only: absent, the public ones (and
+// those the caller's project may use); "none", every flavor; else a strict boolean.
+std::variant<std::optional<bool>, Fault> is_public_filter(const httplib::Request& req, bool admin) {
+  if (!admin || !req.has_param("is_public")) return std::optional<bool>(true);
+  const auto value = req.get_param_value("is_public");
+  auto lower = value;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "none") return std::optional<bool>();
+  for (std::string_view yes : {"1", "t", "true", "on", "y", "yes"})
+    if (lower == yes) return std::optional<bool>(true);
+  for (std::string_view no : {"0", "f", "false", "off", "n", "no"})
+    if (lower == no) return std::optional<bool>(false);
+  return bad_request(fmt::format("Invalid is_public filter [{}]", value));
 }
 
 // The flavors a listing shows, in its order, or Nova's 400.
@@ -89,7 +105,16 @@ std::variant<std::vector<const Flavor*>, Fault> listed(const httplib::Request& r
 }  // namespace
 
 void Service::list_flavors(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail) {
-  auto found = listed(req, call.version, settings.flavors);
+  const auto is_public = is_public_filter(req, call.caller.admin);
+  if (auto* fault = std::get_if<Fault>(&is_public)) return send_fault(res, call, *fault);
+  const auto wanted = std::get<std::optional<bool>>(is_public);
+  std::vector<Flavor> shown;
+  for (auto& f : flavors.list()) {
+    const bool access = std::find(f.projects.begin(), f.projects.end(), call.identity->project) != f.projects.end();
+    // As Nova's query: is_public true also finds the private flavors the caller's project may use.
+    if (!wanted || (*wanted && (f.is_public || access)) || (!*wanted && !f.is_public)) shown.push_back(std::move(f));
+  }
+  auto found = listed(req, call.version, shown);
   if (auto* fault = std::get_if<Fault>(&found)) return send_fault(res, call, *fault);
   const auto& flavors = std::get<std::vector<const Flavor*>>(found);
   rapidjson::StringBuffer buffer;
@@ -116,7 +141,7 @@ void Service::list_flavors(const httplib::Request& req, httplib::Response& res, 
 
 void Service::show_flavor(const httplib::Request& req, httplib::Response& res, const Call& call) {
   const auto id = req.matches[1].str();
-  const auto* flavor = find_flavor(settings, id);
+  const auto flavor = flavors.visible(id, flavor_viewer(call));
   if (!flavor) return send_fault(res, call, not_found(fmt::format("Flavor {} could not be found.", id)));
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
@@ -125,13 +150,6 @@ void Service::show_flavor(const httplib::Request& req, httplib::Response& res, c
   write_flavor(w, *flavor, call.base, call.version, true);
   w.EndObject();
   send_json(res, 200, buffer.GetString());
-}
-
-void Service::show_flavor_extra_specs(const httplib::Request& req, httplib::Response& res, const Call& call) {
-  const auto id = req.matches[1].str();
-  if (!find_flavor(settings, id))
-    return send_fault(res, call, not_found(fmt::format("Flavor {} could not be found.", id)));
-  send_json(res, 200, R"({"extra_specs": {}})");
 }
 
 }  // namespace openstack

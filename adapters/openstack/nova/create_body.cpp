@@ -168,10 +168,33 @@ std::optional<Fault> read_description(const Value& s, CreateRequest& request) {
   return std::nullopt;
 }
 
+// The scheduler hints' "group": a UUID, or a list of them (the first is the group).
+std::optional<Fault> read_group_hint(const rapidjson::Document& doc, std::optional<std::string>& out) {
+  for (const char* key : {"os:scheduler_hints", "OS-SCH-HNT:scheduler_hints"}) {
+    if (!doc.HasMember(key)) continue;
+    const auto& hints = doc[key];
+    if (!hints.IsObject()) return invalid(key, hints, "is not of type 'object'");
+    if (!hints.HasMember("group")) continue;
+    const auto& g = hints["group"];
+    constexpr std::string_view kOneOf = "is not valid under any of the given schemas";
+    if (g.IsString()) {
+      if (!uuid_like(text_of(g))) return invalid("group", g, kOneOf);
+      out = core::ascii_lower(text_of(g));
+    } else if (g.IsArray()) {
+      for (const auto& item : g.GetArray())
+        if (!item.IsString() || !uuid_like(text_of(item))) return invalid("group", g, kOneOf);
+      if (!g.Empty()) out = core::ascii_lower(text_of(g[0]));
+    } else {
+      return invalid("group", g, kOneOf);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Version& version,
-                                                const Settings& settings) {
+                                                const Settings& settings, const std::vector<std::string>& zones) {
   rapidjson::Document doc;
   if (!parse_json(body, doc)) return bad_request("Malformed request body");
   if (!doc.IsObject()) return bad_request(fmt::format("{} is not of type 'object'", show(doc)));
@@ -187,6 +210,7 @@ std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Ver
     if (!known_property(text_of(m.name), version)) return unexpected("server", s, text_of(m.name));
 
   CreateRequest request;
+  if (auto fault = read_group_hint(doc, request.group)) return *fault;
   if (!s.HasMember("name")) return invalid("server", s, "'name' is a required property");
   std::optional<std::string> name;
   if (auto fault = read_name(s, "name", name)) return *fault;
@@ -230,6 +254,12 @@ std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Ver
   if (auto fault = read_trusted_certs(s, certs)) return *fault;
   if (certs && *certs) request.trusted_certs = **certs;
 
+  if (s.HasMember("return_reservation_id")) {
+    const auto flag = boolean(s["return_reservation_id"]);
+    if (!flag) return bad_request("Invalid input for field/attribute return_reservation_id.");
+    request.return_reservation_id = *flag;
+  }
+
   // The API's own checks, in its order.
   int min_count = 1, max_count = 0;
   if (auto fault = read_count(s, "min_count", min_count)) return *fault;
@@ -237,7 +267,9 @@ std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Ver
   if (max_count == 0) max_count = min_count;
   if (min_count > max_count) return bad_request("min_count must be <= max_count");
   request.count = max_count;
-  if (zone && *zone != kAvailabilityZone) return bad_request("The requested availability zone is not available");
+  request.min_count = min_count;
+  if (zone && *zone != kAvailabilityZone && std::find(zones.begin(), zones.end(), *zone) == zones.end())
+    return bad_request("The requested availability zone is not available");
   // Without an image Nova boots from a volume, and needs a block device mapping for it.
   const auto mapped = [&](const char* key) {
     return s.HasMember(key) && s[key].IsArray() && !s[key].Empty();

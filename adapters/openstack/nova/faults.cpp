@@ -29,6 +29,9 @@ std::string_view journal_result(const Fault& f) {
 
 Fault bad_request(std::string message) { return make(400, "badRequest", std::move(message)); }
 Fault not_found(std::string message) { return make(404, "itemNotFound", std::move(message)); }
+Fault policy_refused(std::string_view rule) {
+  return make(403, "forbidden", fmt::format("Policy doesn't allow {} to be performed.", rule));
+}
 Fault unauthorized() {
   return make(401, "unauthorized", "The request you have made requires authentication.");
 }

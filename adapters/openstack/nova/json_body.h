@@ -91,6 +91,8 @@ struct CreateRequest {
   std::string description;
   core::Pairs metadata;
   int count = 1;  // max_count: Nova boots that many, named name-1, name-2, ...
+  int min_count = 1;  // fewer than max_count may boot (as many as the quotas leave room for), never fewer than this
+  std::optional<std::string> group;  // the scheduler hint "group": a server group's id
   std::optional<std::string> admin_pass;
   std::optional<std::string> access_ipv4, access_ipv6;
   std::optional<std::string> disk_config;
@@ -101,12 +103,15 @@ struct CreateRequest {
   std::optional<std::vector<core::NicRequest>> networks;
   std::optional<std::string> user_data;
   bool config_drive = false;
+  bool return_reservation_id = false;  // answer {"reservation_id"} instead of the server
   std::optional<std::vector<std::string>> trusted_certs;
 };
 
-// POST /servers: the server object, its flavor resolved against the catalog.
+// POST /servers: the server object, its flavor resolved against the catalog;
+// an availability zone must be "nova" or one of `zones` (the aggregates').
 std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Version& version,
-                                                const Settings& settings);
+                                                const Settings& settings,
+                                                const std::vector<std::string>& zones = {});
 
 // PUT /servers/{id}: {"server": {name, accessIPv4, accessIPv6, OS-DCF:diskConfig, description (2.19)}}.
 std::variant<ServerFields, Fault> parse_update(std::string_view body, const Version& version);

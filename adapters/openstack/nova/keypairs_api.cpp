@@ -121,6 +121,9 @@ void Service::create_keypair(const httplib::Request& req, httplib::Response& res
     return send_fault(res, call, Fault{403, "forbidden", "Policy doesn't allow os_compute_api:os-keypairs:create to be performed.", -1});
   if (!call.caller.may_act)
     return send_fault(res, call, Fault{403, "forbidden", "Policy doesn't allow os_compute_api:os-keypairs:create to be performed.", -1});
+  // Counted and added under the project's admission, so the quota holds.
+  const auto admission = quotas.hold(call.identity->project);
+  if (auto fault = keypairs_over(call, user)) return send_fault(res, call, *fault);
 
   Keypair keypair;
   keypair.user = user;

@@ -72,8 +72,16 @@ std::variant<std::vector<core::NicRequest>, Fault> Service::resolve_networks(con
   // Nothing asked (or "auto"): the project's own network, as Nova picks
   // it; more than one is ambiguous.
   std::vector<net::Network> owned;
-  for (auto& n : networks.networks(call.caller))
-    if (n.tenant == call.caller.tenant && !n.external) owned.push_back(std::move(n));
+  bool any_usable = false;  // a network of its own or a shared one
+  for (auto& n : networks.networks(call.caller)) {
+    if (n.external) continue;
+    any_usable = true;
+    if (n.tenant == call.caller.tenant) owned.push_back(std::move(n));
+  }
+  // A project with no network at all (one made through Keystone's API):
+  // Nova boots the server with no interface, as a cloud whose Neutron has
+  // no auto-allocated topology does.
+  if (!any_usable) return std::vector<core::NicRequest>{};
   if (owned.size() > 1)
     return conflict("Multiple possible networks found, use a Network ID to be more specific.");
   if (owned.size() == 1) return std::vector<core::NicRequest>{core::NicRequest{owned.front().id, "", ""}};

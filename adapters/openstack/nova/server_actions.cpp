@@ -12,6 +12,7 @@
 
 #include "adapters/openstack/nova/console_log.h"
 #include "adapters/openstack/nova/service.h"
+#include "core/ids.h"
 
 namespace openstack {
 namespace {
@@ -59,7 +60,7 @@ std::optional<core::Error> Service::rebuild_edit(const Call& call, const ActionR
   const auto image = images.find(r.image_id, image_viewer(call));
   if (!image) return refuse("Cannot find image for rebuild");
   // A rebuild is refused in the resize states: the flavor it has is kFlavorAttr's (see flavor_id).
-  const auto* flavor = find_flavor(settings, core::find_pair(e.attributes, kFlavorAttr).value_or("1"));
+  const auto flavor = find_flavor(settings, core::find_pair(e.attributes, kFlavorAttr).value_or("1"), true);
   if (flavor)
     if (auto fault = image_fits(*image, *flavor)) return refuse(fault->message);
   if (r.key_name && *r.key_name && !keypairs.find(call.identity->user, **r.key_name))
@@ -188,13 +189,28 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
   core::ActOptions act = *options;
   std::optional<core::Error> error;
   std::optional<core::ServerInfo> acted;
+  // A resize or a revert that grows the server is counted against its
+  // project's quotas (quota_checks.cpp), and held while it is made; a
+  // resize opens a migration record, a confirm or revert closes it (migrations.h).
+  std::optional<core::Quotas::Admission> admission;
+  Migration migration;
+  if (request.action == core::Action::Resize || request.action == core::Action::RevertResize) {
+    bool refused = false;
+    admission = admit_resize(res, call, id, request, refused);
+    if (refused) return;
+  }
+  if (request.action == core::Action::Resize) {
+    migration.id = migration_ids.next();
+    migration.uuid = core::request_uuid();
+    migration.created_ms = migration.updated_ms = fleet.clock().now_ms();
+  }
   switch (request.action) {
     case core::Action::Rebuild:
       act.edit = [&](core::Editable& e) { return rebuild_edit(call, request, e); };
       break;
     case core::Action::Resize:
       act.edit = [&](core::Editable& e) -> std::optional<core::Error> {
-        const auto* flavor = find_flavor(settings, request.flavor_id);
+        const auto flavor = find_flavor(settings, request.flavor_id);
         if (!flavor) return refuse(fmt::format("Flavor {} could not be found.", request.flavor_id));
         // Resized only from ACTIVE or SHUTOFF: the flavor it has is kFlavorAttr's.
         const auto current = core::find_pair(e.attributes, kFlavorAttr).value_or("1");
@@ -204,6 +220,9 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
           if (auto fault = image_fits(*image, *flavor)) return refuse(fault->message);
         // Shown once the resize ends (flavor_id): Nova changes the flavor in finish_resize.
         set(e, kNewFlavorAttr, request.flavor_id);
+        migration.old_flavor = std::string(current);
+        migration.new_flavor = request.flavor_id;
+        begin_migration(e, migration);
         if (request.disk_config) set(e, kDiskConfigAttr, *request.disk_config);
         return std::nullopt;
       };
@@ -211,10 +230,17 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
     case core::Action::ConfirmResize:
       // The new flavor is the server's for good. (A revert changes no
       // attribute: flavor_id shows the old one once it settles.)
-      act.edit = [](core::Editable& e) -> std::optional<core::Error> {
+      act.edit = [this](core::Editable& e) -> std::optional<core::Error> {
         if (const auto requested = core::find_pair(e.attributes, kNewFlavorAttr))
           set(e, kFlavorAttr, std::string(*requested));
         erase(e, kNewFlavorAttr);
+        close_migration(e, "confirmed", fleet.clock().now_ms());
+        return std::nullopt;
+      };
+      break;
+    case core::Action::RevertResize:
+      act.edit = [this](core::Editable& e) -> std::optional<core::Error> {
+        close_migration(e, "reverted", fleet.clock().now_ms());
         return std::nullopt;
       };
       break;

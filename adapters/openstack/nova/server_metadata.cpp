@@ -38,6 +38,12 @@ Fault refused(const core::Error& e, std::string_view words) {
 
 }  // namespace
 
+// Nova checks the metadata the server would have against metadata_items.
+std::optional<core::Error> Service::over_limit(const Call& call, const core::Pairs& metadata) {
+  if (auto fault = metadata_over(call, metadata.size())) return core::over_quota("metadata_items", fault->message);
+  return std::nullopt;
+}
+
 void Service::list_metadata(const httplib::Request& req, httplib::Response& res, const Call& call) {
   const auto server = server_of(res, call, req.matches[1].str());
   if (!server) return;
@@ -64,7 +70,7 @@ void Service::set_metadata(const httplib::Request& req, httplib::Response& res, 
   act.edit = [&](core::Editable& e) -> std::optional<core::Error> {
     if (replace) e.metadata.clear();
     for (const auto& [k, v] : pairs) core::set_pair(e.metadata, k, v);
-    return std::nullopt;
+    return over_limit(call, e.metadata);
   };
   call.entry->status = 200;
   auto updated = fleet.perform(call.caller, id, core::Action::SetMetadata, act);
@@ -83,7 +89,7 @@ void Service::set_metadata_item(const httplib::Request& req, httplib::Response& 
   auto act = *options;
   act.edit = [&](core::Editable& e) -> std::optional<core::Error> {
     core::set_pair(e.metadata, pairs.front().first, pairs.front().second);
-    return std::nullopt;
+    return over_limit(call, e.metadata);
   };
   call.entry->status = 200;
   auto updated = fleet.perform(call.caller, id, core::Action::SetMetadata, act);

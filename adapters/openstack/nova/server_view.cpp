@@ -39,28 +39,26 @@ void write_image(Writer& w, const core::ServerInfo& s, const ViewContext& c) {
 }
 
 void write_flavor_of(Writer& w, const core::ServerInfo& s, const ViewContext& c) {
-  const Flavor* flavor = find_flavor(c.settings, flavor_id(s).value_or(c.settings.flavors.front().id));
-  if (!flavor) flavor = &c.settings.flavors.front();
+  const auto flavor = flavor_of(c.settings, s);
   w.Key("flavor");
   w.StartObject();
   if (c.version.at_least(47)) {
     w.Key("vcpus");
-    w.Int(flavor->vcpus);
+    w.Int(flavor.vcpus);
     w.Key("ram");
-    w.Int(flavor->ram_mb);
+    w.Int(flavor.ram_mb);
     w.Key("disk");
-    w.Int(flavor->disk_gb);
+    w.Int(flavor.disk_gb);
     w.Key("ephemeral");
-    w.Int(0);
+    w.Int(flavor.ephemeral_gb);
     w.Key("swap");
-    w.Int(0);
-    field(w, "original_name", flavor->name);
+    w.Int(flavor.swap_mb);
+    field(w, "original_name", flavor.name);
     w.Key("extra_specs");
-    w.StartObject();
-    w.EndObject();
+    write_extra_specs(w, flavor.extra_specs);
   } else {
-    field(w, "id", flavor->id);
-    write_links(w, c.base, "flavors", flavor->id, false);
+    field(w, "id", flavor.id);
+    write_links(w, c.base, "flavors", flavor.id, false);
   }
   w.EndObject();
 }
@@ -136,15 +134,19 @@ void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, Se
   field(w, "tenant_id", c.project);
   field(w, "user_id", attribute(s, kUserAttr).value_or(c.project));
   if (!s.fault.empty() && status.status == "ERROR") {
-    // What the network (or another keeper) could not give: Nova's compute
+    // What the network (or the scheduler) could not give: Nova's compute
     // aborts the build so, and an admin sees the reason in the details.
     w.Key("fault");
     w.StartObject();
     w.Key("code");
     w.Int(500);
     field(w, "created", iso8601(s.updated_ms));
-    field(w, "message", fmt::format("Build of instance {} aborted: Failed to allocate the network(s), not "
-                                    "rescheduling.", s.uuid));
+    // The scheduler's NoValidHost is its own message; the rest are the network's.
+    if (s.fault.rfind("No valid host was found.", 0) == 0)
+      field(w, "message", s.fault);
+    else
+      field(w, "message", fmt::format("Build of instance {} aborted: Failed to allocate the network(s), not "
+                                      "rescheduling.", s.uuid));
     if (c.admin) field(w, "details", s.fault);
     w.EndObject();
   }
@@ -169,7 +171,7 @@ void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, Se
   }
   if (full || (view == ServerView::Rebuild && v.at_least(54))) null_or(w, "key_name", attribute(s, kKeyNameAttr));
   if (full) {
-    field(w, "OS-EXT-AZ:availability_zone", kAvailabilityZone);
+    field(w, "OS-EXT-AZ:availability_zone", c.zone.empty() ? kAvailabilityZone : std::string_view(c.zone));
     field(w, "config_drive", attribute(s, kConfigDriveAttr).value_or(""));
     null_or(w, "OS-SRV-USG:launched_at",
             s.launched_ms ? std::optional<std::string_view>(iso8601(*s.launched_ms, true)) : std::nullopt);
@@ -211,6 +213,7 @@ void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, Se
   if (v.at_least(71) && view != ServerView::Detail) {
     w.Key("server_groups");
     w.StartArray();
+    for (const auto& id : c.server_groups) w.String(id.c_str(), static_cast<rapidjson::SizeType>(id.size()));
     w.EndArray();
   }
   if (v.at_least(73))

@@ -67,7 +67,7 @@ void Service::list_servers(const httplib::Request& req, httplib::Response& res, 
   w.StartArray();
   for (const auto& s : page.servers) {
     if (detail) write_server(w, s, view_context(call, s), ServerView::Detail);
-    else write_server_brief(w, s, ViewContext{call.base, call.version, settings, {}, false, {}, {}});
+    else write_server_brief(w, s, ViewContext{call.base, call.version, settings, {}, false, {}, {}, {}, {}});
   }
   w.EndArray();
   // As Nova: a full page links to the next one, marked by its last server.
@@ -105,13 +105,16 @@ void Service::show_server(const httplib::Request& req, httplib::Response& res, c
 }
 
 void Service::create_server(const httplib::Request& req, httplib::Response& res, const Call& call) {
-  auto parsed = parse_create(req.body, call.version, settings);
+  auto parsed = parse_create(req.body, call.version, settings, available_zones());
   if (auto* fault = std::get_if<Fault>(&parsed)) return send_fault(res, call, *fault);
   auto& request = std::get<CreateRequest>(parsed);
 
-  // What the compute API checks after the body, in its order: the image
-  // (and whether it fits the flavor), the key pair, the security groups.
-  const auto& flavor = *find_flavor(settings, request.flavor_id);
+  // What the compute API checks after the body, in its order: the flavor
+  // (a private one the project was not given is unknown), the image (and
+  // whether it fits the flavor), the key pair, the security groups.
+  const auto found_flavor = flavors.visible(request.flavor_id, flavor_viewer(call));
+  if (!found_flavor) return send_fault(res, call, bad_request("Invalid flavorRef provided."));
+  const auto& flavor = *found_flavor;
   if (!request.image_id.empty()) {
     const auto image = images.find(request.image_id, image_viewer(call));
     if (!image) return send_fault(res, call, bad_request("Can not find requested image"));
@@ -124,9 +127,17 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
       return send_fault(res, call, bad_request(fmt::format("Security group {} not found.", group)));
   auto nics = resolve_networks(call, request);
   if (auto* fault = std::get_if<Fault>(&nics)) return send_fault(res, call, *fault);
+  if (auto fault = metadata_over(call, request.metadata.size())) return send_fault(res, call, *fault);
+  if (request.group && !groups.find(*request.group))
+    return send_fault(res, call, bad_request(fmt::format("Instance group {} could not be found.", *request.group)));
 
   const auto options = apply_faults(res, call, "create", "");
   if (!options) return;
+  // The quotas: as many servers as fit between min_count and max_count,
+  // counted and made under the project's admission.
+  const auto admission = admit_create(res, call, flavor, request.min_count, request.count, request.group);
+  if (!admission) return;
+  request.count = admission->count;
   const auto groups = request.security_groups.empty() ? std::vector<std::string>{"default"} : request.security_groups;
   const auto reservation = fmt::format("r-{}", core::request_uuid().substr(0, 8));
   // With max_count above 1 Nova boots that many, named name-1, name-2, ...,
@@ -154,11 +165,17 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
     if (request.trusted_certs) set(kTrustedCertsAttr, joined(*request.trusted_certs));
     set(kReservationAttr, reservation);
     set(kLaunchIndexAttr, std::to_string(i - 1));
+    if (request.group) set(kServerGroupAttr, *request.group);
     auto created = fleet.create(call.caller, std::move(spec), *options);
     if (!created) return send_fault(res, call, from_core(created.error()));
     if (!first) first = std::move(created).value();
   }
 
+  if (request.return_reservation_id) {
+    // Nova answers the reservation its servers share (the filter reservation_id lists them).
+    send_json(res, 202, fmt::format(R"({{"reservation_id":"{}"}})", reservation));
+    return;
+  }
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();

@@ -37,8 +37,15 @@ std::optional<core::ActOptions> Service::apply_faults(httplib::Response& res, co
 }
 
 ViewContext Service::view_context(const Call& call, const core::ServerInfo& s) {
-  return ViewContext{call.base,        call.version, settings, fleet.tenants().info(s.tenant).project, call.caller.admin,
-                     networks.addresses_of(s.uuid), server_groups(s)};
+  return ViewContext{call.base,
+                     call.version,
+                     settings,
+                     fleet.tenants().info(s.tenant).project,
+                     call.caller.admin,
+                     networks.addresses_of(s.uuid),
+                     server_groups(s),
+                     groups.of_server(s.uuid),
+                     host.zone()};
 }
 
 ImageViewer Service::image_viewer(const Call& call) const {

@@ -4,7 +4,11 @@
 // create, delete, update), server_actions.cpp, server_metadata.cpp,
 // instance_actions.cpp, keypairs_api.cpp, security_groups.cpp,
 // networking.cpp (addresses, interfaces, network and floating IP proxies),
-// catalog.cpp (flavors); service.cpp has what they share.
+// catalog.cpp (flavors), and the admin side: flavor_admin.cpp,
+// quotas_api.cpp, server_groups_api.cpp, hypervisors.cpp, services_api.cpp
+// (services, hosts), aggregates_api.cpp, zones_api.cpp, migrations_api.cpp,
+// usage_api.cpp (tenant usage, audit log), extensions.cpp; service.cpp has
+// what they share.
 #pragma once
 
 #include <memory>
@@ -18,13 +22,18 @@
 #include "adapters/openstack/api.h"
 #include "adapters/openstack/glance/images.h"
 #include "adapters/openstack/keystone/keystone.h"
+#include "adapters/openstack/nova/compute_host.h"
 #include "adapters/openstack/nova/faults.h"
+#include "adapters/openstack/nova/flavors.h"
 #include "adapters/openstack/nova/json_body.h"
 #include "adapters/openstack/nova/keypairs.h"
 #include "adapters/openstack/nova/microversion.h"
+#include "adapters/openstack/nova/migrations.h"
+#include "adapters/openstack/nova/server_groups.h"
 #include "adapters/openstack/nova/views.h"
 #include "core/journal.h"
 #include "core/net/networks.h"
+#include "core/quotas.h"
 
 namespace httplib {
 struct Request;
@@ -47,6 +56,11 @@ struct Service {
   ImageCatalog& images;
   KeypairStore& keypairs;
   core::net::Networks& networks;
+  FlavorCatalog& flavors;
+  core::Quotas& quotas;
+  ServerGroups& groups;
+  ComputeHost& host;
+  MigrationIds& migration_ids;
 
   // servers.cpp
   // The ip / ip6 filters of a listing, on the server's addresses.
@@ -93,6 +107,8 @@ struct Service {
   void show_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
   void set_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
   void delete_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
+  // The metadata_items quota, as an edit refuses it (runs under the server's lock: reads the quotas only).
+  std::optional<core::Error> over_limit(const Call& call, const core::Pairs& metadata);
 
   // instance_actions.cpp
   void list_instance_actions(const httplib::Request& req, httplib::Response& res, const Call& call);
@@ -122,13 +138,122 @@ struct Service {
   // {"security_group": {"name", "description"}}, as Nova's proxy checks it.
   static std::optional<Fault> read_group_body(const httplib::Request& req, std::string& name, std::string& description);
 
-  // hypervisors.cpp
-  void list_hypervisors(const httplib::Request& req, httplib::Response& res, const Call& call);
+  // images_api.cpp: compute's image proxy (to 2.35)
+  enum class MetadataEdit { Merge, Replace, Item, Remove };
+  // From 2.36: Nova's 404 sent, true.
+  bool images_gone(httplib::Response& res, const Call& call);
+  void list_images(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
+  void show_image(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_image(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_image_metadata(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_image_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void set_image_metadata(const httplib::Request& req, httplib::Response& res, const Call& call, MetadataEdit how);
+
+  // server_extras.cpp: diagnostics, os-server-password, os-server-external-events
+  void show_diagnostics(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_server_password(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void clear_server_password(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_external_events(const httplib::Request& req, httplib::Response& res, const Call& call);
 
   // catalog.cpp
   void list_flavors(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
   void show_flavor(const httplib::Request& req, httplib::Response& res, const Call& call);
-  void show_flavor_extra_specs(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // flavor_admin.cpp: flavor-manage, flavor-access, extra specs
+  FlavorViewer flavor_viewer(const Call& call) const;
+  // Whether the caller is an admin; if not, Nova's 403 for `policy` is sent.
+  bool allowed(httplib::Response& res, const Call& call, std::string_view policy);
+  void create_flavor(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void update_flavor(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_flavor(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_flavor_access(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void flavor_action(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_extra_specs(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_extra_spec(const httplib::Request& req, httplib::Response& res, const Call& call);
+  // POST os-extra_specs (all of them) or PUT os-extra_specs/{key} (one).
+  void set_extra_specs(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_extra_spec(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // quotas_api.cpp: os-quota-sets, os-quota-class-sets, limits
+  void show_quota_set(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
+  void show_quota_defaults(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void update_quota_set(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_quota_set(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_quota_class(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void update_quota_class(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_limits(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // quota_checks.cpp: what the servers' quotas refuse, in Nova's words.
+  // A create of min..max servers of `flavor` for the caller: the admission
+  // (its count: how many to boot), or the fault sent.
+  // With `group`, the group's members' quota too.
+  std::optional<core::Quotas::Admission> admit_create(httplib::Response& res, const Call& call, const Flavor& flavor,
+                                                      int min_count, int max_count,
+                                                      const std::optional<std::string>& group);
+  // A resize (or a revert) of the server `id`, when the core would accept
+  // it: the admission of its growth, held while it is made; nothing when
+  // there is nothing to hold; `refused` when the quota's fault was sent.
+  std::optional<core::Quotas::Admission> admit_resize(httplib::Response& res, const Call& call, const std::string& id,
+                                                      const ActionRequest& request, bool& refused);
+  // Nova's metadata_items limit for a server's metadata of `count` items (403 over it).
+  std::optional<Fault> metadata_over(const Call& call, std::size_t count);
+  // Nova's key_pairs limit for `user`'s next key pair.
+  std::optional<Fault> keypairs_over(const Call& call, const std::string& user);
+  // How a server counts in its project's quotas (its flavor's cores and RAM, its user).
+  core::ServerUse server_use(const core::ServerInfo& s) const;
+
+  // server_groups_api.cpp
+  // The group named in the path as the caller may see it; on an error the fault is sent.
+  std::optional<ServerGroup> group_of(httplib::Response& res, const Call& call, const std::string& id,
+                                      std::string_view policy);
+  void list_server_groups(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_server_group(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_server_group(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_server_group(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // hypervisors.cpp
+  // What the servers on the one host hold (every tenant's, but the shelved-offloaded ones).
+  HostUsage host_usage();
+  void list_hypervisors(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
+  void show_hypervisor(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void hypervisor_uptime(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void hypervisor_statistics(const httplib::Request& req, httplib::Response& res, const Call& call);
+  // GET /os-hypervisors/{pattern}/search and /{pattern}/servers (to 2.52).
+  void search_hypervisors(const httplib::Request& req, httplib::Response& res, const Call& call, bool servers);
+
+  // services_api.cpp: os-services and os-hosts
+  void list_services(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void update_service(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_service(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void list_hosts(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_host(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void update_host(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void host_power_action(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // aggregates_api.cpp
+  void list_aggregates(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_aggregate(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_aggregate(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void update_aggregate(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_aggregate(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void aggregate_action(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // zones_api.cpp
+  void list_zones(const httplib::Request& req, httplib::Response& res, const Call& call, bool detail);
+  // The zones a server may be created in (Nova's available zones).
+  std::vector<std::string> available_zones() const;
+
+  // migrations_api.cpp
+  void list_migrations(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // usage_api.cpp: os-simple-tenant-usage (from the billing ledger) and os-instance_usage_audit_log
+  void list_tenant_usage(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_tenant_usage(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_audit_log(const httplib::Request& req, httplib::Response& res, const Call& call);
+
+  // extensions.cpp: the legacy extension list
+  void list_extensions(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_extension(const httplib::Request& req, httplib::Response& res, const Call& call);
 
   // service.cpp
   // A fault rule's verdict on this call: the options to act with, or

@@ -54,10 +54,16 @@ std::string host_id(std::string_view project) {
   return fmt::format("{:056x}", std::hash<std::string>{}(std::string(project) + "gateway-host"));
 }
 
-const Flavor* find_flavor(const Settings& settings, std::string_view id) {
+std::optional<Flavor> find_flavor(const Settings& settings, std::string_view id, bool deleted_too) {
+  if (settings.flavor_source) return settings.flavor_source->flavor(id, deleted_too);
   for (const auto& f : settings.flavors)
-    if (f.id == id) return &f;
-  return nullptr;
+    if (f.id == id) return f;
+  return std::nullopt;
+}
+
+Flavor flavor_of(const Settings& settings, const core::ServerInfo& s) {
+  const auto& first = settings.flavors.front();
+  return find_flavor(settings, flavor_id(s).value_or(first.id), true).value_or(first);
 }
 
 void write_server_brief(Writer& w, const core::ServerInfo& s, const ViewContext& c) {
@@ -68,6 +74,15 @@ void write_server_brief(Writer& w, const core::ServerInfo& s, const ViewContext&
   w.EndObject();
 }
 
+void write_extra_specs(Writer& w, const core::Pairs& specs) {
+  w.StartObject();
+  for (const auto& [k, v] : specs) {
+    w.Key(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  }
+  w.EndObject();
+}
+
 void write_flavor(Writer& w, const Flavor& f, const std::string& base, const Version& v, bool detail) {
   w.StartObject();
   field(w, "id", f.id);
@@ -75,13 +90,13 @@ void write_flavor(Writer& w, const Flavor& f, const std::string& base, const Ver
   write_links(w, base, "flavors", f.id, true);
   if (v.at_least(55)) {
     w.Key("description");
-    w.Null();
+    if (f.description) w.String(f.description->c_str(), static_cast<rapidjson::SizeType>(f.description->size()));
+    else w.Null();
   }
   if (detail) {
     if (v.at_least(61)) {
       w.Key("extra_specs");
-      w.StartObject();
-      w.EndObject();
+      write_extra_specs(w, f.extra_specs);
     }
     w.Key("vcpus");
     w.Int(f.vcpus);
@@ -90,16 +105,16 @@ void write_flavor(Writer& w, const Flavor& f, const std::string& base, const Ver
     w.Key("disk");
     w.Int(f.disk_gb);
     w.Key("OS-FLV-EXT-DATA:ephemeral");
-    w.Int(0);
+    w.Int(f.ephemeral_gb);
     w.Key("OS-FLV-DISABLED:disabled");
     w.Bool(false);
     w.Key("swap");
-    if (v.at_least(75)) w.Int(0);  // "" before 2.75, as Nova shows no swap
+    if (v.at_least(75) || f.swap_mb) w.Int(f.swap_mb);  // no swap is "" before 2.75, as Nova shows it
     else w.String("");
     w.Key("rxtx_factor");
-    w.Double(1.0);
+    w.Double(f.rxtx_factor);
     w.Key("os-flavor-access:is_public");
-    w.Bool(true);
+    w.Bool(f.is_public);
   }
   w.EndObject();
 }

@@ -52,6 +52,8 @@ struct ViewContext {
   bool admin = false;   // the caller sees the admin-only fields (OS-EXT-SRV-ATTR:*, host_status)
   std::vector<core::net::ServerAddress> addresses;  // its ports' fixed and floating addresses
   std::vector<std::string> security_groups;          // the names of its groups
+  std::vector<std::string> server_groups;            // the ids of the server groups it is in (2.71)
+  std::string zone;                                  // its host's availability zone
 };
 
 // "addresses": {"<network>": [{"version", "addr", "OS-EXT-IPS:type", "OS-EXT-IPS-MAC:mac_addr"}]};
@@ -80,13 +82,21 @@ void write_server_brief(Writer& w, const core::ServerInfo& s, const ViewContext&
 // The server object of `view` (server_view.cpp); `admin_pass`: a rebuild's.
 void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, ServerView view,
                   const std::string* admin_pass = nullptr);
+// A flavor's extra specs as an object of strings.
+void write_extra_specs(Writer& w, const core::Pairs& specs);
 void write_flavor(Writer& w, const Flavor& f, const std::string& base, const Version& v, bool detail);
 
-const Flavor* find_flavor(const Settings& settings, std::string_view id);
+// A flavor of the catalog as it is now (settings.flavor_source, else the
+// configured one); `deleted_too`: also one deleted since.
+std::optional<Flavor> find_flavor(const Settings& settings, std::string_view id, bool deleted_too = false);
 // The id of the flavor the server has now, as Nova's instance.flavor: the
 // new one from a resize's end (finish_resize) until a revert settles
 // (finish_revert_resize), else kFlavorAttr's. Nothing when none is recorded
 // (a server made through Transfer).
 std::optional<std::string_view> flavor_id(const core::ServerInfo& s);
+// The flavor a server has now (flavor_id's), deleted since or not, as Nova
+// keeps a copy in each instance; a server with none recorded (made through
+// Transfer) has the catalog's first (m1.tiny by default).
+Flavor flavor_of(const Settings& settings, const core::ServerInfo& s);
 
 }  // namespace openstack

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -66,6 +68,24 @@ struct Flavor {
   int vcpus = 1;
   int ram_mb = 512;
   int disk_gb = 1;
+  int ephemeral_gb = 0;
+  int swap_mb = 0;
+  double rxtx_factor = 1.0;
+  bool is_public = true;
+  std::optional<std::string> description;  // shown from 2.55
+  core::Pairs extra_specs;
+  std::vector<std::string> projects;  // a private flavor's: who may use it
+  std::uint64_t db_id = 0;            // Nova's integer id (a migration's instance_type_id)
+  bool deleted = false;               // gone from the catalog, still shown by the servers made with it
+};
+
+// The flavors as they are now (Nova's flavor API creates and deletes them),
+// for code that holds only the settings: the adapter's catalog sets it.
+class FlavorSource {
+ public:
+  virtual ~FlavorSource() = default;
+  // A flavor by id; `deleted_too`: also one deleted since (servers made with it still show it).
+  virtual std::optional<Flavor> flavor(std::string_view id, bool deleted_too) const = 0;
 };
 
 enum class AuthMode { Keystone, NoAuth };
@@ -74,6 +94,7 @@ struct Settings {
   std::vector<User> users;      // empty: GATEWAY.md's default users
   std::vector<Image> images;    // empty: a small default catalog
   std::vector<Flavor> flavors;  // empty: a small default catalog
+  const FlavorSource* flavor_source = nullptr;  // the live catalog, once the adapter runs (else `flavors`)
   std::vector<ProjectAccount> project_accounts;  // see keystone/accounts.h
   AuthMode auth = AuthMode::Keystone;
   int token_ttl_s = 3600;
