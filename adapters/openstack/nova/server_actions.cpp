@@ -213,14 +213,15 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
         const auto flavor = find_flavor(settings, request.flavor_id);
         if (!flavor) return refuse(fmt::format("Flavor {} could not be found.", request.flavor_id));
         // Resized only from ACTIVE or SHUTOFF: the flavor it has is kFlavorAttr's.
-        const auto current = core::find_pair(e.attributes, kFlavorAttr).value_or("1");
+        // Copied: the set() below may move the attributes a view would point into.
+        const std::string current{core::find_pair(e.attributes, kFlavorAttr).value_or("1")};
         if (current == request.flavor_id) return refuse("When resizing, instances must change flavor!");
         const auto image_id = core::find_pair(e.attributes, kImageAttr).value_or("");
         if (auto image = images.find(image_id, ImageViewer{{}, true}))
           if (auto fault = image_fits(*image, *flavor)) return refuse(fault->message);
         // Shown once the resize ends (flavor_id): Nova changes the flavor in finish_resize.
         set(e, kNewFlavorAttr, request.flavor_id);
-        migration.old_flavor = std::string(current);
+        migration.old_flavor = current;
         migration.new_flavor = request.flavor_id;
         begin_migration(e, migration);
         if (request.disk_config) set(e, kDiskConfigAttr, *request.disk_config);
