@@ -211,7 +211,7 @@ void Service::aggregate_action(const httplib::Request& req, httplib::Response& r
                                               "contain instances in this zone.",
                                               a.id));
           if (refused) break;
-          std::erase_if(a.metadata, [&](const auto& p) { return p.first == key; });
+          std::erase_if(a.metadata, [&key = key](const auto& p) { return p.first == key; });
           if (value) a.metadata.emplace_back(key, *value);
         }
         break;

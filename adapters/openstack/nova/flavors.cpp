@@ -246,14 +246,13 @@ std::vector<core::Document> FlavorCatalog::documents() const {
   std::vector<core::Document> out;
   // What differs from the configured catalog: every flavor the API made,
   // changed or deleted (a configured one unchanged is left out).
-  for (const auto& [id, f] : flavors_) {
+  for (const auto& entry : flavors_) {
+    const auto& id = entry.first;
+    const auto& f = entry.second;
     const auto base = std::find_if(configured_.begin(), configured_.end(), [&](const Flavor& c) { return c.id == id; });
-    if (base != configured_.end() && encode(*base) == encode([&] {
-          auto same = f;
-          same.db_id = 0;
-          return same;
-        }()))
-      continue;
+    auto unnumbered = f;  // the configured flavor has no database id
+    unnumbered.db_id = 0;
+    if (base != configured_.end() && encode(*base) == encode(unnumbered)) continue;
     out.push_back(document(f));
   }
   return out;
