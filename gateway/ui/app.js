@@ -13,11 +13,11 @@ const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(
 // The states core::powered_on bills as running.
 const POWERED_ON = new Set(["provisioning", "running", "stopping", "stop_failed", "rebooting", "rebooting_hard",
                             "pausing", "suspending", "shelving", "rebuilding", "resizing", "resized",
-                            "confirming_resize", "reverting_resize"]);
+                            "confirming_resize", "reverting_resize", "rescuing", "rescued", "unrescuing"]);
 const LABELS = { reboot_hard: "reboot (hard)", shelve_offload: "shelve offload", confirm_resize: "confirm resize",
                  revert_resize: "revert resize" };
-// Transfer's StartServer brings back whatever is powered off; so does the Start button.
-const POWER_ON = new Set(["start", "unpause", "resume", "unshelve"]);
+// Transfer's StartServer brings back whatever does not serve; so does the Start button.
+const POWER_ON = new Set(["start", "unpause", "resume", "unshelve", "restore", "unrescue"]);
 
 async function loadServers() {
   const body = await control("/_gateway/servers");
