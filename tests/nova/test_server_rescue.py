@@ -111,7 +111,7 @@ class ServersClient(unittest.TestCase):
             refused(self, lambda: cloud.servers.rescue_server(sid, rescue_image_ref="cirros"), 400,
                     "Invalid input for field/attribute rescue_image_ref. Value: cirros. 'cirros' is not a 'uuid'")
             refused(self, lambda: cloud.servers.rescue_server(sid, image="x"), 400,
-                    "Additional properties are not allowed ('image' was unexpected)")
+                    "Invalid input for field/attribute rescue.", "Additional properties are not allowed")
             self.assertEqual(cloud.status(sid), ("ACTIVE", "active", None, 1))
             # A server with no image (the example fleet's: booted from a volume, as Nova sees it).
             refused(self, lambda: cloud.servers.rescue_server(WEB1), 400,
