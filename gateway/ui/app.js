@@ -247,10 +247,12 @@ $("tenants").addEventListener("click", (ev) => {
   if (button.dataset.act === "logins") return showLogins(s.id).catch((e) => toast(String(e.message ?? e)));
   const chosen = button.dataset.act === "more" ? tr.querySelector("select.more").value : button.dataset.act;
   button.disabled = true;
-  if (chosen === "delete") return run(() => remove(s));
-  // Start on a paused, suspended or shelved server is the Nova action that applies.
+  // A refused action changes nothing, so no event re-renders the row: the button comes back by itself.
+  const again = () => { button.disabled = false; };
+  if (chosen === "delete") return run(() => remove(s), again);
+  // Start on a paused, suspended, shelved or rescued server is the Nova action that applies.
   const action = chosen === "start" ? (s.actions || []).find((a) => POWER_ON.has(a)) ?? "start" : chosen;
-  run(() => act(s, action));
+  run(() => act(s, action), again);
 });
 
 $("create").addEventListener("submit", (ev) => {
