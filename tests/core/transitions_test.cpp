@@ -176,12 +176,15 @@ TEST_CASE("a transition under way remembers where it began, for the views and fo
 }
 
 TEST_CASE("power_on brings any server that does not serve back: start, unpause, resume, unshelve or unrescue") {
-  for (const auto& [from, action] : {std::pair{State::Stopped, Action::Start}, std::pair{State::Paused, Action::Unpause},
+  // Pairs, not structured bindings: CAPTURE is a lambda, and clang 14 cannot capture a binding.
+  for (const auto& pair : {std::pair{State::Stopped, Action::Start}, std::pair{State::Paused, Action::Unpause},
                                     std::pair{State::Suspended, Action::Resume},
                                     std::pair{State::Shelved, Action::Unshelve},
                                     std::pair{State::ShelvedOffloaded, Action::Unshelve},
                                     std::pair{State::StartFailed, Action::Start},
                                     std::pair{State::Rescued, Action::Unrescue}}) {
+    const auto from = pair.first;
+    const auto action = pair.second;
     CAPTURE(core::name(from));
     test::FleetFixture f;
     const auto s = f.seed(from);
@@ -201,9 +204,10 @@ TEST_CASE("power_on brings any server that does not serve back: start, unpause, 
 }
 
 TEST_CASE("paused, suspended and shelved servers are billed as powered off") {
-  for (const auto& [action, settled] : {std::pair{Action::Pause, State::Paused},
-                                       std::pair{Action::Suspend, State::Suspended},
-                                       std::pair{Action::Shelve, State::ShelvedOffloaded}}) {
+  for (const auto& pair : {std::pair{Action::Pause, State::Paused}, std::pair{Action::Suspend, State::Suspended},
+                           std::pair{Action::Shelve, State::ShelvedOffloaded}}) {
+    const auto action = pair.first;
+    const auto settled = pair.second;
     CAPTURE(core::name(action));
     test::FleetFixture f;
     const auto s = f.seed(State::Running);

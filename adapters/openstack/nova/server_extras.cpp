@@ -151,8 +151,10 @@ void Service::create_external_events(const httplib::Request& req, httplib::Respo
   doc.Parse(req.body.data(), req.body.size());
   if (doc.HasParseError() || !doc.IsObject())
     return send_fault(res, call, bad_request("Malformed request body"));
-  const auto events = doc.FindMember("events");
-  if (events == doc.MemberEnd() || !events->value.IsArray() || events->value.Empty())
+  // Through a const view: a MemberIterator's == is ambiguous to clang in C++20, a ConstMemberIterator's is not.
+  const rapidjson::Value& body = doc;
+  const auto events = body.FindMember("events");
+  if (events == body.MemberEnd() || !events->value.IsArray() || events->value.Empty())
     return send_fault(res, call, bad_request("Invalid input for field/attribute events."));
   for (const auto& e : events->value.GetArray()) {
     if (!e.IsObject()) return send_fault(res, call, bad_request("Invalid input for field/attribute events."));
