@@ -108,8 +108,8 @@ class Fleet {
   // rebuild, a soft delete, ...). A soft delete is reclaimed (deleted for
   // good) reclaim_ms() after it, unless it is restored first.
   Result<ServerInfo> perform(const Caller& caller, std::string_view id, Action action, ActOptions options = {});
-  // Back to running from whatever powered-off state the server is in: a
-  // start, unpause, resume or unshelve (transitions.h's power_on_action).
+  // Back to running from whatever state of not serving the server is in: a
+  // start, unpause, resume, unshelve, restore or unrescue (transitions.h's power_on_action).
   Result<ServerInfo> power_on(const Caller& caller, std::string_view id, ActOptions options = {});
   Result<ServerInfo> remove(const Caller& caller, std::string_view id, ActOptions options = {});
   Result<ServerInfo> lock(const Caller& caller, std::string_view id, std::string reason = {},

@@ -10,12 +10,12 @@ constexpr std::array<std::string_view, kStateCount> kStateNames = {
     "start_failed", "rebooting", "rebooting_hard", "pausing", "paused",        "unpausing",
     "suspending",   "suspended", "resuming",  "shelving",  "shelved",          "shelving_offloading",
     "shelved_offloaded", "unshelving", "rebuilding", "resizing", "resized", "resized_stopped",
-    "confirming_resize", "reverting_resize", "soft_deleted", "restoring"};
+    "confirming_resize", "reverting_resize", "soft_deleted", "restoring", "rescuing", "rescued", "unrescuing"};
 constexpr std::array<std::string_view, kActionCount> kActionNames = {
     "create", "stop",   "start",   "delete", "lock",   "unlock",        "update",   "reboot",
     "reboot_hard", "pause", "unpause", "suspend", "resume", "shelve", "shelve_offload", "unshelve",
     "rebuild", "resize", "confirm_resize", "revert_resize", "reset_active", "reset_error", "soft_delete",
-    "restore", "create_image", "create_backup", "change_password", "set_metadata"};
+    "restore", "create_image", "create_backup", "change_password", "set_metadata", "rescue", "unrescue"};
 
 }  // namespace
 
@@ -54,6 +54,8 @@ std::optional<Action> task_under_way(State s) {
     case State::ConfirmingResize: return Action::ConfirmResize;
     case State::RevertingResize: return Action::RevertResize;
     case State::Restoring: return Action::Restore;
+    case State::Rescuing: return Action::Rescue;
+    case State::Unrescuing: return Action::Unrescue;
     default: return std::nullopt;
   }
 }
@@ -78,7 +80,10 @@ bool powered_on(State s, std::optional<State> from) {
     case State::Resizing:
     case State::Resized:
     case State::ConfirmingResize:
-    case State::RevertingResize: return true;
+    case State::RevertingResize:
+    case State::Rescuing:
+    case State::Rescued:
+    case State::Unrescuing: return true;
     default: return false;
   }
 }

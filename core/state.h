@@ -40,8 +40,11 @@ enum class State {
   RevertingResize,     // in between (the old flavor back): Running, or Stopped when it was resized stopped
   SoftDeleted,         // deleted but restorable until reclaimed (powered off, still billed)
   Restoring,           // in between: Running
+  Rescuing,            // in between (from several states): Rescued
+  Rescued,             // booted from a rescue image, its own disk attached (powered on)
+  Unrescuing,          // in between: Running
 };
-inline constexpr int kStateCount = 28;
+inline constexpr int kStateCount = 31;
 
 enum class Action {
   Create, Stop, Start, Delete, Lock, Unlock, Update,
@@ -51,8 +54,9 @@ enum class Action {
   SoftDelete, Restore,              // a delete that can be undone until it is reclaimed
   CreateImage, CreateBackup, ChangePassword,  // allowed from some states, change none
   SetMetadata,                      // Nova's metadata API: a change of metadata, from some states
+  Rescue, Unrescue,                 // boot from a rescue image, and back from it
 };
-inline constexpr int kActionCount = 28;
+inline constexpr int kActionCount = 30;
 
 enum class LockOwner { Owner, Admin };
 
@@ -71,7 +75,7 @@ bool lock_applies(Action a);
 
 // Whether the machine counts as powered on in that state: billing splits the
 // billed time into running (powered on) and stopped (powered off) seconds.
-// Paused, suspended and shelved count as off. An in-between state counts as
+// Paused, suspended and shelved count as off; rescued counts as on. An in-between state counts as
 // the state its transition began in (`from`); without one, as its own kind.
 bool powered_on(State s, std::optional<State> from = std::nullopt);
 

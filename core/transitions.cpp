@@ -27,7 +27,7 @@ struct Row {
 // ERROR; start also from a failed start, as Transfer retries one). Shelve
 // offloads at once (Nova's shelved_offload_time = 0), so it ends offloaded.
 // Delete, lock, unlock and update are not rows: any state, no change.
-const std::array<Row, 24> kTable = {{
+const std::array<Row, 26> kTable = {{
     {Action::Create, {}, Provisioning, Running, StartFailed},
     {Action::Stop, {Running, StopFailed, StartFailed}, Stopping, Stopped, StopFailed},
     {Action::Start, {Stopped, StartFailed}, Starting, Running, StartFailed},
@@ -58,6 +58,10 @@ const std::array<Row, 24> kTable = {{
     {Action::ChangePassword, {Running}, std::nullopt, std::nullopt, Running},
     // Nova changes metadata only of an ACTIVE, PAUSED, SUSPENDED or SHUTOFF server.
     {Action::SetMetadata, {Running, Stopped, Paused, Suspended}, std::nullopt, std::nullopt, Running},
+    // Nova rescues an ACTIVE, SHUTOFF or ERROR server and unrescues it to ACTIVE. A failed
+    // rescue is ERROR powered off: Nova powers the server off before the driver's rescue.
+    {Action::Rescue, {Running, Stopped, StopFailed, StartFailed}, Rescuing, Rescued, StartFailed},
+    {Action::Unrescue, {Rescued}, Unrescuing, Running, StartFailed},
 }};
 
 const Row* row_of(Action action) {
@@ -99,7 +103,8 @@ std::optional<Transition> settling(State in_between, std::optional<State> from) 
 }
 
 std::optional<Action> power_on_action(State from) {
-  for (auto action : {Action::Start, Action::Unpause, Action::Resume, Action::Unshelve, Action::Restore})
+  for (auto action : {Action::Start, Action::Unpause, Action::Resume, Action::Unshelve, Action::Restore,
+                       Action::Unrescue})
     if (listed(row_of(action)->from, from)) return action;
   return std::nullopt;
 }

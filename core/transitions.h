@@ -25,9 +25,10 @@ Transition transition(Action action, State from);
 // Nothing for a settled state.
 std::optional<Transition> settling(State in_between, std::optional<State> from = std::nullopt);
 
-// The action that brings a server that is powered off in `from` back to
-// running: start, unpause, resume, unshelve or restore (Transfer's
-// StartServer does whichever applies). Nothing when none applies.
+// The action that brings a server that does not serve in `from` (powered
+// off, or rescued) back to running: start, unpause, resume, unshelve,
+// restore or unrescue (Transfer's StartServer does whichever applies).
+// Nothing when none applies.
 std::optional<Action> power_on_action(State from);
 
 // Whether `from -> to` is a step that the table can produce (an edge of the

@@ -42,6 +42,7 @@ export const NOVA_BODIES = {
   pause: { pause: null }, unpause: { unpause: null }, suspend: { suspend: null }, resume: { resume: null },
   shelve: { shelve: null }, shelve_offload: { shelveOffload: null }, unshelve: { unshelve: null },
   confirm_resize: { confirmResize: null }, revert_resize: { revertResize: null }, restore: { restore: null },
+  rescue: { rescue: null }, unrescue: { unrescue: null },
 };
 
 async function nova(tenant, method, path, body) {

@@ -13,11 +13,11 @@ const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(
 // The states core::powered_on bills as running.
 const POWERED_ON = new Set(["provisioning", "running", "stopping", "stop_failed", "rebooting", "rebooting_hard",
                             "pausing", "suspending", "shelving", "rebuilding", "resizing", "resized",
-                            "confirming_resize", "reverting_resize"]);
+                            "confirming_resize", "reverting_resize", "rescuing", "rescued", "unrescuing"]);
 const LABELS = { reboot_hard: "reboot (hard)", shelve_offload: "shelve offload", confirm_resize: "confirm resize",
                  revert_resize: "revert resize" };
-// Transfer's StartServer brings back whatever is powered off; so does the Start button.
-const POWER_ON = new Set(["start", "unpause", "resume", "unshelve"]);
+// Transfer's StartServer brings back whatever does not serve; so does the Start button.
+const POWER_ON = new Set(["start", "unpause", "resume", "unshelve", "restore", "unrescue"]);
 
 async function loadServers() {
   const body = await control("/_gateway/servers");
@@ -247,10 +247,12 @@ $("tenants").addEventListener("click", (ev) => {
   if (button.dataset.act === "logins") return showLogins(s.id).catch((e) => toast(String(e.message ?? e)));
   const chosen = button.dataset.act === "more" ? tr.querySelector("select.more").value : button.dataset.act;
   button.disabled = true;
-  if (chosen === "delete") return run(() => remove(s));
-  // Start on a paused, suspended or shelved server is the Nova action that applies.
+  // A refused action changes nothing, so no event re-renders the row: the button comes back by itself.
+  const again = () => { button.disabled = false; };
+  if (chosen === "delete") return run(() => remove(s), again);
+  // Start on a paused, suspended, shelved or rescued server is the Nova action that applies.
   const action = chosen === "start" ? (s.actions || []).find((a) => POWER_ON.has(a)) ?? "start" : chosen;
-  run(() => act(s, action));
+  run(() => act(s, action), again);
 });
 
 $("create").addEventListener("submit", (ev) => {

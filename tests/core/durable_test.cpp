@@ -218,3 +218,34 @@ TEST_CASE("a server loaded in a state it reached by running has a launch time; a
   CHECK(g.state_of(failed.uuid) == State::Stopped);
   CHECK_FALSE(g.fleet.get(g.admin, failed.uuid)->launched_ms);
 }
+
+TEST_CASE("a rescue is kept: a rescued server comes back rescued, one being rescued settles after a restart") {
+  DurableFixture f;
+  f.fleet.set_transition_ms(Action::Rescue, 1000);
+  const auto rescued = f.seed(State::Stopped, "rescued");
+  const auto rescuing = f.seed(State::Running, "rescuing");
+  REQUIRE(f.fleet.perform(f.owner, rescued.uuid, Action::Rescue).ok());
+  f.clock.advance(1000);
+  auto entry = f.call("rescue");
+  core::ActOptions options;
+  options.call = &entry;
+  REQUIRE(f.fleet.perform(f.owner, rescuing.uuid, Action::Rescue, options).ok());
+  f.clock.advance(300);
+
+  test::FleetFixture g;
+  g.clock.set(f.clock.now_ms());
+  g.fleet.restore(f.store.load().value());
+  CHECK(g.state_of(rescued.uuid) == State::Rescued);
+  const auto under_way = g.fleet.get(g.admin, rescuing.uuid).value();
+  CHECK(under_way.state == State::Rescuing);
+  CHECK(under_way.transition_from == State::Running);
+  g.clock.advance(700);
+  CHECK(g.fleet.settle_due() == 1);
+  CHECK(g.state_of(rescuing.uuid) == State::Rescued);
+  const auto logged = g.fleet.journal().find(entry.id).value();
+  CHECK(logged.action == Action::Rescue);
+  CHECK(logged.state_after == State::Rescuing);
+  CHECK(logged.settled_ms == f.clock.now_ms() + 700);
+  // And back: an unrescue from the restored state.
+  CHECK(g.fleet.perform(g.owner, rescued.uuid, Action::Unrescue)->state == State::Running);
+}

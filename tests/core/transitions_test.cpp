@@ -19,7 +19,8 @@ constexpr State kAllStates[] = {
     State::Paused,       State::Unpausing,     State::Suspending, State::Suspended, State::Resuming,
     State::Shelving,     State::Shelved,       State::ShelvingOffloading, State::ShelvedOffloaded,
     State::Unshelving,   State::Rebuilding,    State::Resizing,   State::Resized,   State::ResizedStopped,
-    State::ConfirmingResize, State::RevertingResize, State::SoftDeleted, State::Restoring};
+    State::ConfirmingResize, State::RevertingResize, State::SoftDeleted, State::Restoring,
+    State::Rescuing,     State::Rescued,       State::Unrescuing};
 static_assert(std::size(kAllStates) == core::kStateCount);
 
 constexpr Action kAllActions[] = {Action::Stop,   Action::Start,  Action::Reboot,  Action::RebootHard,
@@ -29,7 +30,8 @@ constexpr Action kAllActions[] = {Action::Stop,   Action::Start,  Action::Reboot
                                   Action::Resize, Action::ConfirmResize, Action::RevertResize,
                                   Action::ResetActive, Action::ResetError, Action::SoftDelete,
                                   Action::Restore, Action::CreateImage, Action::CreateBackup,
-                                  Action::ChangePassword, Action::SetMetadata};
+                                  Action::ChangePassword, Action::SetMetadata, Action::Rescue,
+                                  Action::Unrescue};
 static_assert(std::size(kAllActions) == core::kActionCount - 1);  // all but create
 
 bool one_of(State s, std::initializer_list<State> states) {
@@ -74,6 +76,9 @@ std::optional<State> expected_end(Action action, State from) {
     case Action::CreateBackup: return one_of(from, {Running, Stopped, Paused, Suspended}) ? std::optional(from) : std::nullopt;
     case Action::ChangePassword: return from == Running ? std::optional(Running) : std::nullopt;
     case Action::SetMetadata: return one_of(from, {Running, Stopped, Paused, Suspended}) ? std::optional(from) : std::nullopt;
+    case Action::Rescue:
+      return one_of(from, {Running, Stopped, StopFailed, StartFailed}) ? std::optional(Rescued) : std::nullopt;
+    case Action::Unrescue: return from == Rescued ? std::optional(Running) : std::nullopt;
     case Action::Lock:
     case Action::Unlock:
     case Action::Update:
@@ -170,13 +175,14 @@ TEST_CASE("a transition under way remembers where it began, for the views and fo
   CHECK(ledger[0].running_ms == 0);
 }
 
-TEST_CASE("power_on brings any powered-off server back: start, unpause, resume or unshelve") {
+TEST_CASE("power_on brings any server that does not serve back: start, unpause, resume, unshelve or unrescue") {
   // Pairs, not structured bindings: CAPTURE is a lambda, and clang 14 cannot capture a binding.
   for (const auto& pair : {std::pair{State::Stopped, Action::Start}, std::pair{State::Paused, Action::Unpause},
-                           std::pair{State::Suspended, Action::Resume},
-                           std::pair{State::Shelved, Action::Unshelve},
-                           std::pair{State::ShelvedOffloaded, Action::Unshelve},
-                           std::pair{State::StartFailed, Action::Start}}) {
+                                    std::pair{State::Suspended, Action::Resume},
+                                    std::pair{State::Shelved, Action::Unshelve},
+                                    std::pair{State::ShelvedOffloaded, Action::Unshelve},
+                                    std::pair{State::StartFailed, Action::Start},
+                                    std::pair{State::Rescued, Action::Unrescue}}) {
     const auto from = pair.first;
     const auto action = pair.second;
     CAPTURE(core::name(from));
@@ -290,4 +296,76 @@ TEST_CASE("a fleet-file server loaded mid-transition settles") {
   CHECK(f.state_of(s.uuid) == State::Stopping);
   f.clock.advance(100);
   CHECK(f.state_of(s.uuid) == State::Stopped);
+}
+
+TEST_CASE("rescue: from running, stopped or error through rescuing to rescued; unrescue back to running") {
+  for (const auto from : {State::Running, State::Stopped, State::StopFailed, State::StartFailed}) {
+    CAPTURE(core::name(from));
+    test::FleetFixture f;
+    f.fleet.set_transition_ms(Action::Rescue, 300);
+    f.fleet.set_transition_ms(Action::Unrescue, 200);
+    const auto s = f.seed(from);
+    auto rescuing = f.fleet.perform(f.owner, s.uuid, Action::Rescue);
+    REQUIRE(rescuing.ok());
+    CHECK(rescuing->state == State::Rescuing);
+    CHECK(rescuing->transition_from == from);  // the views keep the vm_state it began in
+    CHECK(core::task_under_way(State::Rescuing) == Action::Rescue);
+    f.clock.advance(299);
+    CHECK(f.state_of(s.uuid) == State::Rescuing);
+    f.clock.advance(1);
+    CHECK(f.state_of(s.uuid) == State::Rescued);
+
+    // Rescued, nothing but unrescue (and what any state allows) is taken: a second rescue, a reboot,
+    // a stop, a pause, a resize, a rebuild, a snapshot, a shelve are refused with the state they met.
+    for (const auto refused : {Action::Rescue, Action::Reboot, Action::RebootHard, Action::Stop, Action::Start,
+                               Action::Pause, Action::Suspend, Action::Resize, Action::Rebuild, Action::CreateImage,
+                               Action::Shelve, Action::ChangePassword, Action::SetMetadata}) {
+      CAPTURE(core::name(refused));
+      auto r = f.fleet.perform(f.owner, s.uuid, refused);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().code == ErrorCode::InvalidState);
+      CHECK(r.error().state == State::Rescued);
+    }
+    CHECK(f.fleet.perform(f.owner, s.uuid, Action::Unrescue)->state == State::Unrescuing);
+    // An unrescue under way: a second one names the task.
+    auto again = f.fleet.perform(f.owner, s.uuid, Action::Unrescue);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().task == Action::Unrescue);
+    f.clock.advance(200);
+    CHECK(f.state_of(s.uuid) == State::Running);  // Nova unrescues to ACTIVE, whatever it was rescued from
+  }
+}
+
+TEST_CASE("an unrescue of a server that is not rescued is refused; a failed rescue ends in start_failed") {
+  test::FleetFixture f;
+  const auto s = f.seed(State::Running);
+  auto refused = f.fleet.perform(f.owner, s.uuid, Action::Unrescue);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::InvalidState);
+  CHECK(refused.error().state == State::Running);
+
+  core::ActOptions fail;
+  fail.fail_transition = true;
+  CHECK(f.fleet.perform(f.owner, s.uuid, Action::Rescue, fail)->state == State::StartFailed);
+  // From ERROR a rescue is allowed again, and this one succeeds.
+  CHECK(f.fleet.perform(f.owner, s.uuid, Action::Rescue)->state == State::Rescued);
+  CHECK(core::legal_step(State::Rescued, State::Unrescuing));
+  CHECK(core::legal_step(State::Unrescuing, State::Running));
+  CHECK_FALSE(core::legal_step(State::Paused, State::Rescuing));
+}
+
+TEST_CASE("a rescued server is billed as powered on, and a lock stops its unrescue") {
+  test::FleetFixture f;
+  const auto s = f.seed(State::Running);
+  REQUIRE(f.fleet.perform(f.owner, s.uuid, Action::Rescue)->state == State::Rescued);
+  f.clock.advance(20'000);
+  const auto e = f.fleet.ledger().front();
+  CHECK(e.running_ms == 20'000);
+  CHECK(e.stopped_ms == 0);
+
+  REQUIRE(f.fleet.lock(f.admin, s.uuid).ok());
+  auto locked = f.fleet.perform(f.owner, s.uuid, Action::Unrescue);
+  REQUIRE_FALSE(locked.ok());
+  CHECK(locked.error().code == ErrorCode::Locked);
+  CHECK(f.fleet.perform(f.admin, s.uuid, Action::Unrescue)->state == State::Running);
 }

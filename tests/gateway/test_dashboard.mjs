@@ -92,7 +92,12 @@ test("the API agrees with the page", async () => {
 test("Nova's other actions are offered as they apply, and run through the API: pause, then start unpauses", async () => {
   const row = page.locator(`tr[data-id="${WEB1}"]`);
   assert.deepEqual(await row.locator("select.more option").allInnerTexts(),
-                   ["reboot", "reboot (hard)", "pause", "suspend", "shelve"]);
+                   ["reboot", "reboot (hard)", "pause", "suspend", "shelve", "rescue"]);
+  // The fleet file's servers have no image: Nova sees them booted from a volume, and refuses their rescue.
+  await row.locator("select.more").selectOption("rescue");
+  await row.locator("button[data-act=more]").click();
+  await page.waitForSelector("#toast:has-text('Cannot rescue a volume-backed instance')");
+  assert.equal(await row.locator(".state").innerText(), "running");
   await row.locator("select.more").selectOption("pause");
   await row.locator("button[data-act=more]").click();
   await waitForViews(WEB1, "PAUSED");
@@ -105,7 +110,8 @@ test("Nova's other actions are offered as they apply, and run through the API: p
   await row.locator("button[data-act=start]").click();
   await waitForViews(WEB1, "ACTIVE");
   const journal = await (await fetch(`${url}/_gateway/journal?server=${WEB1}&api=nova`)).json();
-  assert.deepEqual(journal.entries.map((e) => e.operation), ["pause", "unpause"]);
+  assert.deepEqual(journal.entries.map((e) => [e.operation, e.result]),
+                   [["rescue", "invalid_argument"], ["pause", "accepted"], ["unpause", "accepted"]]);
 });
 
 test("fault presets add rules, listed in their panel; each is removed by its button, or all at once", async () => {

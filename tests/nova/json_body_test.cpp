@@ -141,6 +141,35 @@ TEST_CASE("lock: any value before 2.73; from 2.73 null or a locked_reason of 1 t
         "Invalid input for field/attribute lock. Value: 5. 5 is not of type 'object', 'null'");
 }
 
+TEST_CASE("rescue: null or {adminPass, rescue_image_ref (a uuid)}; unrescue: any value") {
+  const auto rescue = [](const char* body) { return std::get<ActionRequest>(parse_action(body, v21)); };
+  auto plain = rescue(R"({"rescue": null})");
+  CHECK(plain.action == core::Action::Rescue);
+  CHECK(plain.name == "rescue");
+  CHECK_FALSE(plain.rescue_pass);
+  CHECK_FALSE(plain.rescue_image_ref);
+  CHECK_FALSE(rescue(R"({"rescue": {}})").rescue_pass);
+  auto full = rescue(R"({"rescue": {"adminPass": "s3cret", "rescue_image_ref": "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61"}})");
+  CHECK(full.rescue_pass == "s3cret");
+  CHECK(full.rescue_image_ref == "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61");
+  CHECK(rescue(R"({"rescue": {"adminPass": ""}})").rescue_pass == "");  // Nova's admin_password: any string
+  for (const char* body : {R"({"unrescue": null})", R"({"unrescue": {}})", R"({"unrescue": 5})"}) {
+    CAPTURE(body);
+    CHECK(rescue(body).action == core::Action::Unrescue);
+  }
+
+  CHECK(action_fault(R"({"rescue": "now"})").message ==
+        "Invalid input for field/attribute rescue. Value: now. 'now' is not of type 'object', 'null'");
+  CHECK(action_fault(R"({"rescue": {"adminPass": 5}})").message ==
+        "Invalid input for field/attribute adminPass. Value: 5. 5 is not of type 'string'");
+  CHECK(action_fault(R"({"rescue": {"rescue_image_ref": "cirros"}})").message ==
+        "Invalid input for field/attribute rescue_image_ref. Value: cirros. 'cirros' is not a 'uuid'");
+  CHECK(action_fault(R"({"rescue": {"rescue_image_ref": null}})").status == 400);
+  CHECK(action_fault(R"({"rescue": {"image": "x"}})").message ==
+        "Invalid input for field/attribute rescue. Value: {\"image\":\"x\"}. Additional properties are not allowed "
+        "('image' was unexpected)");
+}
+
 TEST_CASE("create: what the CLI, the SDK and tempest send") {
   const auto r = create_ok(
       R"({"server": {"name": "vm-1", "imageRef": "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61", "flavorRef": "1",

@@ -74,6 +74,8 @@ COMPUTE_MODULES = [
     "keypairs.test_keypairs", "keypairs.test_keypairs_negative", "keypairs.test_keypairs_v22",
     "servers.test_create_server_multi_nic", "servers.test_delete_server", "servers.test_disk_config",
     "servers.test_multiple_create", "servers.test_multiple_create_negative", "servers.test_server_metadata_negative", "servers.test_server_password",
+    # Rescue and unrescue (the core's rescued state).
+    "servers.test_server_rescue", "servers.test_server_rescue_negative",
 ]
 
 # Modules whose classes make their own projects (force_tenant_isolation: tempest's dynamic

@@ -69,6 +69,8 @@ std::string policy_name(core::Action action, bool unlock_override) {
     case CreateBackup: return "os_compute_api:os-create-backup";
     case ChangePassword: return "os_compute_api:os-admin-password";
     case SetMetadata: return "os_compute_api:server-metadata:update";
+    case Rescue: return "os_compute_api:os-rescue";
+    case Unrescue: return "os_compute_api:os-unrescue";
   }
   return "os_compute_api:servers:update";
 }

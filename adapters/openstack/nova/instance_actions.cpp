@@ -49,6 +49,8 @@ std::optional<std::string_view> event_name(core::Action a) {
     case CreateImage: return "compute_snapshot_instance";
     case CreateBackup: return "compute_backup_instance";
     case ChangePassword: return "compute_set_admin_password";
+    case Rescue: return "compute_rescue_instance";
+    case Unrescue: return "compute_unrescue_instance";
     default: return std::nullopt;  // lock, unlock and resetState are the API's alone
   }
 }

@@ -24,7 +24,7 @@ struct Plain {
   ActionKind kind;
   core::Action action;
 };
-constexpr std::array<Plain, 16> kPlain = {{
+constexpr std::array<Plain, 17> kPlain = {{
     {"os-stop", ActionKind::Lifecycle, core::Action::Stop},
     {"os-start", ActionKind::Lifecycle, core::Action::Start},
     {"unlock", ActionKind::Lifecycle, core::Action::Unlock},
@@ -38,6 +38,7 @@ constexpr std::array<Plain, 16> kPlain = {{
     {"confirmResize", ActionKind::Lifecycle, core::Action::ConfirmResize},
     {"revertResize", ActionKind::Lifecycle, core::Action::RevertResize},
     {"restore", ActionKind::Lifecycle, core::Action::Restore},
+    {"unrescue", ActionKind::Lifecycle, core::Action::Unrescue},  // its schema allows any value
     {"forceDelete", ActionKind::ForceDelete, core::Action::Delete},
     {"resetNetwork", ActionKind::NetworkInfo, core::Action::Update},
     {"injectNetworkInfo", ActionKind::NetworkInfo, core::Action::Update},
@@ -154,6 +155,21 @@ std::optional<Fault> read_change_password(const Value& value, ActionRequest& req
   return std::nullopt;
 }
 
+// rescue: null, or {"adminPass": <string>, "rescue_image_ref": <a uuid>} with either or neither.
+std::optional<Fault> read_rescue(const Value& value, ActionRequest& request) {
+  if (value.IsNull()) return std::nullopt;
+  if (!value.IsObject()) return invalid("rescue", value, "is not of type 'object', 'null'");
+  if (auto fault = only("rescue", value, {"adminPass", "rescue_image_ref"})) return fault;
+  if (auto fault = read_string(value, "adminPass", request.rescue_pass)) return fault;
+  if (value.HasMember("rescue_image_ref")) {
+    const auto& image = value["rescue_image_ref"];
+    if (!image.IsString()) return invalid("rescue_image_ref", image, "is not of type 'string'");
+    if (!uuid_like(text_of(image))) return invalid("rescue_image_ref", image, "is not a 'uuid'");
+    request.rescue_image_ref = std::string(text_of(image));
+  }
+  return std::nullopt;
+}
+
 // addSecurityGroup / removeSecurityGroup have no schema: Nova's own checks.
 std::optional<Fault> read_security_group(const Value& value, ActionRequest& request) {
   if (!value.IsObject()) return bad_request("Missing parameter dict");
@@ -254,6 +270,9 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
   } else if (name == "os-resetState") {
     named("os-resetState", core::Action::ResetError);
     fault = read_reset_state(value, request);
+  } else if (name == "rescue") {
+    named("rescue", core::Action::Rescue);
+    fault = read_rescue(value, request);
   } else if (name == "createImage") {
     named("createImage", core::Action::CreateImage);
     fault = read_image(value, false, request);

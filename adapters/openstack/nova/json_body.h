@@ -74,11 +74,13 @@ struct ActionRequest {
   std::string floating_address;  // add/removeFloatingIp
   std::string fixed_address;     // addFloatingIp: the server's address to map (empty: its first)
   std::optional<long long> console_length;  // os-getConsoleOutput; nothing or -1: all of it
+  std::optional<std::string> rescue_pass;       // rescue: its adminPass (nothing: one is made up)
+  std::optional<std::string> rescue_image_ref;  // rescue: the image to boot (nothing: the server's own)
 };
 
 // POST /servers/{id}/action: exactly one key, a known action, its body valid
 // as Nova's schema for the microversion (reboot's type, lock's reason from
-// 2.73, unshelve's availability zone from 2.77, rebuild, resize, ...); the
+// 2.73, unshelve's availability zone from 2.77, rebuild, resize, rescue, ...); the
 // value of the actions without a schema is not checked, as Nova does not.
 // `sent_name`, if given, gets the action's key as the client sent it (even an unknown one).
 std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Version& version,

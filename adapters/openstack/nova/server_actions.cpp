@@ -1,6 +1,7 @@
 // POST /servers/{id}/action: the lifecycle actions of the core's table (with
 // what some of them change besides the state: a rebuild's image and fields,
-// a resize's flavor, a shelve's snapshot, a backup's images) and the actions
+// a resize's flavor, a shelve's snapshot, a backup's images; what a rescue
+// checks of its image) and the actions
 // that change no state (forceDelete, the console log, security groups, the
 // network actions), in Nova's order of checks: the server, the policy, the
 // lock, the state, then what the action itself checks.
@@ -79,6 +80,22 @@ std::optional<core::Error> Service::rebuild_edit(const Call& call, const ActionR
     if (*r.trusted_certs) set(e, kTrustedCertsAttr, joined(**r.trusted_certs));
     else erase(e, kTrustedCertsAttr);
   }
+  return std::nullopt;
+}
+
+std::optional<core::Error> Service::rescue_check(const Call& call, const ActionRequest& request,
+                                                 const std::string& id, const core::Editable& e) {
+  // After the lock and the state, as Nova's compute API: the rescue image
+  // (one that exists for the caller, and not a volume snapshot's), then
+  // whether the server has an image disk to rescue (no volume-backed rescue
+  // before 2.87).
+  if (const auto& ref = request.rescue_image_ref) {
+    const auto image = images.find(*ref, image_viewer(call));
+    if (!image || core::find_pair(image->properties, "img_block_device_mapping"))
+      return refuse(fmt::format("Requested rescue image '{}' is not supported", *ref));
+  }
+  if (core::find_pair(e.attributes, kImageAttr).value_or("").empty())
+    return refuse(fmt::format("Instance {} cannot be rescued: Cannot rescue a volume-backed instance", id));
   return std::nullopt;
 }
 
@@ -245,6 +262,10 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
         return std::nullopt;
       };
       break;
+    case core::Action::Rescue:
+      act.edit = [&](core::Editable& e) { return rescue_check(call, request, id, e); };
+      call.entry->status = 200;  // Nova answers a rescue with 200 and its password
+      break;
     default: break;
   }
   switch (request.action) {
@@ -286,6 +307,16 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
       res.status = 204;  // Nova answers a confirmation with 204, for history's sake
       call.entry->status = 204;
       return;
+    case core::Action::Rescue: {
+      // The rescue environment's password: the caller's, or one made up (Nova's enable_instance_password).
+      const auto password = request.rescue_pass ? *request.rescue_pass : generated_password();
+      rapidjson::StringBuffer buffer;
+      Writer w(buffer);
+      w.StartObject();
+      field(w, "adminPass", password);
+      w.EndObject();
+      return send_json(res, 200, buffer.GetString());
+    }
     case core::Action::Rebuild: {
       // The rebuild view, with the password the caller gave (or one made up).
       const auto password = request.rebuild.admin_pass ? *request.rebuild.admin_pass : generated_password();

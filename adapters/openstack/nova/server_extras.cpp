@@ -28,6 +28,8 @@ std::string_view diagnostics_state(core::State s) {
     case core::State::Pausing:
     case core::State::Suspending:
     case core::State::Stopping:
+    case core::State::Rescued:
+    case core::State::Unrescuing:
       return "running";
     default:
       return "shutdown";

@@ -274,6 +274,9 @@ struct Service {
   void write_action(rapidjson::Writer<rapidjson::StringBuffer>& w, const core::JournalEntry& e, const Call& call);
   // server_actions.cpp
   std::optional<core::Error> rebuild_edit(const Call& call, const ActionRequest& request, core::Editable& e);
+  // A rescue's own checks (its image, a volume-backed server), made once the core's have passed.
+  std::optional<core::Error> rescue_check(const Call& call, const ActionRequest& request, const std::string& id,
+                                          const core::Editable& e);
   void create_image(httplib::Response& res, const Call& call, const core::ServerInfo& server,
                     const ActionRequest& request);
 };

@@ -1,6 +1,6 @@
 // GATEWAY.md's and NOVA.md's state mapping, Nova side: status / vm_state /
 // task_state / power_state per core state. A transition that can start from
-// several states (hard reboot, shelve, unshelve, rebuild, resize) keeps the
+// several states (hard reboot, shelve, unshelve, rebuild, resize, rescue) keeps the
 // vm_state of where it began, as Nova keeps vm_state while task_state runs.
 #include "adapters/openstack/api.h"
 
@@ -21,6 +21,7 @@ StatusView settled(core::State state) {
     case Resized: return {"VERIFY_RESIZE", "resized", "", 1};
     case ResizedStopped: return {"VERIFY_RESIZE", "resized", "", 4};
     case SoftDeleted: return {"SOFT_DELETED", "soft-delete", "", 4};
+    case Rescued: return {"RESCUE", "rescued", "", 1};
     default: return {"ERROR", "error", "", 0};
   }
 }
@@ -71,6 +72,9 @@ StatusView status_view(core::State state, std::optional<core::State> from) {
       return view;
     }
     case Restoring: return with_task(settled(SoftDeleted), "restoring");
+    // A rescue keeps the vm_state it began in (active, stopped or error) until it is done.
+    case Rescuing: return with_task(settled(from.value_or(Running)), "rescuing");
+    case Unrescuing: return with_task(settled(Rescued), "unrescuing");
     default: return settled(state);
   }
 }
