@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
 
   const int port = app.bind(options.host, options.port);
   if (port < 0) {
-    fmt::print(stderr, "lifecycle-gateway: cannot listen on {}:{}\n", options.host, options.port);
+    fmt::print(stderr, "lifecycle-gateway: {}\n", app.bind_problem());
     return 1;
   }
   std::thread signal_waiter([&app, signals] {
@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
   // the token already written.
   if (access.generated)
     fmt::print(stderr, "{}", gateway::generated_token_notice(*access.token, scheme, options.host, port));
+  if (const auto consoles = app.console_url(); !consoles.empty())
+    fmt::print(stderr, "lifecycle-gateway: remote consoles (noVNC's proxy) on {}\n", consoles);
   fmt::print("lifecycle-gateway listening on {}://{}:{}\n", scheme, options.host, port);
   std::fflush(stdout);
   app.run();

@@ -1,7 +1,7 @@
 // The dashboard: the fleet of every tenant, live from /_gateway/events, with
 // the presenter's controls (panels.js). Every action on a server goes through
 // the real APIs (api.js), as a client would call them.
-import { NOVA_BODIES, act, control, create, createUser, deleteUser, eventsUrl, remove } from "./api.js";
+import { NOVA_BODIES, act, consoleUrl, control, create, createUser, deleteUser, eventsUrl, remove } from "./api.js";
 import { PRESETS, addPreset, clearRules, clockVirtual, loadClock, loadFaults, loadJournal, removeRule,
          setClock } from "./panels.js";
 
@@ -71,7 +71,9 @@ function row(s) {
   return `<tr data-id="${esc(s.id)}">
     <td class="name">${esc(s.name)}${(s.addresses || []).length ? `<br><span class="addresses">${
       s.addresses.map((a) => `<span title="${esc(a.network)} ${esc(a.type)} ${esc(a.mac)}">${esc(a.addr)}</span>`).join(" · ")}</span>` : ""}<br><button class="link" data-act="logins"
-        aria-label="users and keys of ${esc(s.name)}">${s.users ?? 0} user${s.users === 1 ? "" : "s"}</button>${s.sftp ? `
+        aria-label="users and keys of ${esc(s.name)}">${s.users ?? 0} user${s.users === 1 ? "" : "s"}</button>${
+        s.tenant.project ? ` · <button class="link" data-act="console" aria-label="console of ${esc(s.name)}">console</button>`
+                         : ""}${s.sftp ? `
         <span class="sftp" title="${esc((s.sftp.sessions || []).map((x) => `${x.user} from ${x.remote}`).join(", "))}">sftp :${
           esc(s.sftp.port)} · ${(s.sftp.sessions || []).length} session${(s.sftp.sessions || []).length === 1 ? "" : "s"}</span>` : ""}</td>
     <td class="ids"><code>${esc(s.id)}</code><code>${esc(s.server_id)}</code></td>
@@ -239,12 +241,27 @@ $("logins-close").addEventListener("click", () => {
   $("logins-panel").hidden = true;
 });
 
+// The server's console page, in a new tab: opened at the click (a later
+// window.open could be blocked), then sent to the URL Nova's API gives.
+function openConsole(s) {
+  const tab = window.open("", "_blank");
+  consoleUrl(s).then((url) => {
+    if (!tab) return toast(`console of ${s.name}: ${url}`);
+    tab.opener = null;
+    tab.location = url;
+  }).catch((e) => {
+    tab?.close();
+    toast(String(e.message ?? e));
+  });
+}
+
 $("tenants").addEventListener("click", (ev) => {
   const button = ev.target.closest("button[data-act]");
   if (!button) return;
   const tr = button.closest("tr");
   const s = servers.get(tr.dataset.id);
   if (button.dataset.act === "logins") return showLogins(s.id).catch((e) => toast(String(e.message ?? e)));
+  if (button.dataset.act === "console") return openConsole(s);
   const chosen = button.dataset.act === "more" ? tr.querySelector("select.more").value : button.dataset.act;
   button.disabled = true;
   if (chosen === "delete") return run(() => remove(s));
