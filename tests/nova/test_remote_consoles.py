@@ -317,6 +317,42 @@ class NovasAnswers(unittest.TestCase):
             self.assertEqual(nova(gw, admin, "GET", "/os-console-auth-tokens/nope", version="2.31")[0], 404)
 
 
+class TempestClients(unittest.TestCase):
+    """tempest.lib's ServersClient checks each answer against Nova's schema for
+    its microversion; tempest's own WebSocket client (test_novnc's) opens the URL."""
+
+    def tearDown(self):
+        from tempest.lib.services.compute import base_compute_client
+        base_compute_client.COMPUTE_MICROVERSION = None
+
+    def test_the_console_at_each_microversion_through_tempests_clients(self):
+        from tempest.common import compute as tempest_compute
+        from tempest.lib import auth
+        from tempest.lib.services.compute import base_compute_client, servers_client
+
+        with Gateway() as gw:
+            server = create(gw, "tempest-vm")["id"]
+            for version in ["2.1", "2.5", "2.6", "2.8", "2.31", "2.79"]:
+                with self.subTest(microversion=version):
+                    base_compute_client.COMPUTE_MICROVERSION = version
+                    creds = auth.KeystoneV3Credentials(username="demo", password="demo", project_name="demo",
+                                                       user_domain_name="Default", project_domain_name="Default")
+                    provider = auth.KeystoneV3AuthProvider(creds, gw.url + "/identity/v3")
+                    client = servers_client.ServersClient(provider, "compute", "RegionOne")
+                    if version in ("2.1", "2.5"):
+                        body = client.get_vnc_console(server, type="novnc")["console"]
+                    else:
+                        body = client.get_remote_console(server, console_type="novnc",
+                                                         protocol="vnc")["remote_console"]
+                    self.assertEqual(body["type"], "novnc")
+                    ws = tempest_compute.create_websocket(body["url"])
+                    try:
+                        self.assertTrue(ws.response.startswith(b"HTTP/1.1 101 Switching Protocols"))
+                        self.assertEqual(ws.receive_frame(), b"RFB 003.008\n")
+                    finally:
+                        ws.close()
+
+
 class ProxyAndState(unittest.TestCase):
     def test_a_token_survives_a_restart_with_state(self):
         state_dir = tempfile.mkdtemp(prefix="gateway-consoles-")
