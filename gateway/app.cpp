@@ -231,7 +231,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->openstack_->mount(server);
   mount_control_plane(server, ControlPlane{fleet, *app->logins_, self->clock_, self->metrics_, self->ids_,
                                            self->stopping_, [self] { return self->reset(); }, *self->networks_,
-                                           self->sftp_.get()});
+                                           self->sftp_.get(), [self] { return self->console_view(); }});
   mount_credentials(server, *app->openstack_, *app->transfer_);
   return app;
 }
@@ -383,6 +383,12 @@ int App::bind(const std::string& host, int port) {
 }
 
 std::string App::console_url() const { return console_ ? console_->base_url() : std::string(); }
+
+ConsoleView App::console_view() const {
+  if (!console_) return {};
+  const auto stats = console_->stats();
+  return ConsoleView{console_->base_url(), stats.connections, stats.refused, stats.sessions, stats.open};
+}
 
 void App::tick() {
   std::unique_lock lock(ticker_mutex_);

@@ -21,6 +21,7 @@
 #include "core/tenants.h"
 #include "gateway/access_log.h"
 #include "gateway/config.h"
+#include "gateway/control_plane.h"
 #include "gateway/drain.h"
 #include "gateway/metrics.h"
 #include "sftp/endpoints.h"
@@ -62,6 +63,8 @@ class App {
   std::string_view scheme() const { return config_.tls ? "https" : "http"; }
   // The console proxy's "http://HOST:PORT" once bound; "" with --console-port off.
   std::string console_url() const;
+  // The same, with what the proxy counts (GET /_gateway/consoles).
+  ConsoleView console_view() const;
   // What start-up has to tell the operator (e.g. that --fleet was ignored), or "".
   const std::string& notice() const { return notice_; }
 

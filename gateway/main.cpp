@@ -87,8 +87,6 @@ int main(int argc, char** argv) {
   // the token already written.
   if (access.generated)
     fmt::print(stderr, "{}", gateway::generated_token_notice(*access.token, scheme, options.host, port));
-  if (const auto consoles = app.console_url(); !consoles.empty())
-    fmt::print(stderr, "lifecycle-gateway: remote consoles (noVNC's proxy) on {}\n", consoles);
   fmt::print("lifecycle-gateway listening on {}://{}:{}\n", scheme, options.host, port);
   std::fflush(stdout);
   app.run();

@@ -151,8 +151,8 @@ class ConsoleFromTheCli(unittest.TestCase):
             self.assertNotEqual(parts.port, gw.port)  # the console proxy's own port
             self.assertEqual(parts.path, "/vnc_lite.html")
             self.assertRegex(token_in(url), r"^[A-Za-z0-9_-]{32}$")
-            self.assertIn(f"remote consoles (noVNC's proxy) on http://127.0.0.1:{parts.port}",
-                          gw.wait_for_stderr("remote consoles"))
+            status, proxy = gw.control("GET", "/_gateway/consoles")
+            self.assertEqual((status, proxy["url"]), (200, f"http://127.0.0.1:{parts.port}"))
 
             # The page, as tempest's _validate_novnc_html reads it.
             status, headers, page = http_get(url)
@@ -196,6 +196,8 @@ class ConsoleFromTheCli(unittest.TestCase):
             self.assertEqual(payload[2:], b"the server is no longer running")
             self.assertTrue(vnc.closed())
             self.assertEqual(json.loads(http_get(log_url(url))[2])["server"]["status"], "SHUTOFF")
+            proxy = gw.control("GET", "/_gateway/consoles")[1]
+            self.assertEqual((proxy["sessions"], proxy["refused"]), (1, 0))
 
     def test_a_bad_or_expired_token_opens_nothing(self):
         with Gateway() as gw:
@@ -387,7 +389,8 @@ class ProxyAndState(unittest.TestCase):
             r = openstack(gw, "console", "url", "show", "--novnc", "vm")
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("Unavailable console type novnc.", r.stderr)
-            self.assertNotIn("remote consoles", gw.stderr_text())
+            self.assertEqual(gw.control("GET", "/_gateway/consoles"),
+                             (200, {"url": None, "connections": 0, "refused": 0, "sessions": 0, "open": 0}))
 
     def test_a_console_port_taken_is_named_at_start(self):
         with socket.socket() as taken:
