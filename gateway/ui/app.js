@@ -71,9 +71,7 @@ function row(s) {
   return `<tr data-id="${esc(s.id)}">
     <td class="name">${esc(s.name)}${(s.addresses || []).length ? `<br><span class="addresses">${
       s.addresses.map((a) => `<span title="${esc(a.network)} ${esc(a.type)} ${esc(a.mac)}">${esc(a.addr)}</span>`).join(" · ")}</span>` : ""}<br><button class="link" data-act="logins"
-        aria-label="users and keys of ${esc(s.name)}">${s.users ?? 0} user${s.users === 1 ? "" : "s"}</button>${
-        s.tenant.project ? ` · <button class="link" data-act="console" aria-label="console of ${esc(s.name)}">console</button>`
-                         : ""}${s.sftp ? `
+        aria-label="users and keys of ${esc(s.name)}">${s.users ?? 0} user${s.users === 1 ? "" : "s"}</button>${s.sftp ? `
         <span class="sftp" title="${esc((s.sftp.sessions || []).map((x) => `${x.user} from ${x.remote}`).join(", "))}">sftp :${
           esc(s.sftp.port)} · ${(s.sftp.sessions || []).length} session${(s.sftp.sessions || []).length === 1 ? "" : "s"}</span>` : ""}</td>
     <td class="ids"><code>${esc(s.id)}</code><code>${esc(s.server_id)}</code></td>
@@ -84,7 +82,8 @@ function row(s) {
     <td class="billing">${b ? billingCell(b) : ""}</td>
     <td class="act"><button data-act="stop" ${canStop ? "" : "disabled"} aria-label="stop ${esc(s.name)}">Stop</button>
         <button data-act="start" ${canStart ? "" : "disabled"} aria-label="start ${esc(s.name)}">Start</button>
-        <button data-act="delete" class="danger" aria-label="delete ${esc(s.name)}">Delete</button>
+        <button data-act="delete" class="danger" aria-label="delete ${esc(s.name)}">Delete</button>${s.tenant.project ? `
+        <button data-act="console" aria-label="console of ${esc(s.name)}">Console</button>` : ""}
         ${more.length ? `<select class="more" aria-label="more Nova actions for ${esc(s.name)}">
           ${more.map((a) => `<option value="${esc(a)}">${esc(LABELS[a] ?? a)}</option>`).join("")}</select>
           <button data-act="more" aria-label="run the chosen action on ${esc(s.name)}">Run</button>` : ""}</td>
