@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::string_view kKind = "nova-console-token";
 constexpr std::size_t kTokenBytes = 24;  // 32 characters of base64url
+constexpr std::size_t kTokenChars = 32;
 
 std::string encode(const ConsoleAuth& a) {
   rapidjson::StringBuffer buffer;
@@ -108,7 +109,9 @@ std::optional<ConsoleAuth> ConsoleTokens::validate(std::string_view token) {
   const auto hash = console_token_hash(token);
   if (auto found = find(hash)) return found;
   // Several gateways on one store: a token another one issued a moment ago
-  // is read from the store now (a no-op on a store of our own).
+  // is read from the store now (a no-op on a store of our own); only one of
+  // a token's shape, so junk never costs a read of the store.
+  if (token.size() != kTokenChars) return std::nullopt;
   core::Elsewhere tokens;
   tokens.document_kinds = {std::string(kKind)};
   fleet_.take_elsewhere(std::move(tokens));
