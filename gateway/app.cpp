@@ -13,14 +13,13 @@
 #include <rapidjson/writer.h>
 
 #include "adapters/transfer/host_key_maker.h"
-#include "console/proxy.h"
 #include "core/call_note.h"
 #include "core/text.h"
 #include "gateway/control_plane.h"
+#include "gateway/consoles.h"
 #include "gateway/credentials_api.h"
 #include "gateway/event_stream.h"
 #include "gateway/fleet_file.h"
-#include "gateway/ui_assets.h"
 #include "gateway/worker_pool.h"
 #include "secret/secret.h"
 #include "store/pg_store.h"
@@ -71,15 +70,6 @@ void render_plain_error(const httplib::Request& req, httplib::Response& res) {
   w.EndObject();
   w.EndObject();
   res.set_content(buffer.GetString(), buffer.GetSize(), "application/json");
-}
-
-// The console proxy's files: the console page of the dashboard and what it loads.
-std::vector<console::Asset> console_assets() {
-  std::vector<console::Asset> out;
-  for (const auto& a : ui_assets())
-    if (a.name == "console.html" || a.name == "console.js" || a.name == "style.css")
-      out.push_back(console::Asset{a.name, a.content_type, std::string_view(a.data, a.size)});
-  return out;
 }
 
 }  // namespace
@@ -355,40 +345,19 @@ int App::bind(const std::string& host, int port) {
     return -1;
   }
   if (config_.console_port && !console_) {
-    console::Settings settings;
-    settings.host = host;
-    settings.port = *config_.console_port;
-    if (config_.tls) {
-      settings.tls_cert = config_.tls->cert;
-      settings.tls_key = config_.tls->key;
-    }
-    auto* adapter = openstack_.get();
-    console::Backend backend{
-        [adapter](std::string_view token) { return adapter->console_server(token); },
-        [adapter](const std::string& server) -> std::optional<console::Screen> {
-          auto view = adapter->console_view(server);
-          if (!view) return std::nullopt;
-          return console::Screen{std::move(view->name), std::move(view->status), std::move(view->log), view->running};
-        }};
-    console_ = std::make_unique<console::Proxy>(std::move(settings), std::move(backend), console_assets());
-    auto listened = console_->listen();
+    auto listened = listen_consoles(config_, host, *openstack_);
     if (auto* error = std::get_if<std::string>(&listened)) {
       bind_problem_ = *error;
-      console_.reset();
       return -1;
     }
-    openstack_->set_console_proxy(console_->base_url());
+    console_ = std::move(std::get<std::unique_ptr<console::Proxy>>(listened));
   }
   return port_;
 }
 
 std::string App::console_url() const { return console_ ? console_->base_url() : std::string(); }
 
-ConsoleView App::console_view() const {
-  if (!console_) return {};
-  const auto stats = console_->stats();
-  return ConsoleView{console_->base_url(), stats.connections, stats.refused, stats.sessions, stats.open};
-}
+ConsoleView App::console_view() const { return gateway::console_view(console_.get()); }
 
 void App::tick() {
   std::unique_lock lock(ticker_mutex_);
@@ -417,7 +386,7 @@ void App::stop() {
   ticker_wake_.notify_all();
   wake_event_streams(stopping_);
   if (sftp_) sftp_->stop();
-  if (console_) console_->stop();  // its sessions end with a close frame, before the API goes
+  if (console_) console_->stop();  // its sessions end (their sockets shut down) before the API does
   if (!server_) return;
   // cpp-httplib's stop() does nothing until listen_after_bind() has begun, so
   // a SIGTERM right after the start line would be lost and the server would

@@ -21,6 +21,7 @@ import urllib.request
 
 from clients import openstack, openstack_json, openstack_sdk
 from gateway import REPO_ROOT, Gateway
+from vnc import VncClient
 
 IMAGE = "cirros-0.6.2-x86_64-disk"
 
@@ -32,76 +33,6 @@ def http_get(url, context=None):
             return r.status, r.headers, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.headers, e.read().decode()
-
-
-class VncClient:
-    """A VNC client over the proxy's WebSocket, as noVNC and tempest connect:
-    the upgrade to the URL's host and port with the token the URL carries,
-    then RFB in binary frames (masked, as a client must)."""
-
-    def __init__(self, url, context=None):
-        parts = urllib.parse.urlparse(url)
-        path = urllib.parse.parse_qs(parts.query).get("path", ["?" + parts.query])[0]
-        raw = socket.create_connection((parts.hostname, parts.port), timeout=10)
-        self.sock = context.wrap_socket(raw, server_hostname=parts.hostname) if context else raw
-        self.sock.sendall((f"GET /{path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
-                           "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n").encode())
-        self.buffer = b""
-        while b"\r\n\r\n" not in self.buffer:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                break
-            self.buffer += chunk
-        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
-        self.response = head.decode()
-
-    def _read(self, n):
-        while len(self.buffer) < n:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError("the proxy closed the connection")
-            self.buffer += chunk
-        out, self.buffer = self.buffer[:n], self.buffer[n:]
-        return out
-
-    def frame(self):
-        """(opcode, payload) of the next server frame."""
-        b0, b1 = self._read(2)
-        n = b1 & 0x7F
-        if n == 126:
-            n = struct.unpack(">H", self._read(2))[0]
-        elif n == 127:
-            n = struct.unpack(">Q", self._read(8))[0]
-        return b0 & 0x0F, self._read(n)
-
-    def send(self, payload, opcode=2):
-        mask = os.urandom(4)
-        head = bytes([0x80 | opcode, 0x80 | len(payload)])
-        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
-
-    def closed(self):
-        try:
-            return self.sock.recv(1) == b""
-        except ConnectionResetError:
-            return True
-
-    def handshake(self):
-        """RFB 3.8 with the security type None: the ServerInit (size, format, name)."""
-        assert self.frame() == (2, b"RFB 003.008\n")
-        self.send(b"RFB 003.008\n")
-        assert self.frame() == (2, bytes([1, 1]))  # one security type: None
-        self.send(bytes([1]))
-        assert self.frame() == (2, bytes(4))  # SecurityResult: OK
-        self.send(bytes([1]))  # ClientInit: shared
-        _, init = self.frame()
-        width, height = struct.unpack(">HH", init[:4])
-        (length,) = struct.unpack(">I", init[20:24])
-        assert len(init) == 24 + length
-        return width, height, init[24:].decode()
-
-    def close(self):
-        self.sock.close()
 
 
 def nova(gw, token, method, path, body=None, version="2.1"):
