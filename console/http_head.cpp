@@ -8,7 +8,8 @@ namespace {
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string_view trimmed(std::string_view s) {
@@ -124,7 +125,8 @@ HeadParse parse_head(std::string_view bytes) {
     const auto value = field.substr(colon + 1);
     // No space before the colon (RFC 9112 5.1), no obsolete line folding.
     if (!is_token(name)) return invalid("a header field name is not a token");
-    if (!std::all_of(value.begin(), value.end(), is_field_char)) return invalid("a header field value has a control byte");
+    if (!std::all_of(value.begin(), value.end(), is_field_char))
+      return invalid("a header field value has a control byte");
     if (head.fields.size() == kMaxHeaderFields) return invalid("too many header fields");
     std::string lowered(name);
     std::transform(lowered.begin(), lowered.end(), lowered.begin(), lower);

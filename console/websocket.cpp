@@ -80,7 +80,8 @@ std::string encode_frame(Opcode opcode, std::string_view payload) {
     out += static_cast<char>(n & 0xff);
   } else {
     out += static_cast<char>(127);
-    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff);
+    for (int shift = 56; shift >= 0; shift -= 8)
+      out += static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xff);
   }
   out += payload;
   return out;
@@ -126,7 +127,8 @@ FrameParse parse_frame(std::string_view bytes, std::size_t max_payload) {
   parsed.frame.fin = fin;
   parsed.frame.opcode = opcode;
   parsed.frame.payload.assign(bytes.substr(at, static_cast<std::size_t>(length)));
-  for (std::size_t i = 0; i < parsed.frame.payload.size(); ++i) parsed.frame.payload[i] ^= static_cast<char>(mask[i % 4]);
+  auto& payload = parsed.frame.payload;
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] ^= static_cast<char>(mask[i % 4]);
   parsed.consumed = at + static_cast<std::size_t>(length);
   return parsed;
 }

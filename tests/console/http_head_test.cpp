@@ -9,7 +9,8 @@
 using namespace console;
 
 TEST_CASE("a head parses once its blank line has come; fields are lowercased and trimmed") {
-  const std::string text = "GET /websockify?a=1 HTTP/1.1\r\nHost: x:1\r\nUpgrade:  websocket \r\nConnection: keep-alive, Upgrade\r\n\r\nrest";
+  const std::string text =
+      "GET /websockify?a=1 HTTP/1.1\r\nHost: x:1\r\nUpgrade:  websocket \r\nConnection: keep-alive, Upgrade\r\n\r\nrest";
   for (std::size_t cut = 0; cut < text.size() - 4; ++cut)
     REQUIRE(parse_head(std::string_view(text).substr(0, cut)).status == HeadStatus::Incomplete);
   const auto p = parse_head(text);

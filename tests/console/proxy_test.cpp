@@ -59,7 +59,9 @@ class Client {
   }
   ~Client() { ::close(fd_); }
 
-  void send(std::string_view data) { REQUIRE(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size())); }
+  void send(std::string_view data) {
+    REQUIRE(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size()));
+  }
 
   // Reads until `n` bytes are buffered, or the peer closes; returns them (fewer at the end).
   std::string read(std::size_t n) {
