@@ -16,6 +16,7 @@
 #include "core/call_note.h"
 #include "core/text.h"
 #include "gateway/control_plane.h"
+#include "gateway/consoles.h"
 #include "gateway/credentials_api.h"
 #include "gateway/event_stream.h"
 #include "gateway/fleet_file.h"
@@ -220,7 +221,7 @@ std::variant<std::unique_ptr<App>, std::string> App::create(Config config) {
   app->openstack_->mount(server);
   mount_control_plane(server, ControlPlane{fleet, *app->logins_, self->clock_, self->metrics_, self->ids_,
                                            self->stopping_, [self] { return self->reset(); }, *self->networks_,
-                                           self->sftp_.get()});
+                                           self->sftp_.get(), [self] { return self->console_view(); }});
   mount_credentials(server, *app->openstack_, *app->transfer_);
   return app;
 }
@@ -339,8 +340,24 @@ int App::bind(const std::string& host, int port) {
     ::listen(listening, kListenBacklog);
     listening_ = listening;
   }
+  if (port_ < 0) {
+    bind_problem_ = fmt::format("cannot listen on {}:{}", host, port);
+    return -1;
+  }
+  if (config_.console_port && !console_) {
+    auto listened = listen_consoles(config_, host, *openstack_);
+    if (auto* error = std::get_if<std::string>(&listened)) {
+      bind_problem_ = *error;
+      return -1;
+    }
+    console_ = std::move(std::get<std::unique_ptr<console::Proxy>>(listened));
+  }
   return port_;
 }
+
+std::string App::console_url() const { return console_ ? console_->base_url() : std::string(); }
+
+ConsoleView App::console_view() const { return gateway::console_view(console_.get()); }
 
 void App::tick() {
   std::unique_lock lock(ticker_mutex_);
@@ -354,6 +371,7 @@ void App::tick() {
 
 void App::run() {
   ticker_ = std::thread([this] { tick(); });
+  if (console_) console_->start();
   server_->listen_after_bind();
   // Every worker has finished (and logged) its last request.
   access_log_.close();
@@ -368,6 +386,7 @@ void App::stop() {
   ticker_wake_.notify_all();
   wake_event_streams(stopping_);
   if (sftp_) sftp_->stop();
+  if (console_) console_->stop();  // its sessions end (their sockets shut down) before the API does
   if (!server_) return;
   // cpp-httplib's stop() does nothing until listen_after_bind() has begun, so
   // a SIGTERM right after the start line would be lost and the server would

@@ -21,6 +21,7 @@
 #include "core/tenants.h"
 #include "gateway/access_log.h"
 #include "gateway/config.h"
+#include "gateway/control_plane.h"
 #include "gateway/drain.h"
 #include "gateway/metrics.h"
 #include "sftp/endpoints.h"
@@ -31,6 +32,10 @@ struct Request;
 struct Response;
 }
 
+namespace console {
+class Proxy;
+}
+
 namespace gateway {
 
 class App {
@@ -39,8 +44,10 @@ class App {
   static std::variant<std::unique_ptr<App>, std::string> create(Config config);
   ~App();
 
-  // Binds host:port (port 0: a free one). Returns the port, or -1.
+  // Binds host:port (port 0: a free one), and the console proxy on the same
+  // host. Returns the port, or -1 (bind_problem() says why).
   int bind(const std::string& host, int port);
+  const std::string& bind_problem() const { return bind_problem_; }
   // Serves until stop(); in-flight requests finish first, and every access
   // log line is written before it returns.
   void run();
@@ -54,6 +61,10 @@ class App {
   sftp::Endpoints* sftp() { return sftp_.get(); }
   // "https" with --tls-cert, else "http": for the URLs printed at start.
   std::string_view scheme() const { return config_.tls ? "https" : "http"; }
+  // The console proxy's "http://HOST:PORT" once bound; "" with --console-port off.
+  std::string console_url() const;
+  // The same, with what the proxy counts (GET /_gateway/consoles).
+  ConsoleView console_view() const;
   // What start-up has to tell the operator (e.g. that --fleet was ignored), or "".
   const std::string& notice() const { return notice_; }
 
@@ -88,6 +99,8 @@ class App {
   std::unique_ptr<openstack::Api> openstack_;
   std::unique_ptr<transfer::Api> transfer_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<console::Proxy> console_;  // after openstack_: its backend reads through the adapter
+  std::string bind_problem_;
   Metrics metrics_;
   AccessLog access_log_;
   std::string control_bearer_;  // "Bearer <control token>", when there is one

@@ -232,6 +232,7 @@ std::variant<Config, std::string> load_config(const Options& options) {
   config.sftp.data_dir = options.data_dir ? *options.data_dir
                          : options.state_file ? *options.state_file + "-files"
                                               : std::string();
+  config.console_port = options.console_port;
   config.openstack.auth = options.auth == "noauth" ? openstack::AuthMode::NoAuth : openstack::AuthMode::Keystone;
   config.transfer.sigv4 = options.sigv4 == "verify" ? transfer::SigV4Mode::Verify : transfer::SigV4Mode::Scope;
   return config;

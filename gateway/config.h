@@ -49,6 +49,9 @@ struct Config {
   // --sftp, --sftp-ports, --data-dir (an empty data_dir: a temporary
   // directory, made at start and removed at exit).
   sftp::Settings sftp;
+  // --console-port: the console proxy's port (0: a free one), on the --listen
+  // host; nothing: no proxy, so Nova's remote consoles are unavailable.
+  std::optional<int> console_port = 0;
 };
 
 // GATEWAY.md's defaults: the four users, demo <-> 000000000000/us-east-1,

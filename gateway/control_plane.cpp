@@ -270,6 +270,26 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
     res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
   });
 
+  server.Get("/_gateway/consoles", [consoles = plane.consoles](const httplib::Request&, httplib::Response& res) {
+    const auto view = consoles ? consoles() : ConsoleView{};
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    w.StartObject();
+    if (view.url.empty()) {
+      w.Key("url");
+      w.Null();
+    } else {
+      write_field(w, "url", view.url);
+    }
+    for (const auto& [key, value] : {std::pair<const char*, std::uint64_t>{"connections", view.connections},
+                                     {"refused", view.refused}, {"sessions", view.sessions}, {"open", view.open}}) {
+      w.Key(key);
+      w.Uint64(value);
+    }
+    w.EndObject();
+    send(res, buffer);
+  });
+
   mount_event_stream(server, fleet, plane.stopping);
   mount_journal(server, fleet);
   mount_logins(server, fleet, plane.logins);

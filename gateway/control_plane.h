@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -22,6 +23,12 @@ struct Response;
 
 namespace gateway {
 
+// What GET /_gateway/consoles shows of the console proxy.
+struct ConsoleView {
+  std::string url;  // "http://HOST:PORT"; empty with --console-port off
+  std::uint64_t connections = 0, refused = 0, sessions = 0, open = 0;
+};
+
 struct ControlPlane {
   core::Fleet& fleet;
   core::Logins& logins;
@@ -32,6 +39,8 @@ struct ControlPlane {
   std::function<std::string()> reset;  // back to the fleet loaded at start; "" or what failed
   core::net::Networks& networks;       // each server's addresses
   sftp::Endpoints* sftp = nullptr;     // each server's SFTP endpoint (null: --sftp off)
+  // The console proxy: where it listens ("" : none) and what it counts.
+  std::function<ConsoleView()> consoles;
 };
 
 void mount_control_plane(httplib::Server& server, ControlPlane plane);

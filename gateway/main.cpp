@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
 
   const int port = app.bind(options.host, options.port);
   if (port < 0) {
-    fmt::print(stderr, "lifecycle-gateway: cannot listen on {}:{}\n", options.host, options.port);
+    fmt::print(stderr, "lifecycle-gateway: {}\n", app.bind_problem());
     return 1;
   }
   std::thread signal_waiter([&app, signals] {

@@ -48,6 +48,9 @@ server operations, over one lifecycle core.
                          the range the SFTP ports are taken from (default: any free port)
   --data-dir DIR         where the SFTP endpoints keep files, one tree per server (default:
                          beside the --state file; without --state, a temporary directory)
+  --console-port PORT|off
+                         the console proxy (Nova's remote consoles: the page a console URL opens and
+                         its VNC WebSocket), on the --listen address (default: a free port; off: none)
   --help                 print this and exit
   --version              print the version and exit
 )";
@@ -162,6 +165,17 @@ std::variant<Options, UsageError> parse_options(const std::vector<std::string>& 
       if (!v) return missing();
       if (v->empty()) return UsageError{"--data-dir needs a directory"};
       o.data_dir = *v;
+    } else if (flag == "--console-port") {
+      auto v = value();
+      if (!v) return missing();
+      if (*v == "off") {
+        o.console_port.reset();
+      } else {
+        auto port = parse_number(*v);
+        if (!port || *port < 0 || *port > 65535)
+          return UsageError{fmt::format("--console-port: '{}' is not a port (0-65535) or off", *v)};
+        o.console_port = static_cast<int>(*port);
+      }
     } else {
       return UsageError{fmt::format("unknown flag '{}'", args[i])};
     }

@@ -33,6 +33,7 @@ struct Options {
   int sftp_first_port = 0;                // --sftp-ports FIRST-LAST (0: any free port)
   int sftp_last_port = 0;
   std::optional<std::string> data_dir;    // --data-dir DIR: the SFTP endpoints' files
+  std::optional<int> console_port = 0;    // --console-port PORT|off: the console proxy (0: a free port; off: none)
   bool help = false;
   bool version = false;
 };

@@ -16,6 +16,8 @@
 #include "adapters/openstack/keystone/keystone.h"
 #include "adapters/openstack/neutron/service.h"
 #include "adapters/openstack/nova/admin_routes.h"
+#include "adapters/openstack/nova/console_log.h"
+#include "adapters/openstack/nova/console_tokens.h"
 #include "adapters/openstack/nova/keypairs.h"
 #include "adapters/openstack/nova/service.h"
 #include "adapters/openstack/nova/views.h"
@@ -46,6 +48,7 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/ips(/[^/]+)?/?)"), "GET"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-interface/?)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-interface/[^/]+)"), "GET, DELETE"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/remote-consoles)"), "POST"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+)"), "GET, PUT, DELETE"},
       {std::regex(R"(/compute/v2\.1/flavors/?)"), "GET, POST"},
       {std::regex(R"(/compute/v2\.1/flavors/detail)"), "GET"},
@@ -66,6 +69,7 @@ const std::vector<Route>& routes() {
       {std::regex(R"(/compute/v2\.1/os-floating-ips/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/os-floating-ip-pools/?)"), "GET"},
       {std::regex(R"(/compute/v2\.1/os-hypervisors/?)"), "GET"},
+      {std::regex(R"(/compute/v2\.1/os-console-auth-tokens/[^/]+)"), "GET"},
       {std::regex(R"(/compute(/v2\.1|/v2)?/?)"), "GET"},
       {std::regex(R"(/identity(/v3)?/?)"), "GET"},
       {std::regex(R"(/identity/v3/auth/tokens)"), "GET, POST, DELETE"},
@@ -205,13 +209,15 @@ struct Api::Impl {
   ServerGroups groups;
   ComputeHost host;
   MigrationIds migration_ids;
+  ConsoleTokens consoles;
   Service service;
   neutron::Service network;
 
   Impl(core::Fleet& f, core::net::Networks& networks, core::Quotas& quotas, Settings s)
       : fleet(f), settings(with_defaults(std::move(s))), keystone(settings, fleet), images(fleet, settings.images),
         keypairs(fleet), flavors(fleet, settings.flavors), groups(fleet), host(fleet), migration_ids(fleet),
-        service{fleet, settings, images, keypairs, networks, flavors, quotas, groups, host, migration_ids},
+        consoles(fleet), service{fleet, settings, images, keypairs, networks, flavors, quotas, groups, host,
+                                 migration_ids, consoles},
         network(fleet, networks, keystone) {
     // Views, parsers and checks that hold only the settings find flavors in the live catalog.
     settings.flavor_source = &flavors;
@@ -302,6 +308,22 @@ Api::~Api() = default;
 
 std::optional<std::string> Api::token_for_project(const std::string& project) {
   return impl_->keystone.issue_for_project(project);
+}
+
+void Api::set_console_proxy(std::string base_url) { impl_->consoles.set_proxy(std::move(base_url)); }
+
+std::optional<std::string> Api::console_server(std::string_view token) {
+  auto auth = impl_->consoles.validate(token);
+  if (!auth) return std::nullopt;
+  return std::move(auth->instance_uuid);
+}
+
+std::optional<ConsoleView> Api::console_view(const std::string& server_id) {
+  const core::Caller anyone{0, true, false, true};  // the proxy reads; whose server it is, the token said
+  const auto server = impl_->fleet.get(anyone, server_id);
+  if (!server) return std::nullopt;
+  const auto view = status_view(server->state, server->transition_from);
+  return ConsoleView{server->name, std::string(view.status), console_log(*server), view.power_state == 1};
 }
 
 void Api::mount(httplib::Server& server) {
@@ -421,6 +443,10 @@ void Api::mount(httplib::Server& server) {
         false);
   route(get, R"(/compute/v2\.1/os-floating-ip-pools/?)", "floating-ip-pools", H(&Service::list_floating_ip_pools),
         false);
+  route(post, R"(/compute/v2\.1/servers/([^/]+)/remote-consoles)", "remote-consoles",
+        H(&Service::create_remote_console), true);
+  route(get, R"(/compute/v2\.1/os-console-auth-tokens/([^/]+))", "console-auth-token",
+        H(&Service::show_console_auth_token), false);
   mount_admin_routes(server, s, [&i](std::string_view operation, ComputeHandler handler, bool takes_body) {
     return i.compute(operation, std::move(handler), takes_body);
   });

@@ -36,6 +36,14 @@ struct StatusView {
 };
 StatusView status_view(core::State state, std::optional<core::State> from = std::nullopt);
 
+// A server's remote console as the console proxy shows it.
+struct ConsoleView {
+  std::string name;
+  std::string status;  // Nova's
+  std::string log;     // os-getConsoleOutput's, whole
+  bool running = false;  // its guest runs (power state RUNNING): a VNC session may open
+};
+
 class Api {
  public:
   // Adds its keepers (tokens, images, key pairs, flavors, server groups,
@@ -50,6 +58,14 @@ class Api {
   bool render_http_error(const httplib::Request& req, httplib::Response& res);
   // A Keystone token for a member of `project` (see Keystone::issue_for_project).
   std::optional<std::string> token_for_project(const std::string& project);
+
+  // Remote consoles (nova/remote_consoles.cpp): where the console proxy
+  // listens, "http://HOST:PORT" ("" while there is none: consoles are
+  // unavailable); the server a console token opens while it is valid; and
+  // what the proxy shows of a server (nothing once it is gone).
+  void set_console_proxy(std::string base_url);
+  std::optional<std::string> console_server(std::string_view token);
+  std::optional<ConsoleView> console_view(const std::string& server_id);
 
  private:
   struct Impl;

@@ -90,6 +90,17 @@ export async function act(server, action) {
   return `${action} ${server.name}: accepted${note ? ` (${note})` : ""}`;
 }
 
+// A server's remote console (Nova's remote-consoles, 2.6): the URL of its console page.
+export async function consoleUrl(server) {
+  const { token: auth } = await credentialsFor(server.tenant);
+  const r = await fetch(`/compute/v2.1/servers/${server.id}/remote-consoles`, {
+    method: "POST", body: JSON.stringify({ remote_console: { protocol: "vnc", type: "novnc" } }),
+    headers: { "Content-Type": "application/json", "X-Auth-Token": auth, "OpenStack-API-Version": "compute 2.6" },
+  });
+  if (!r.ok) throw new Error(`console of ${server.name}: ${await refusal(r)}`);
+  return (await r.json()).remote_console.url;
+}
+
 export async function create(tenant, name) {
   let r;
   if (tenant.project) {

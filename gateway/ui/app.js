@@ -1,7 +1,7 @@
 // The dashboard: the fleet of every tenant, live from /_gateway/events, with
 // the presenter's controls (panels.js). Every action on a server goes through
 // the real APIs (api.js), as a client would call them.
-import { NOVA_BODIES, act, control, create, createUser, deleteUser, eventsUrl, remove } from "./api.js";
+import { NOVA_BODIES, act, consoleUrl, control, create, createUser, deleteUser, eventsUrl, remove } from "./api.js";
 import { PRESETS, addPreset, clearRules, clockVirtual, loadClock, loadFaults, loadJournal, removeRule,
          setClock } from "./panels.js";
 
@@ -82,7 +82,8 @@ function row(s) {
     <td class="billing">${b ? billingCell(b) : ""}</td>
     <td class="act"><button data-act="stop" ${canStop ? "" : "disabled"} aria-label="stop ${esc(s.name)}">Stop</button>
         <button data-act="start" ${canStart ? "" : "disabled"} aria-label="start ${esc(s.name)}">Start</button>
-        <button data-act="delete" class="danger" aria-label="delete ${esc(s.name)}">Delete</button>
+        <button data-act="delete" class="danger" aria-label="delete ${esc(s.name)}">Delete</button>${s.tenant.project ? `
+        <button data-act="console" aria-label="console of ${esc(s.name)}">Console</button>` : ""}
         ${more.length ? `<select class="more" aria-label="more Nova actions for ${esc(s.name)}">
           ${more.map((a) => `<option value="${esc(a)}">${esc(LABELS[a] ?? a)}</option>`).join("")}</select>
           <button data-act="more" aria-label="run the chosen action on ${esc(s.name)}">Run</button>` : ""}</td>
@@ -239,12 +240,27 @@ $("logins-close").addEventListener("click", () => {
   $("logins-panel").hidden = true;
 });
 
+// The server's console page, in a new tab: opened at the click (a later
+// window.open could be blocked), then sent to the URL Nova's API gives.
+function openConsole(s) {
+  const tab = window.open("", "_blank");
+  consoleUrl(s).then((url) => {
+    if (!tab) return toast(`console of ${s.name}: ${url}`);
+    tab.opener = null;
+    tab.location = url;
+  }).catch((e) => {
+    tab?.close();
+    toast(String(e.message ?? e));
+  });
+}
+
 $("tenants").addEventListener("click", (ev) => {
   const button = ev.target.closest("button[data-act]");
   if (!button) return;
   const tr = button.closest("tr");
   const s = servers.get(tr.dataset.id);
   if (button.dataset.act === "logins") return showLogins(s.id).catch((e) => toast(String(e.message ?? e)));
+  if (button.dataset.act === "console") return openConsole(s);
   const chosen = button.dataset.act === "more" ? tr.querySelector("select.more").value : button.dataset.act;
   button.disabled = true;
   // A refused action changes nothing, so no event re-renders the row: the button comes back by itself.

@@ -74,11 +74,20 @@ TEST_CASE("bad flags are named") {
   CHECK(error_of({"--tls-cert", "c.pem"}) == "--tls-cert and --tls-key go together: give both to serve HTTPS");
   CHECK(error_of({"--tls-key", "k.pem"}) == "--tls-cert and --tls-key go together: give both to serve HTTPS");
   CHECK(error_of({"--tls-cert"}) == "--tls-cert needs a value");
+  CHECK(error_of({"--console-port", "70000"}) == "--console-port: '70000' is not a port (0-65535) or off");
+  CHECK(error_of({"--console-port", "on"}) == "--console-port: 'on' is not a port (0-65535) or off");
+  CHECK(error_of({"--console-port"}) == "--console-port needs a value");
+}
+
+TEST_CASE("--console-port: a free port by default, a port, or off") {
+  CHECK(std::get<Options>(parse({})).console_port == 0);
+  CHECK(std::get<Options>(parse({"--console-port", "6080"})).console_port == 6080);
+  CHECK_FALSE(std::get<Options>(parse({"--console-port=off"})).console_port.has_value());
 }
 
 TEST_CASE("usage lists every flag") {
   const auto text = gateway::usage_text();
   for (auto flag : {"--listen", "--fleet", "--config", "--transition-ms", "--auth", "--sigv4", "--control-token",
-                    "--access-log", "--tls-cert", "--tls-key", "--help", "--version"})
+                    "--access-log", "--tls-cert", "--tls-key", "--console-port", "--help", "--version"})
     CHECK(text.find(flag) != std::string::npos);
 }

@@ -1,9 +1,10 @@
 // The dashboard in headless Debian chromium, driven by playwright-core, at a
 // projector's 1280x720: it lists the demo fleet, and every control a
 // presenter uses (server actions, create and delete, a server's users and
-// keys, fault presets, the clock, the journal) is clicked, or pressed from the keyboard, and its
-// result checked through the API. A screenshot of the page is saved to
-// build/dashboard.png (the README shows it).
+// keys, its console page, fault presets, the clock, the journal) is
+// clicked, or pressed from the keyboard, and its result checked through the
+// API. Screenshots of the page and of a console page are saved to
+// build/dashboard.png and build/console.png (the README shows them).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { spawn } from "node:child_process";
@@ -215,6 +216,26 @@ test("a server's users and keys: shown from the control plane, added and removed
   assert.deepEqual((await api(`/_gateway/servers/${WEB2}/logins`)).users, []);
   await page.locator("#logins-close").click();
   await page.waitForSelector("#logins-panel[hidden]", { state: "attached" });
+});
+
+test("a server's Console button opens its console page in a new tab: its log, and its status as it changes", async () => {
+  const s = (await api("/_gateway/servers")).servers.find((x) => x.tenant.project && x.state === "running" && !x.locked);
+  const [tab] = await Promise.all([page.context().waitForEvent("page"),
+                                   page.locator(`tr[data-id="${s.id}"] button[data-act=console]`).click()]);
+  tab.on("pageerror", (e) => errors.push(`console page: ${e}`));
+  await tab.waitForSelector("#log:has-text('login:')", { timeout: 10000 });
+  assert.match(tab.url(), /^http:\/\/127\.0\.0\.1:\d+\/vnc_lite\.html\?path=%3Ftoken%3D[A-Za-z0-9_-]{32}$/);
+  assert.equal(await tab.locator("#name").innerText(), s.name);
+  assert.equal(await tab.locator("#state").innerText(), "ACTIVE");
+  assert.match(await tab.locator("#log").innerText(), new RegExp(`instance-id: ${s.id}`));
+  await tab.setViewportSize({ width: 1280, height: 720 });
+  await tab.screenshot({ path: path.join(process.env.BUILD_ROOT, "console.png") });
+  // Stopped from the dashboard: the console page shows it on its next read.
+  await page.locator(`tr[data-id="${s.id}"] button[data-act=stop]`).click();
+  await tab.waitForSelector("#state:has-text('SHUTOFF')", { timeout: 10000 });
+  await page.locator(`tr[data-id="${s.id}"] button[data-act=start]`).click();
+  await tab.waitForSelector("#state:has-text('ACTIVE')", { timeout: 10000 });
+  await tab.close();
 });
 
 test("readable at a projector's 1280x720: nothing runs off the side", async () => {

@@ -3,8 +3,9 @@ PostgreSQL"), as a team deploys them: three gateways on one throwaway
 cluster (tests/clients/postgres.py), haproxy in front (tests/clients/
 haproxy.py), driven by boto3 and openstacksdk. A change through one is seen
 by the others within a second; the same stop sent to two gateways at once is
-applied once (one 202, one 409); the database away: 503 /
-ServiceUnavailableException, and no restart needed once it is back."""
+applied once (one 202, one 409); a console token one issues, the others
+know; the database away: 503 / ServiceUnavailableException, and no restart
+needed once it is back."""
 import threading
 import time
 import unittest
@@ -100,6 +101,22 @@ class SeveralGateways(unittest.TestCase):
         made = transfer(self.gateways[1]).create_server()["ServerId"]
         self.assertTrue(wait_until(lambda: state_on(self.gateways[2], made) is not None, 1.0))
         self.assertTrue(wait_until(lambda: state_on(self.gateways[0], made) is not None, 1.0))
+
+    def test_a_console_token_issued_by_one_is_known_to_the_others(self):
+        self.running(WEB2_T)
+        made = openstack_sdk(self.gateways[0]).compute.post(
+            f"/servers/{WEB2}/remote-consoles", json={"remote_console": {"protocol": "vnc", "type": "novnc"}},
+            microversion="2.6")
+        self.assertEqual(made.status_code, 200)
+        url = made.json()["remote_console"]["url"]
+        token = url.split("token%3D", 1)[1]
+        proxy = self.gateways[0].control("GET", "/_gateway/consoles")[1]["url"]
+        self.assertTrue(url.startswith(proxy + "/"), url)  # the URL is on the gateway that answered
+        for gw in self.gateways[1:]:
+            shown = openstack_sdk(gw, user="admin").compute.get(f"/os-console-auth-tokens/{token}",
+                                                                 microversion="2.31")
+            self.assertEqual(shown.status_code, 200, gw.url)
+            self.assertEqual(shown.json()["console"]["instance_uuid"], WEB2)
 
     def test_the_same_stop_sent_to_two_gateways_at_once_is_applied_once(self):
         conns = [openstack_sdk(gw) for gw in self.gateways[:2]]

@@ -14,8 +14,9 @@ API), glance and neutron on (the network section as a fresh devstack's: the
 external network `public` and its pool, IPv4 only, the extensions GET
 /v2.0/extensions lists), cinder and swift off, SSH
 validation off, and the pause, suspend, shelve, rescue and resize features on
-so their tests run. stestr (python3-stestr) runs the modules with one worker;
-its subunit stream becomes JUnit (python3-subunit's subunit2junitxml) and
+so their tests run, as is the VNC console (the gateway's console proxy).
+stestr (python3-stestr) runs the modules with one worker; its subunit
+stream becomes JUnit (python3-subunit's subunit2junitxml) and
 tests/harness/tap.py turns that into TAP, so ./dev test counts each tempest
 test. Tempest's output goes to stderr (meson's log).
 """
@@ -76,6 +77,8 @@ COMPUTE_MODULES = [
     "servers.test_multiple_create", "servers.test_multiple_create_negative", "servers.test_server_metadata_negative", "servers.test_server_password",
     # Rescue and unrescue (the core's rescued state).
     "servers.test_server_rescue", "servers.test_server_rescue_negative",
+    # Remote consoles: noVNC's URL opens the console page, its WebSocket an RFB session (the console proxy).
+    "servers.test_novnc",
 ]
 
 # Modules whose classes make their own projects (force_tenant_isolation: tempest's dynamic
@@ -174,7 +177,7 @@ change_password = true
 personality = true
 hostname_fqdn_sanitization = true
 xenapi_apis = true
-vnc_console = false
+vnc_console = true
 spice_console = false
 serial_console = false
 

@@ -3,6 +3,7 @@
 // rebuild and metadata bodies server_body.cpp's.
 #include "adapters/openstack/nova/json_body.h"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -224,6 +225,33 @@ std::optional<Fault> read_console(const Value& value, ActionRequest& request) {
   return std::nullopt;
 }
 
+// The remote consoles' actions (to 2.5): {"type": <one of the protocol's types>} and nothing else.
+std::optional<Fault> read_remote_console(std::string_view action, const Value& value, ActionRequest& request) {
+  struct Schema {
+    std::string_view action, protocol, types;
+    std::array<std::string_view, 2> allowed;  // an empty second: one type only
+  };
+  static constexpr Schema kSchemas[] = {
+      {"os-getVNCConsole", "vnc", "['novnc', 'xvpvnc']", {"novnc", "xvpvnc"}},
+      {"os-getSPICEConsole", "spice", "['spice-html5']", {"spice-html5", ""}},
+      {"os-getSerialConsole", "serial", "['serial']", {"serial", ""}},
+  };
+  for (const auto& schema : kSchemas) {
+    if (schema.action != action) continue;
+    if (auto fault = object_with(schema.action, value, {"type"})) return fault;
+    if (auto fault = only(schema.action, value, {"type"})) return fault;
+    const auto& type = value["type"];
+    if (!type.IsString()) return invalid("type", type, "is not of type 'string'");
+    if (text_of(type).empty() ||
+        std::find(schema.allowed.begin(), schema.allowed.end(), text_of(type)) == schema.allowed.end())
+      return invalid("type", type, fmt::format("is not one of {}", schema.types));
+    request.console_protocol = std::string(schema.protocol);
+    request.console_type = std::string(text_of(type));
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Version& version,
@@ -294,6 +322,19 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
     fault = read_floating_ip(value, add, request);
   } else if (name == "addFloatingIp" || name == "removeFloatingIp") {
     return not_found("The resource could not be found.");  // gone from 2.44, as Nova's versioned methods
+  } else if (name == "os-getVNCConsole" || name == "os-getSPICEConsole" || name == "os-getSerialConsole" ||
+             name == "os-getRDPConsole") {
+    // Gone from 2.6 (remote-consoles took their place), as Nova's versioned methods.
+    if (version.at_least(6)) return not_found("The resource could not be found.");
+    // RDP went with the Hyper-V driver: Nova answers a bare 400 whatever the body.
+    if (name == "os-getRDPConsole")
+      return bad_request("The server could not comply with the request since it is either malformed or otherwise "
+                         "incorrect.");
+    const auto wire = name == "os-getVNCConsole"     ? std::string_view("os-getVNCConsole")
+                      : name == "os-getSPICEConsole" ? std::string_view("os-getSPICEConsole")
+                                                     : std::string_view("os-getSerialConsole");
+    named(wire, core::Action::Update, ActionKind::RemoteConsole);
+    fault = read_remote_console(wire, value, request);
   } else if (name == "os-getConsoleOutput") {
     named("os-getConsoleOutput", core::Action::Update, ActionKind::ConsoleOutput);
     fault = read_console(value, request);

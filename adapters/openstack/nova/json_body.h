@@ -55,6 +55,7 @@ enum class ActionKind {
   NetworkInfo,          // resetNetwork, injectNetworkInfo (admin): accepted, nothing to change
   AddFloatingIp,        // addFloatingIp, removeFloatingIp (to 2.43)
   RemoveFloatingIp,
+  RemoteConsole,        // os-getVNCConsole, os-getSPICEConsole, os-getSerialConsole (to 2.5)
 };
 
 struct ActionRequest {
@@ -76,6 +77,8 @@ struct ActionRequest {
   std::optional<long long> console_length;  // os-getConsoleOutput; nothing or -1: all of it
   std::optional<std::string> rescue_pass;       // rescue: its adminPass (nothing: one is made up)
   std::optional<std::string> rescue_image_ref;  // rescue: the image to boot (nothing: the server's own)
+  std::string console_protocol;  // a remote console's: vnc, spice or serial
+  std::string console_type;      // novnc, xvpvnc, spice-html5 or serial, as the schema allows
 };
 
 // POST /servers/{id}/action: exactly one key, a known action, its body valid
@@ -85,6 +88,15 @@ struct ActionRequest {
 // `sent_name`, if given, gets the action's key as the client sent it (even an unknown one).
 std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Version& version,
                                                 std::string* sent_name = nullptr);
+
+// POST /servers/{id}/remote-consoles (from 2.6): {"remote_console":
+// {"protocol", "type"}}, each one of the values Nova's schema lists for the
+// microversion (mks and webmks from 2.8).
+struct RemoteConsoleRequest {
+  std::string protocol;
+  std::string type;
+};
+std::variant<RemoteConsoleRequest, Fault> parse_remote_console(std::string_view body, const Version& version);
 
 struct CreateRequest {
   std::string name;

@@ -3,7 +3,7 @@
 // a resize's flavor, a shelve's snapshot, a backup's images; what a rescue
 // checks of its image) and the actions
 // that change no state (forceDelete, the console log, security groups, the
-// network actions), in Nova's order of checks: the server, the policy, the
+// network actions; the remote consoles are remote_consoles.cpp's), in Nova's order of checks: the server, the policy, the
 // lock, the state, then what the action itself checks.
 #include <algorithm>
 #include <optional>
@@ -195,6 +195,8 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
         return add_floating_ip(res, call, *server, request.floating_address, request.fixed_address);
       return remove_floating_ip(res, call, *server, request.floating_address);
     }
+    case ActionKind::RemoteConsole:
+      return remote_console_action(res, call, id, request);
     case ActionKind::NetworkInfo:
       // There is no network to reset or inject into: accepted, as on a cloud whose driver has nothing to do.
       if (!server_of(res, call, id)) return;

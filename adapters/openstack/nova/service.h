@@ -7,8 +7,8 @@
 // catalog.cpp (flavors), and the admin side: flavor_admin.cpp,
 // quotas_api.cpp, server_groups_api.cpp, hypervisors.cpp, services_api.cpp
 // (services, hosts), aggregates_api.cpp, zones_api.cpp, migrations_api.cpp,
-// usage_api.cpp (tenant usage, audit log), extensions.cpp; service.cpp has
-// what they share.
+// usage_api.cpp (tenant usage, audit log), extensions.cpp,
+// remote_consoles.cpp; service.cpp has what they share.
 #pragma once
 
 #include <memory>
@@ -23,6 +23,7 @@
 #include "adapters/openstack/glance/images.h"
 #include "adapters/openstack/keystone/keystone.h"
 #include "adapters/openstack/nova/compute_host.h"
+#include "adapters/openstack/nova/console_tokens.h"
 #include "adapters/openstack/nova/faults.h"
 #include "adapters/openstack/nova/flavors.h"
 #include "adapters/openstack/nova/json_body.h"
@@ -61,6 +62,7 @@ struct Service {
   ServerGroups& groups;
   ComputeHost& host;
   MigrationIds& migration_ids;
+  ConsoleTokens& consoles;
 
   // servers.cpp
   // The ip / ip6 filters of a listing, on the server's addresses.
@@ -148,6 +150,15 @@ struct Service {
   void list_image_metadata(const httplib::Request& req, httplib::Response& res, const Call& call);
   void show_image_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
   void set_image_metadata(const httplib::Request& req, httplib::Response& res, const Call& call, MetadataEdit how);
+
+  // remote_consoles.cpp: the console actions (to 2.5), remote-consoles (2.6), os-console-auth-tokens (2.31)
+  void remote_console_action(httplib::Response& res, const Call& call, const std::string& id,
+                             const ActionRequest& request);
+  void create_remote_console(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_console_auth_token(const httplib::Request& req, httplib::Response& res, const Call& call);
+  // A console URL for `server`, or (the fault sent) nothing: its host, the protocol and type, its guest.
+  std::optional<std::string> console_url(httplib::Response& res, const Call& call, const core::ServerInfo& server,
+                                         std::string_view protocol, std::string_view type);
 
   // server_extras.cpp: diagnostics, os-server-password, os-server-external-events
   void show_diagnostics(const httplib::Request& req, httplib::Response& res, const Call& call);
