@@ -10,7 +10,7 @@ constexpr std::array<std::string_view, kStateCount> kStateNames = {
     "start_failed", "rebooting", "rebooting_hard", "pausing", "paused",        "unpausing",
     "suspending",   "suspended", "resuming",  "shelving",  "shelved",          "shelving_offloading",
     "shelved_offloaded", "unshelving", "rebuilding", "resizing", "resized", "resized_stopped",
-    "confirming_resize", "reverting_resize", "soft_deleted", "restoring"};
+    "confirming_resize", "reverting_resize", "soft_deleted", "restoring", "snapshotting", "backing_up"};
 constexpr std::array<std::string_view, kActionCount> kActionNames = {
     "create", "stop",   "start",   "delete", "lock",   "unlock",        "update",   "reboot",
     "reboot_hard", "pause", "unpause", "suspend", "resume", "shelve", "shelve_offload", "unshelve",
@@ -54,6 +54,8 @@ std::optional<Action> task_under_way(State s) {
     case State::ConfirmingResize: return Action::ConfirmResize;
     case State::RevertingResize: return Action::RevertResize;
     case State::Restoring: return Action::Restore;
+    case State::Snapshotting: return Action::CreateImage;
+    case State::BackingUp: return Action::CreateBackup;
     default: return std::nullopt;
   }
 }

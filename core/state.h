@@ -40,8 +40,10 @@ enum class State {
   RevertingResize,     // in between (the old flavor back): Running, or Stopped when it was resized stopped
   SoftDeleted,         // deleted but restorable until reclaimed (powered off, still billed)
   Restoring,           // in between: Running
+  Snapshotting,        // in between (an image of the server, from several states): where it began
+  BackingUp,           // in between (a backup image, from several states): where it began
 };
-inline constexpr int kStateCount = 28;
+inline constexpr int kStateCount = 30;
 
 enum class Action {
   Create, Stop, Start, Delete, Lock, Unlock, Update,

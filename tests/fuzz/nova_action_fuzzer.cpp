@@ -2,7 +2,7 @@
 // reboot, pause, suspend, shelve and their inverses, lock with its 2.73
 // locked_reason, unlock, rebuild, resize and its confirm and revert, reset,
 // restore and forceDelete, snapshots and backups, a password, the console
-// log, security groups) through openstack::parse_action, at the
+// log, security groups, migrate and os-migrateLive) through openstack::parse_action, at the
 // microversion the request negotiated; every fault must render as UTF-8 JSON,
 // and a lock's reason (stored, then shown) must be UTF-8.
 // Input: "<X-OpenStack-Nova-API-Version>\n<body>", e.g. "2.73\n{"lock": null}".

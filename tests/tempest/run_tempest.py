@@ -90,6 +90,9 @@ EXTENSIONS = [
     "pagination", "service-type", "stateful-security-group",
 ]
 
+# How long a snapshot or a backup uploads (tempest polls every second).
+SNAPSHOT_MS = 500
+
 # The default images and flavors of adapters/openstack/api.cpp.
 IMAGE = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a61"
 IMAGE_ALT = "0b1c3f0e-5a6d-4e2f-9a70-1c2d3e4f5a62"
@@ -286,8 +289,15 @@ def main():
         modules = COMPUTE_MODULES + (DYNAMIC_CREDENTIAL_MODULES if args.dynamic_credentials else [])
         regexes = [r"^tempest\.api\.compute\.(" + "|".join(m.replace(".", r"\.") for m in modules) + r")\."]
     workspace = args.keep or tempfile.mkdtemp(prefix="tempest-")
+    os.makedirs(workspace, exist_ok=True)
+    # A snapshot or a backup takes a while, as on a cloud (the server's task
+    # image_uploading, the image SAVING): what the tests of a second snapshot
+    # and of deleting a saving image need to see. Every other transition settles at once.
+    config = os.path.join(workspace, "gateway.json")
+    with open(config, "w") as f:
+        json.dump({"transition_ms": {"create_image": SNAPSHOT_MS, "create_backup": SNAPSHOT_MS}}, f)
     try:
-        with Gateway() as gw:
+        with Gateway(["--config", config]) as gw:
             write_workspace(gw, workspace, args.suite.split("-")[0], args.dynamic_credentials)
             junit, code = run(workspace, regexes)
         return tap.report(junit, code, "stestr")

@@ -275,6 +275,10 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
     fault = read_floating_ip(value, add, request);
   } else if (name == "addFloatingIp" || name == "removeFloatingIp") {
     return not_found("The resource could not be found.");  // gone from 2.44, as Nova's versioned methods
+  } else if (name == "migrate" || name == "os-migrateLive") {
+    const bool live = name == "os-migrateLive";
+    named(live ? "os-migrateLive" : "migrate", core::Action::Update, live ? ActionKind::LiveMigrate : ActionKind::Migrate);
+    fault = live ? read_live_migrate(value, version, request) : read_migrate(value, version, request);
   } else if (name == "os-getConsoleOutput") {
     named("os-getConsoleOutput", core::Action::Update, ActionKind::ConsoleOutput);
     fault = read_console(value, request);

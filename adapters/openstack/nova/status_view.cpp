@@ -71,6 +71,10 @@ StatusView status_view(core::State state, std::optional<core::State> from) {
       return view;
     }
     case Restoring: return with_task(settled(SoftDeleted), "restoring");
+    // Nova goes through image_snapshot (or image_backup), image_pending_upload
+    // and image_uploading; the upload is most of it, so one task stands for them all.
+    case Snapshotting:
+    case BackingUp: return with_task(settled(from.value_or(Running)), "image_uploading");
     default: return settled(state);
   }
 }
