@@ -74,6 +74,9 @@ COMPUTE_MODULES = [
     "keypairs.test_keypairs", "keypairs.test_keypairs_negative", "keypairs.test_keypairs_v22",
     "servers.test_create_server_multi_nic", "servers.test_delete_server", "servers.test_disk_config",
     "servers.test_multiple_create", "servers.test_multiple_create_negative", "servers.test_server_metadata_negative", "servers.test_server_password",
+    # Server tags, guest agents, migrations on one host, personality quotas, snapshots that take their time.
+    "servers.test_server_tags", "admin.test_agents", "admin.test_servers_negative", "admin.test_live_migration_negative",
+    "servers.test_server_personality", "images.test_images_oneserver", "images.test_images_oneserver_negative",
 ]
 
 # Modules whose classes make their own projects (force_tenant_isolation: tempest's dynamic

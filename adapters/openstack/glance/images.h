@@ -41,6 +41,13 @@ inline constexpr std::string_view kImageType = "image_type";
 inline constexpr std::string_view kInstanceUuid = "instance_uuid";
 inline constexpr std::string_view kBackupType = "backup_type";
 
+// An image being made from a server: its server, and the journal entry
+// of the call whose transition makes it (0: none; the server's state says).
+struct ImageUpload {
+  std::string server;
+  std::uint64_t journal_id = 0;
+};
+
 class ImageCatalog final : public core::Keeper {
  public:
   // Why an edit refused (a status and Glance's message).
@@ -57,12 +64,7 @@ class ImageCatalog final : public core::Keeper {
   // status is `member_status` ("all": any).
   std::vector<Image> list(const ImageViewer& viewer, std::string_view member_status = "all");
 
-  // An image being made from a server: its server, and the journal entry
-  // of the call whose transition makes it (0: none; the server's state says).
-  struct Upload {
-    std::string server;
-    std::uint64_t journal_id = 0;
-  };
+  using Upload = ImageUpload;
   // Adds an image (id and times set here unless given); written to the store
   // first. `shelved_server`: a shelve's snapshot of that server, deleted once
   // the server leaves the shelf. `upload`: the image is saving (no size yet)

@@ -104,11 +104,11 @@ std::optional<Fault> read_property(const Value& object, const Property& p, Guest
       if (!std::all_of(text.begin(), text.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == ' ';
           }))
-        return invalid(p.key, v, "does not match '^[a-zA-Z0-9-._ ]*$'");
+        return invalid(p.key, v, fmt::format("'{}' does not match '^[a-zA-Z0-9-._ ]*$'", text));
       break;
     case Format::Hex:
       if (!std::all_of(text.begin(), text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
-        return invalid(p.key, v, "does not match '^[a-fA-F0-9]*$'");
+        return invalid(p.key, v, fmt::format("'{}' does not match '^[a-fA-F0-9]*$'", text));
       break;
     case Format::Uri:
       if (!absolute_uri(text)) return invalid(p.key, v, "is not a 'uri'");

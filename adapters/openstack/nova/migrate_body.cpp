@@ -59,7 +59,7 @@ std::optional<Fault> read_host(const Value& object, std::optional<std::string>& 
   const bool fqdn = std::all_of(text.begin(), text.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
   });
-  if (!fqdn) return invalid("host", host, "does not match '^[a-zA-Z0-9-._]*$'");
+  if (!fqdn) return invalid("host", host, fmt::format("'{}' does not match '^[a-zA-Z0-9-._]*$'", text));
   if (text.empty()) return invalid("host", host, "is too short");
   if (text.size() > 255) return invalid("host", host, "is too long");
   out = std::string(text);

@@ -100,11 +100,12 @@ void Service::create_image(httplib::Response& res, const Call& call, const core:
     image.disk_format = original->disk_format;
     image.container_format = original->container_format;
   }
-  for (const auto& [k, v] : request.image_metadata.value_or(core::Pairs{})) core::set_pair(image.properties, k, v);
   core::set_pair(image.properties, std::string(kImageType), backup ? "backup" : "snapshot");
   core::set_pair(image.properties, std::string(kInstanceUuid), server.uuid);
   core::set_pair(image.properties, "base_image_ref", std::string(base));
   core::set_pair(image.properties, "user_id", call.identity->user);
+  // The caller's metadata has precedence over those (Nova's extra_properties), a backup's type over it.
+  for (const auto& [k, v] : request.image_metadata.value_or(core::Pairs{})) core::set_pair(image.properties, k, v);
   if (backup) core::set_pair(image.properties, std::string(kBackupType), request.backup_type);
   // Saving while the server's transition lasts (its journal entry tells when it settles).
   auto created = images.create(std::move(image), {}, ImageCatalog::Upload{server.uuid, call.entry->id});
