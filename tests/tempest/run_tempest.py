@@ -14,7 +14,8 @@ API), glance and neutron on (the network section as a fresh devstack's: the
 external network `public` and its pool, IPv4 only, the extensions GET
 /v2.0/extensions lists), cinder and swift off, SSH
 validation off, and the pause, suspend, shelve, rescue and resize features on
-so their tests run. stestr (python3-stestr) runs the modules with one worker;
+so their tests run. The gateway gives snapshots and backups 500 ms (see
+SNAPSHOT_MS); everything else settles at once. stestr (python3-stestr) runs the modules with one worker;
 its subunit stream becomes JUnit (python3-subunit's subunit2junitxml) and
 tests/harness/tap.py turns that into TAP, so ./dev test counts each tempest
 test. Tempest's output goes to stderr (meson's log).
