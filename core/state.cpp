@@ -10,7 +10,8 @@ constexpr std::array<std::string_view, kStateCount> kStateNames = {
     "start_failed", "rebooting", "rebooting_hard", "pausing", "paused",        "unpausing",
     "suspending",   "suspended", "resuming",  "shelving",  "shelved",          "shelving_offloading",
     "shelved_offloaded", "unshelving", "rebuilding", "resizing", "resized", "resized_stopped",
-    "confirming_resize", "reverting_resize", "soft_deleted", "restoring", "rescuing", "rescued", "unrescuing"};
+    "confirming_resize", "reverting_resize", "soft_deleted", "restoring", "rescuing", "rescued", "unrescuing",
+    "snapshotting", "backing_up"};
 constexpr std::array<std::string_view, kActionCount> kActionNames = {
     "create", "stop",   "start",   "delete", "lock",   "unlock",        "update",   "reboot",
     "reboot_hard", "pause", "unpause", "suspend", "resume", "shelve", "shelve_offload", "unshelve",
@@ -56,6 +57,8 @@ std::optional<Action> task_under_way(State s) {
     case State::Restoring: return Action::Restore;
     case State::Rescuing: return Action::Rescue;
     case State::Unrescuing: return Action::Unrescue;
+    case State::Snapshotting: return Action::CreateImage;
+    case State::BackingUp: return Action::CreateBackup;
     default: return std::nullopt;
   }
 }

@@ -43,8 +43,10 @@ enum class State {
   Rescuing,            // in between (from several states): Rescued
   Rescued,             // booted from a rescue image, its own disk attached (powered on)
   Unrescuing,          // in between: Running
+  Snapshotting,        // in between (an image of the server, from several states): where it began
+  BackingUp,           // in between (a backup image, from several states): where it began
 };
-inline constexpr int kStateCount = 31;
+inline constexpr int kStateCount = 33;
 
 enum class Action {
   Create, Stop, Start, Delete, Lock, Unlock, Update,

@@ -52,9 +52,10 @@ const std::array<Row, 26> kTable = {{
     {Action::ResetError, {}, std::nullopt, StopFailed, StopFailed, StartFailed},
     {Action::SoftDelete, {}, std::nullopt, SoftDeleted, SoftDeleted},
     {Action::Restore, {SoftDeleted}, Restoring, Running, StartFailed},
-    // A snapshot, a backup or a new password: allowed from these states, and the server stays.
-    {Action::CreateImage, {Running, Stopped, Paused, Suspended}, std::nullopt, std::nullopt, Running},
-    {Action::CreateBackup, {Running, Stopped, Paused, Suspended}, std::nullopt, std::nullopt, Running},
+    // A snapshot or a backup: allowed from these states; the image is made
+    // while it lasts, and the server settles back where it was. A new password: at once.
+    {Action::CreateImage, {Running, Stopped, Paused, Suspended}, Snapshotting, std::nullopt, Running},
+    {Action::CreateBackup, {Running, Stopped, Paused, Suspended}, BackingUp, std::nullopt, Running},
     {Action::ChangePassword, {Running}, std::nullopt, std::nullopt, Running},
     // Nova changes metadata only of an ACTIVE, PAUSED, SUSPENDED or SHUTOFF server.
     {Action::SetMetadata, {Running, Stopped, Paused, Suspended}, std::nullopt, std::nullopt, Running},
@@ -97,8 +98,12 @@ Transition transition(Action action, State from) {
 }
 
 std::optional<Transition> settling(State in_between, std::optional<State> from) {
-  for (const auto& row : kTable)
-    if (row.via == in_between) return settle_of(row, from.value_or(in_between));
+  for (const auto& row : kTable) {
+    if (row.via != in_between) continue;
+    // A row that settles where it began needs to know where that was: without it, running.
+    if (!row.to && (!from || task_under_way(*from))) return settle_of(row, Running);
+    return settle_of(row, from.value_or(in_between));
+  }
   return std::nullopt;
 }
 

@@ -113,7 +113,7 @@ void read_transition_ms(Reader& r, const Value& doc, Config& c) {
   if (!r.object(v, "transition_ms", {"create", "stop", "start", "reboot", "reboot_hard", "pause", "unpause",
                                      "suspend", "resume", "shelve", "shelve_offload", "unshelve", "rebuild",
                                      "resize", "confirm_resize", "revert_resize", "restore", "rescue",
-                                     "unrescue"}))
+                                     "unrescue", "create_image", "create_backup"}))
     return;
   for (const auto& m : v.GetObject()) {
     const auto action = core::parse_action(m.name.GetString());

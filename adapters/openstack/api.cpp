@@ -210,14 +210,16 @@ struct Api::Impl {
   ComputeHost host;
   MigrationIds migration_ids;
   ConsoleTokens consoles;
+  GuestAgents agents;
   Service service;
   neutron::Service network;
 
   Impl(core::Fleet& f, core::net::Networks& networks, core::Quotas& quotas, Settings s)
       : fleet(f), settings(with_defaults(std::move(s))), keystone(settings, fleet), images(fleet, settings.images),
         keypairs(fleet), flavors(fleet, settings.flavors), groups(fleet), host(fleet), migration_ids(fleet),
-        consoles(fleet), service{fleet, settings, images, keypairs, networks, flavors, quotas, groups, host,
-                                 migration_ids, consoles},
+        consoles(fleet), agents(fleet),
+        service{fleet, settings, images, keypairs, networks, flavors, quotas, groups, host, migration_ids, consoles,
+                agents},
         network(fleet, networks, keystone) {
     // Views, parsers and checks that hold only the settings find flavors in the live catalog.
     settings.flavor_source = &flavors;

@@ -5,7 +5,7 @@
 // and one on the move is STARTING when its transition ends serving (a boot,
 // a reboot, a rebuild, a resize, an unpause, a restore, ...) and STOPPING
 // when it ends not serving (a stop, a pause, a shelve, the rebuild of a
-// stopped server, ...).
+// stopped server, ...). A snapshot or a backup under way shows where it began.
 #include "adapters/transfer/api.h"
 
 #include "core/transitions.h"
@@ -22,6 +22,9 @@ std::string_view state_name(core::State state, std::optional<core::State> from) 
   switch (state) {
     case StopFailed: return "STOP_FAILED";
     case StartFailed: return "START_FAILED";
+    // An image of the server does not change whether it serves.
+    case Snapshotting:
+    case BackingUp: return serving(from.value_or(Running)) ? "ONLINE" : "OFFLINE";
     default: break;
   }
   if (const auto moving = core::settling(state, from)) return serving(moving->to) ? "STARTING" : "STOPPING";

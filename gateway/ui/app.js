@@ -14,6 +14,10 @@ const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(
 const POWERED_ON = new Set(["provisioning", "running", "stopping", "stop_failed", "rebooting", "rebooting_hard",
                             "pausing", "suspending", "shelving", "rebuilding", "resizing", "resized",
                             "confirming_resize", "reverting_resize", "rescuing", "rescued", "unrescuing"]);
+// A snapshot or a backup under way bills as the state it began in (running, stopped, paused or
+// suspended), which Nova's vm_state still shows: only an active one is powered on.
+const IMAGING = new Set(["snapshotting", "backing_up"]);
+const poweredOn = (s) => (IMAGING.has(s.state) ? s.nova?.vm_state === "active" : POWERED_ON.has(s.state));
 const LABELS = { reboot_hard: "reboot (hard)", shelve_offload: "shelve offload", confirm_resize: "confirm resize",
                  revert_resize: "revert resize" };
 // Transfer's StartServer brings back whatever does not serve; so does the Start button.
@@ -36,12 +40,12 @@ function tenantKey(t) {
   return t.project ? `project ${t.project}` : `account ${t.account} · ${t.region}`;
 }
 
-function billed(id, state) {
-  const b = billing.get(id);
+function billed(s) {
+  const b = billing.get(s.id);
   if (!b) return null;
   // Between reads, the counters tick with the wall clock (unless time is frozen).
   const extra = clockVirtual ? 0 : (performance.now() - b.readAt) / 1000;
-  const on = POWERED_ON.has(state);
+  const on = poweredOn(s);
   return { billed: b.billed_seconds + extra, running: b.running_seconds + (on ? extra : 0),
            stopped: b.stopped_seconds + (on ? 0 : extra) };
 }
@@ -62,7 +66,7 @@ const billingCell = (b) => `${duration(b.billed)}<br><span>on ${clock(b.running)
 
 function row(s) {
   const nova = s.nova, aws = s.transfer;
-  const b = billed(s.id, s.state);
+  const b = billed(s);
   const actions = s.actions || [];
   const canStop = actions.includes("stop");
   const canStart = actions.some((a) => POWER_ON.has(a));
@@ -122,7 +126,7 @@ function renderSummary() {
   const counts = {};
   for (const s of servers.values()) counts[s.state] = (counts[s.state] || 0) + 1;
   let total = 0;
-  for (const s of servers.values()) total += billed(s.id, s.state)?.billed ?? 0;
+  for (const s of servers.values()) total += billed(s)?.billed ?? 0;
   const cards = [["servers", servers.size], ["running", counts.running || 0], ["stopped", counts.stopped || 0],
                  ["paused / suspended / shelved", (counts.paused || 0) + (counts.suspended || 0) + (counts.shelved || 0) +
                   (counts.shelved_offloaded || 0)],
@@ -134,7 +138,7 @@ function renderSummary() {
 function tick() {
   for (const tr of document.querySelectorAll("tr[data-id]")) {
     const s = servers.get(tr.dataset.id);
-    const b = s && billed(s.id, s.state);
+    const b = s && billed(s);
     if (b) tr.querySelector(".billing").innerHTML = billingCell(b);
   }
   renderSummary();

@@ -20,7 +20,7 @@ constexpr State kAllStates[] = {
     State::Shelving,     State::Shelved,       State::ShelvingOffloading, State::ShelvedOffloaded,
     State::Unshelving,   State::Rebuilding,    State::Resizing,   State::Resized,   State::ResizedStopped,
     State::ConfirmingResize, State::RevertingResize, State::SoftDeleted, State::Restoring,
-    State::Rescuing,     State::Rescued,       State::Unrescuing};
+    State::Rescuing,     State::Rescued,       State::Unrescuing, State::Snapshotting, State::BackingUp};
 static_assert(std::size(kAllStates) == core::kStateCount);
 
 constexpr Action kAllActions[] = {Action::Stop,   Action::Start,  Action::Reboot,  Action::RebootHard,
@@ -173,6 +173,35 @@ TEST_CASE("a transition under way remembers where it began, for the views and fo
   const auto ledger = f.fleet.ledger();
   CHECK(ledger[0].stopped_ms == 1000);
   CHECK(ledger[0].running_ms == 0);
+}
+
+TEST_CASE("a snapshot or a backup takes its time and settles where the server was; a second one waits") {
+  for (const auto& kind : {std::pair{Action::CreateImage, State::Snapshotting},
+                           std::pair{Action::CreateBackup, State::BackingUp}}) {
+    const Action action = kind.first;  // plain variables: CAPTURE's lambda may not capture bindings
+    const State via = kind.second;
+    for (const auto from : {State::Running, State::Stopped, State::Paused, State::Suspended}) {
+      CAPTURE(core::name(action));
+      CAPTURE(core::name(from));
+      test::FleetFixture f;
+      f.fleet.set_transition_ms(action, 500);
+      const auto s = f.seed(from);
+      auto imaging = f.fleet.perform(f.owner, s.uuid, action);
+      REQUIRE(imaging.ok());
+      CHECK(imaging->state == via);
+      CHECK(imaging->transition_from == from);
+      CHECK(core::powered_on(via, from) == core::powered_on(from));
+      // Nova refuses another image, and any other action, while the upload lasts.
+      for (const auto again : {Action::CreateImage, Action::CreateBackup, Action::Stop}) {
+        auto refused = f.fleet.perform(f.owner, s.uuid, again);
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().code == ErrorCode::InvalidState);
+        CHECK(refused.error().task == action);
+      }
+      f.clock.advance(500);
+      CHECK(f.state_of(s.uuid) == from);
+    }
+  }
 }
 
 TEST_CASE("power_on brings any server that does not serve back: start, unpause, resume, unshelve or unrescue") {

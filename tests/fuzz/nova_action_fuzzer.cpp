@@ -2,8 +2,9 @@
 // reboot, pause, suspend, shelve and their inverses, lock with its 2.73
 // locked_reason, unlock, rebuild, resize and its confirm and revert, reset,
 // restore and forceDelete, snapshots and backups, a password, the console
-// log, security groups, the remote consoles to 2.5) through openstack::parse_action, at the
-// microversion the request negotiated; every fault must render as UTF-8 JSON,
+// log, security groups, the remote consoles to 2.5, migrate and os-migrateLive)
+// through openstack::parse_action, at the microversion the request negotiated;
+// every fault must render as UTF-8 JSON,
 // and a lock's reason (stored, then shown) must be UTF-8.
 // Input: "<X-OpenStack-Nova-API-Version>\n<body>", e.g. "2.73\n{"lock": null}".
 #include <cstddef>

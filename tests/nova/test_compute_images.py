@@ -1,11 +1,17 @@
 """Compute's image API (to 2.35) through the clients that still use it:
 novaclient-era calls as openstacksdk's compute proxy sends them (list,
 detail, find by name, metadata) and the openstack CLI's `server image
-create` followed by the compute view of the snapshot; from 2.36 a 404."""
-import time
+create` followed by the compute view of the snapshot; from 2.36 a 404.
+And a snapshot that takes its time (transition_ms create_image): the
+server's task image_uploading, the image SAVING, a second snapshot Nova's
+409, `--wait` until it is active; a server deleted meanwhile takes its
+unfinished image with it."""
+import json
+import os
+import tempfile
 import unittest
 
-from clients import openstack_json, openstack_sdk
+from clients import openstack, openstack_json, openstack_sdk
 from gateway import Gateway
 
 IMAGE = "cirros-0.6.2-x86_64-disk"
@@ -50,6 +56,46 @@ class ComputeImages(unittest.TestCase):
             self.assertEqual(compute.get("/images?limit=x").status_code, 400)
             self.assertEqual(len(compute.get("/images?limit=1").json()["images"]), 1)
 
+
+
+class SnapshotUnderWay(unittest.TestCase):
+    def test_a_snapshot_uploads_for_a_while_and_a_second_waits(self):
+        with tempfile.TemporaryDirectory() as d:
+            config = os.path.join(d, "config.json")
+            with open(config, "w") as f:
+                json.dump({"transition_ms": {"create_image": 1500, "create_backup": 1500}}, f)
+            with Gateway(["--config", config]) as gw:
+                server = openstack_json(gw, "server", "create", "--image", IMAGE, "--flavor", "m1.tiny", "--wait",
+                                        "snap-vm")
+                # The virtual clock holds the upload while the CLI looks (each command takes a second or two).
+                self.assertEqual(gw.control("POST", "/_gateway/clock", {"mode": "virtual"})[0], 200)
+                first = openstack_json(gw, "server", "image", "create", "--name", "first", server["id"])
+                shown = openstack_json(gw, "server", "show", server["id"])
+                self.assertEqual((shown["status"], shown["OS-EXT-STS:task_state"]), ("ACTIVE", "image_uploading"))
+                compute = openstack_sdk(gw).compute
+                image = compute.get(f"/images/{first['id']}", microversion="2.1").json()["image"]
+                self.assertEqual((image["status"], image["progress"]), ("SAVING", 50))
+                self.assertEqual(openstack_json(gw, "image", "show", first["id"])["status"], "saving")
+                again = openstack(gw, "server", "image", "create", "--name", "second", server["id"])
+                self.assertNotEqual(again.returncode, 0)
+                self.assertIn("409", again.stderr)  # openstacksdk's words around Nova's
+                self.assertIn(f"Cannot 'createImage' instance {server['id']} while it is in task_state "
+                              "image_uploading", again.stderr)
+                stop = openstack(gw, "server", "stop", server["id"])
+                self.assertIn("task_state image_uploading (HTTP 409)", stop.stderr)
+
+                self.assertEqual(gw.control("POST", "/_gateway/clock", {"advance_ms": 1500})[0], 200)
+                self.assertEqual(compute.get(f"/images/{first['id']}").json()["image"]["status"], "ACTIVE")
+                self.assertEqual(openstack_json(gw, "server", "show", server["id"])["OS-EXT-STS:task_state"], None)
+                self.assertEqual(gw.control("POST", "/_gateway/clock", {"mode": "real"})[0], 200)
+                made = openstack_json(gw, "server", "image", "create", "--name", "waited", "--wait", server["id"])
+                self.assertEqual(openstack_json(gw, "image", "show", made["id"])["status"], "active")
+
+                # A server deleted before its snapshot is uploaded takes the image with it, as Nova's cleanup does.
+                self.assertEqual(gw.control("POST", "/_gateway/clock", {"mode": "virtual"})[0], 200)
+                lost = openstack_json(gw, "server", "image", "create", "--name", "lost", server["id"])
+                self.assertEqual(openstack(gw, "server", "delete", server["id"]).returncode, 0)
+                self.assertEqual(compute.get(f"/images/{lost['id']}").status_code, 404)
 
 if __name__ == "__main__":
     unittest.main()

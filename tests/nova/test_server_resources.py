@@ -1,7 +1,7 @@
 """What a server is given besides its state: key pairs (generated and
 imported, and a server booted with one), the console log, the default
-security group, and Glance images (created, booted from, protected,
-deleted). Debian's openstack CLI runs once per command the README shows
+security group, Glance images (created, booted from, protected,
+deleted), and personality files within Nova's injected-files quotas. Debian's openstack CLI runs once per command the README shows
 (keypair create with and without --public-key, console log show, image
 create, server add and remove security group); every other step goes through
 openstacksdk or tempest.lib in this process (lifecycle_support.py)."""
@@ -185,6 +185,40 @@ class GlanceImages(unittest.TestCase):
                                                           ignore_missing=False),
                     403, f"Image {created['id']} is protected and cannot be deleted.")
             self.assertIs(demo.image.get_image(created["id"]).is_protected, True)
+
+
+
+class Personality(TempDir):
+    def test_injected_files_within_the_quotas_create_and_rebuild(self):
+        with Gateway([]) as gw:
+            demo = Cloud(gw)
+            small = self.path("motd", "hello\n")
+            files = [arg for i in range(6) for arg in ("--file", f"/etc/motd{i}={small}")]
+            refused_cli = openstack(gw, "server", "create", "--image", CIRROS_ID, "--flavor", TINY, *files,
+                                    "six-files")
+            self.assertNotEqual(refused_cli.returncode, 0)
+            self.assertIn("Personality file limit exceeded (HTTP 403)", refused_cli.stderr)
+            ok(self, openstack(gw, "server", "create", "--image", CIRROS_ID, "--flavor", TINY, *files[:10], "--wait",
+                               "five-files"))
+
+            big = self.path("big", "x" * 8000)  # 10668 characters of base64: over 10240
+            refused_cli = openstack(gw, "server", "create", "--image", CIRROS_ID, "--flavor", TINY, "--file",
+                                    f"/etc/big={big}", "big-file")
+            self.assertIn("Personality file content exceeds maximum 10240 (HTTP 403)", refused_cli.stderr)
+
+            # A rebuild's files count too (openstacksdk's session: the CLI's rebuild takes none).
+            server = demo.id("five-files")
+            files = [{"path": "/" + "p" * 255, "contents": "aGk="}]
+            r = demo.compute.post(f"/servers/{server}/action",
+                                  json={"rebuild": {"imageRef": CIRROS_ID, "personality": files}}, microversion="2.1")
+            self.assertEqual((r.status_code, r.json()["forbidden"]["message"]),
+                             (403, "Personality file path exceeds maximum 255"))
+            # An admin raises the project's limit: six files then fit.
+            ok(self, openstack(gw, "quota", "set", "--injected-files", "6", "demo", user="admin"))
+            files = [{"path": f"/etc/f{i}", "contents": "aGk="} for i in range(6)]
+            r = demo.compute.post(f"/servers/{server}/action",
+                                  json={"rebuild": {"imageRef": CIRROS_ID, "personality": files}}, microversion="2.1")
+            self.assertEqual(r.status_code, 202)
 
 
 if __name__ == "__main__":

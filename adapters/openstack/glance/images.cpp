@@ -1,6 +1,7 @@
 #include "adapters/openstack/glance/images.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 
 #include <rapidjson/document.h>
@@ -16,8 +17,15 @@ namespace {
 constexpr std::string_view kKind = "glance-image";
 constexpr core::Millis kNever = std::numeric_limits<core::Millis>::max();
 
+// What the store keeps of an image beside the image itself.
+struct Extras {
+  std::string shelved_server;
+  std::string uploading_from;
+  std::uint64_t upload_entry = 0;
+};
+
 // An image as the store keeps it: one JSON object.
-std::string encode(const Image& i, const std::string& shelved_server) {
+std::string encode(const Image& i, const Extras& extras) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   const auto str = [&](const char* key, std::string_view v) {
@@ -71,7 +79,12 @@ std::string encode(const Image& i, const std::string& shelved_server) {
   w.StartArray();
   for (const auto& t : i.tags) w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
   w.EndArray();
-  if (!shelved_server.empty()) str("shelved_server", shelved_server);
+  if (!extras.shelved_server.empty()) str("shelved_server", extras.shelved_server);
+  if (!extras.uploading_from.empty()) {
+    str("uploading_from", extras.uploading_from);
+    w.Key("upload_entry");
+    w.Uint64(extras.upload_entry);
+  }
   w.EndObject();
   return {buffer.GetString(), buffer.GetSize()};
 }
@@ -95,7 +108,7 @@ bool is_tombstone(std::string_view text) {
   return !d.HasParseError() && d.IsObject() && d.HasMember("removed") && d["removed"].IsBool() && d["removed"].GetBool();
 }
 
-std::optional<std::pair<Image, std::string>> decode(std::string_view text) {
+std::optional<std::pair<Image, Extras>> decode(std::string_view text) {
   rapidjson::Document d;
   d.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
   if (d.HasParseError() || !d.IsObject()) return std::nullopt;
@@ -147,7 +160,10 @@ std::optional<std::pair<Image, std::string>> decode(std::string_view text) {
     for (const auto& t : d["tags"].GetArray())
       if (t.IsString()) i.tags.emplace_back(t.GetString());
   if (i.id.empty()) return std::nullopt;
-  return std::pair{std::move(i), str("shelved_server")};
+  Extras extras{str("shelved_server"), str("uploading_from"), 0};
+  if (const auto it = d.FindMember("upload_entry"); it != d.MemberEnd() && it->value.IsUint64())
+    extras.upload_entry = it->value.GetUint64();
+  return std::pair{std::move(i), std::move(extras)};
 }
 
 // The states a shelved server's snapshot is still needed in.
@@ -167,7 +183,7 @@ ImageCatalog::ImageCatalog(core::Fleet& fleet, std::vector<Image> configured)
 void ImageCatalog::start_over() {
   images_.clear();
   removed_configured_.clear();
-  for (auto& image : configured_) images_[image.id] = Kept{image, {}, next_seq_++, false};
+  for (auto& image : configured_) images_[image.id] = Kept{image, {}, {}, next_seq_++, false};
 }
 
 bool ImageCatalog::configured(std::string_view id) const {
@@ -198,7 +214,9 @@ void ImageCatalog::load(const std::vector<core::Document>& documents) {
     // The id is taken first: the right side of `=` is evaluated (and the
     // image moved from) before the subscript.
     auto id = decoded->first.id;
-    images_[std::move(id)] = Kept{std::move(decoded->first), std::move(decoded->second), next_seq_++, true};
+    auto& extras = decoded->second;
+    images_[std::move(id)] = Kept{std::move(decoded->first), std::move(extras.shelved_server),
+                                  Upload{std::move(extras.uploading_from), extras.upload_entry}, next_seq_++, true};
   }
 }
 
@@ -234,16 +252,26 @@ bool ImageCatalog::visible(const Image& image, const ImageViewer& viewer) const 
 
 void ImageCatalog::reconcile() {
   std::vector<std::pair<std::string, std::string>> shelved;  // image, server
+  std::vector<std::pair<std::string, Upload>> uploading;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, kept] : images_)
+    for (const auto& [id, kept] : images_) {
       if (!kept.shelved_server.empty()) shelved.emplace_back(id, kept.shelved_server);
+      if (!kept.upload.server.empty()) uploading.emplace_back(id, kept.upload);
+    }
   }
   const core::Caller cloud{0, true, true, true};
   for (const auto& [image, server] : shelved) {
     auto found = fleet_.get(cloud, server);
     if (found && on_the_shelf(found->state)) continue;
     (void)remove(image);  // best effort: a store that refuses it now is asked again on the next read
+  }
+  for (const auto& [image, upload] : uploading) {
+    switch (upload_state(upload)) {
+      case UploadState::Saving: break;
+      case UploadState::Done: finish_upload(image); break;
+      case UploadState::Failed: (void)remove(image); break;  // as Nova deletes a snapshot that failed
+    }
   }
 }
 
@@ -284,7 +312,7 @@ core::Document ImageCatalog::document(const Kept& kept) {
   core::Document d;
   d.kind = kKind;
   d.key = kept.image.id;
-  d.value = encode(kept.image, kept.shelved_server);
+  d.value = encode(kept.image, Extras{kept.shelved_server, kept.upload.server, kept.upload.journal_id});
   d.expires_ms = kNever;
   return d;
 }
@@ -294,12 +322,23 @@ core::Result<core::Done> ImageCatalog::keep(Kept& kept) {
   return fleet_.keep({document(kept)});
 }
 
-core::Result<Image> ImageCatalog::create(Image image, std::string shelved_server) {
+core::Result<Image> ImageCatalog::create(Image image, std::string shelved_server, Upload upload) {
   const auto now = fleet_.clock().now_ms();
   if (image.id.empty()) image.id = core::request_uuid();
   if (!image.created_ms) image.created_ms = now;
   image.updated_ms = now;
-  Kept kept{image, std::move(shelved_server), 0, true};
+  // Made from a server: saving, with no data yet, unless the upload is over already (an instant transition).
+  if (!upload.server.empty()) {
+    if (upload_state(upload) == UploadState::Saving) {
+      image.status = "saving";
+      image.size.reset();
+      image.checksum.reset();
+      image.os_hash.reset();
+    } else {
+      upload = {};
+    }
+  }
+  Kept kept{image, std::move(shelved_server), std::move(upload), 0, true};
   std::lock_guard writing(write_mutex_);
   {
     std::lock_guard lock(mutex_);

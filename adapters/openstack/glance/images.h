@@ -6,7 +6,10 @@
 // documents of kind "glance-image"; a configured image deleted as a
 // tombstone) and a reset returns to the configured catalog. A shelved
 // server's snapshot is deleted once the server is no longer shelved,
-// whichever API unshelved or deleted it.
+// whichever API unshelved or deleted it. A server's snapshot or backup is
+// saving while the server's createImage (createBackup) transition lasts,
+// then active; deleted if that transition fails or the server goes first,
+// as Nova deletes an image whose upload did not finish.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +41,13 @@ inline constexpr std::string_view kImageType = "image_type";
 inline constexpr std::string_view kInstanceUuid = "instance_uuid";
 inline constexpr std::string_view kBackupType = "backup_type";
 
+// An image being made from a server: its server, and the journal entry
+// of the call whose transition makes it (0: none; the server's state says).
+struct ImageUpload {
+  std::string server;
+  std::uint64_t journal_id = 0;
+};
+
 class ImageCatalog final : public core::Keeper {
  public:
   // Why an edit refused (a status and Glance's message).
@@ -54,10 +64,12 @@ class ImageCatalog final : public core::Keeper {
   // status is `member_status` ("all": any).
   std::vector<Image> list(const ImageViewer& viewer, std::string_view member_status = "all");
 
+  using Upload = ImageUpload;
   // Adds an image (id and times set here unless given); written to the store
   // first. `shelved_server`: a shelve's snapshot of that server, deleted once
-  // the server leaves the shelf.
-  core::Result<Image> create(Image image, std::string shelved_server = {});
+  // the server leaves the shelf. `upload`: the image is saving (no size yet)
+  // until the upload's transition settles.
+  core::Result<Image> create(Image image, std::string shelved_server = {}, Upload upload = {});
   // Replaces a kept image with `image` (same id).
   core::Result<Image> save(Image image);
   core::Result<core::Done> remove(const std::string& id);
@@ -85,14 +97,21 @@ class ImageCatalog final : public core::Keeper {
   struct Kept {
     Image image;
     std::string shelved_server;  // a shelve's snapshot: the server it belongs to
+    Upload upload;               // being made from a server (upload.server empty: not)
     std::uint64_t seq = 0;       // creation order, to order images created in the same millisecond
     bool written = false;        // kept as a document (not only configured)
   };
   // The configured catalog alone. Called with mutex_ held (or before the catalog is shared).
   void start_over();
   static core::Document document(const Kept& kept);
-  // Deletes the snapshots of servers no longer shelved. Called without mutex_ held.
+  // Deletes the snapshots of servers no longer shelved, and finishes the
+  // uploads whose transition has settled. Called without mutex_ held.
   void reconcile();
+  // How an upload stands: still saving, done (active), or failed (deleted).
+  enum class UploadState { Saving, Done, Failed };
+  UploadState upload_state(const Upload& upload);
+  // Makes an uploaded image active (its size: its base image's). Called without mutex_ held.
+  void finish_upload(const std::string& id);
   core::Result<core::Done> keep(Kept& kept);
   bool visible(const Image& image, const ImageViewer& viewer) const;
   bool configured(std::string_view id) const;

@@ -1,5 +1,5 @@
 // Request bodies of the compute API's admin side (flavors, quotas, server
-// groups, aggregates, services, hosts): JSON text to typed requests,
+// groups, aggregates, services, hosts, agents): JSON text to typed requests,
 // checked as Nova's schemas check them, or the Nova fault a bad body
 // earns. Pure functions over text, like json_body.h's: what needs state
 // (does the flavor exist? is the quota used?) is the handler's to check.
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "adapters/openstack/nova/faults.h"
+#include "adapters/openstack/nova/guest_agents.h"
 #include "adapters/openstack/nova/microversion.h"
 #include "adapters/openstack/shared/settings.h"
 #include "core/quotas.h"
@@ -94,5 +95,16 @@ struct HostUpdate {
   std::optional<std::string> maintenance_mode;
 };
 std::variant<HostUpdate, Fault> parse_host_update(std::string_view body);
+
+// POST /os-agents: {"agent": {hypervisor, os, architecture, version, url,
+// md5hash}}, each a string of at most 255 characters (the names of letters,
+// digits, '-', '.', '_' and spaces; the URL an absolute URI with a host; the
+// hash hexadecimal), as Nova's schema (until Victoria) checked them
+// (agent_body.cpp). `id` is left 0.
+std::variant<GuestAgent, Fault> parse_agent_create(std::string_view body);
+// PUT /os-agents/{id}: {"para": {version, url, md5hash}} (only those are set).
+std::variant<GuestAgent, Fault> parse_agent_update(std::string_view body);
+// Whether `text` is a URI as Nova's "uri" format reads it (RFC 3986, with a scheme and a host).
+bool absolute_uri(std::string_view text);
 
 }  // namespace openstack

@@ -41,6 +41,9 @@ const std::vector<Route>& table() {
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/diagnostics)"), "GET"},
       {std::regex(R"(/compute/v2\.1/servers/[^/]+/os-server-password)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/os-server-external-events)"), "POST"},
+      {std::regex(R"(/compute/v2\.1/servers/[^/]+/tags(/[^/]+)?/?)"), "GET, PUT, DELETE"},
+      {std::regex(R"(/compute/v2\.1/os-agents/?)"), "GET, POST"},
+      {std::regex(R"(/compute/v2\.1/os-agents/[^/]+)"), "PUT, DELETE"},
       {std::regex(R"(/compute/v2\.1/images(/detail)?)"), "GET"},  // DELETE /images/ (no id): Nova's 404
       {std::regex(R"(/compute/v2\.1/images/[^/]+)"), "GET, DELETE"},
       {std::regex(R"(/compute/v2\.1/images/[^/]+/metadata/?)"), "GET, PUT, POST"},
@@ -167,6 +170,20 @@ void mount_admin_routes(httplib::Server& server, Service& s, const ComputePipeli
         H(&Service::clear_server_password), false);
   route(post, R"(/compute/v2\.1/os-server-external-events)", "server-external-events",
         H(&Service::create_external_events), true);
+  // Guest agent builds (os-agents).
+  route(get, R"(/compute/v2\.1/os-agents/?)", "agents", H(&Service::list_agents), false);
+  route(post, R"(/compute/v2\.1/os-agents/?)", "agent-create", H(&Service::create_agent), true);
+  route(put, R"(/compute/v2\.1/os-agents/([^/]+))", "agent-update", H(&Service::update_agent), true);
+  route(del, R"(/compute/v2\.1/os-agents/([^/]+))", "agent-delete", H(&Service::delete_agent), false);
+  // A server's tags (2.26).
+  constexpr const char* kTags = R"(/compute/v2\.1/servers/([^/]+)/tags/?)";
+  constexpr const char* kTag = R"(/compute/v2\.1/servers/([^/]+)/tags/([^/]+))";
+  route(get, kTags, "tags", H(&Service::list_tags), false);
+  route(put, kTags, "tags-replace", H(&Service::replace_tags), true);
+  route(del, kTags, "tags-delete", H(&Service::delete_tags), false);
+  route(get, kTag, "tag", H(&Service::show_tag), false);
+  route(put, kTag, "tag-add", H(&Service::add_tag), false);  // no body (null)
+  route(del, kTag, "tag-delete", H(&Service::delete_tag), false);
   // Compute's image proxy (to 2.35).
   flagged(get, R"(/compute/v2\.1/images/?)", "images", &Service::list_images, false, false);
   flagged(get, R"(/compute/v2\.1/images/detail)", "images-detail", &Service::list_images, true, false);

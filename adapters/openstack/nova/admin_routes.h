@@ -1,6 +1,7 @@
 // The compute API's admin side mounted on the server: flavors' changes,
 // quotas and limits, server groups, hypervisors, services, hosts,
-// aggregates, availability zones, migrations, usage, extensions. Each
+// aggregates, availability zones, migrations, usage, extensions, guest
+// agents, and a server's extras (diagnostics, password, tags). Each
 // route goes through api.cpp's pipeline (`compute`: request ids, token,
 // microversion, journal) before its handler.
 #pragma once

@@ -11,6 +11,7 @@
 
 #include "adapters/openstack/nova/json_body.h"
 #include "adapters/openstack/nova/json_fields.h"
+#include "adapters/openstack/nova/server_tags.h"
 #include "adapters/openstack/nova/views.h"
 #include "core/text.h"
 
@@ -241,7 +242,7 @@ std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Ver
   Clearable user_data;
   if (auto fault = read_user_data(s, false, user_data)) return *fault;
   if (user_data && *user_data) request.user_data = **user_data;
-  if (auto fault = check_personality(s)) return *fault;
+  if (auto fault = read_personality(s, request.personality)) return *fault;
   if (s.HasMember("config_drive")) {
     const auto value = boolean(s["config_drive"]);
     if (!value) return invalid("config_drive", s["config_drive"], "is not one of the allowed boolean values");
@@ -253,6 +254,7 @@ std::variant<CreateRequest, Fault> parse_create(std::string_view body, const Ver
   std::optional<std::optional<std::vector<std::string>>> certs;
   if (auto fault = read_trusted_certs(s, certs)) return *fault;
   if (certs && *certs) request.trusted_certs = **certs;
+  if (auto fault = read_create_tags(s, request.tags)) return *fault;
 
   if (s.HasMember("return_reservation_id")) {
     const auto flag = boolean(s["return_reservation_id"]);

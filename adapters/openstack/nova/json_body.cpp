@@ -335,6 +335,10 @@ std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Ver
                                                      : std::string_view("os-getSerialConsole");
     named(wire, core::Action::Update, ActionKind::RemoteConsole);
     fault = read_remote_console(wire, value, request);
+  } else if (name == "migrate" || name == "os-migrateLive") {
+    const bool live = name == "os-migrateLive";
+    named(live ? "os-migrateLive" : "migrate", core::Action::Update, live ? ActionKind::LiveMigrate : ActionKind::Migrate);
+    fault = live ? read_live_migrate(value, version, request) : read_migrate(value, version, request);
   } else if (name == "os-getConsoleOutput") {
     named("os-getConsoleOutput", core::Action::Update, ActionKind::ConsoleOutput);
     fault = read_console(value, request);

@@ -24,6 +24,15 @@ namespace openstack {
 // Absent (nullopt), null (an empty optional inside) or a value.
 using Clearable = std::optional<std::optional<std::string>>;
 
+// The personality files a create or a rebuild injects (to 2.56), as Nova's
+// injected-files quotas count them: how many, the longest path and the
+// longest contents (its base64 text), in characters.
+struct InjectedFiles {
+  std::size_t count = 0;
+  std::size_t longest_path = 0;
+  std::size_t longest_contents = 0;
+};
+
 // What an update (PUT /servers/{id}) or a rebuild sets; absent fields keep
 // what the server has.
 struct ServerFields {
@@ -42,6 +51,7 @@ struct RebuildRequest {
   Clearable key_name;                   // from 2.54
   Clearable user_data;                  // from 2.57
   std::optional<std::optional<std::vector<std::string>>> trusted_certs;  // from 2.63
+  InjectedFiles personality;            // to 2.56
 };
 
 // What POST /servers/{id}/action asks for: a lifecycle action of the core's
@@ -56,6 +66,8 @@ enum class ActionKind {
   AddFloatingIp,        // addFloatingIp, removeFloatingIp (to 2.43)
   RemoveFloatingIp,
   RemoteConsole,        // os-getVNCConsole, os-getSPICEConsole, os-getSerialConsole (to 2.5)
+  Migrate,              // migrate (cold), os-migrateLive (admin): migrate_actions.cpp
+  LiveMigrate,
 };
 
 struct ActionRequest {
@@ -79,11 +91,14 @@ struct ActionRequest {
   std::optional<std::string> rescue_image_ref;  // rescue: the image to boot (nothing: the server's own)
   std::string console_protocol;  // a remote console's: vnc, spice or serial
   std::string console_type;      // novnc, xvpvnc, spice-html5 or serial, as the schema allows
+  std::optional<std::string> migrate_host;  // migrate (2.56), os-migrateLive: the host asked for (none: any)
+  bool force = false;                       // os-migrateLive (2.30 to 2.67)
 };
 
 // POST /servers/{id}/action: exactly one key, a known action, its body valid
 // as Nova's schema for the microversion (reboot's type, lock's reason from
-// 2.73, unshelve's availability zone from 2.77, rebuild, resize, rescue, ...); the
+// 2.73, unshelve's availability zone from 2.77, rebuild, resize, rescue, migrate
+// from 2.56, os-migrateLive by its four schemas, ...); the
 // value of the actions without a schema is not checked, as Nova does not.
 // `sent_name`, if given, gets the action's key as the client sent it (even an unknown one).
 std::variant<ActionRequest, Fault> parse_action(std::string_view body, const Version& version,
@@ -119,6 +134,8 @@ struct CreateRequest {
   bool config_drive = false;
   bool return_reservation_id = false;  // answer {"reservation_id"} instead of the server
   std::optional<std::vector<std::string>> trusted_certs;
+  std::vector<std::string> tags;  // from 2.52
+  InjectedFiles personality;      // to 2.56
 };
 
 // POST /servers: the server object, its flavor resolved against the catalog;

@@ -235,20 +235,32 @@ std::optional<Fault> read_user_data(const Value& object, bool nullable,
   return std::nullopt;
 }
 
-std::optional<Fault> check_personality(const Value& object) {
+std::optional<Fault> read_personality(const Value& object, InjectedFiles& out) {
   const auto* p = member(object, "personality");
   if (!p) return std::nullopt;
   if (!p->IsArray()) return invalid("personality", *p, "is not of type 'array'");
+  InjectedFiles files;
+  // Python's len(): characters, not bytes (the text is UTF-8; base64 is ASCII).
+  const auto characters = [](const Value& v) {
+    const auto text = text_of(v);
+    return static_cast<std::size_t>(std::count_if(
+        text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  };
   for (const auto& file : p->GetArray()) {
     if (!file.IsObject()) return invalid("personality", file, "is not of type 'object'");
     if (auto fault = only("personality", file, {"path", "contents"})) return fault;
-    if (const auto* path = member(file, "path"); path && !path->IsString())
-      return invalid("path", *path, "is not of type 'string'");
+    if (const auto* path = member(file, "path")) {
+      if (!path->IsString()) return invalid("path", *path, "is not of type 'string'");
+      files.longest_path = std::max(files.longest_path, characters(*path));
+    }
     if (const auto* contents = member(file, "contents")) {
       if (!contents->IsString()) return invalid("contents", *contents, "is not of type 'string'");
       if (!base64(text_of(*contents))) return invalid("contents", *contents, "is not a 'base64'");
+      files.longest_contents = std::max(files.longest_contents, characters(*contents));
     }
+    ++files.count;
   }
+  out = files;
   return std::nullopt;
 }
 

@@ -62,12 +62,15 @@ std::optional<Fault> read_nullable(const Value& object, const char* key, std::si
 // user_data: base64, at most 65535 characters; null only where `nullable`.
 std::optional<Fault> read_user_data(const Value& object, bool nullable,
                                     std::optional<std::optional<std::string>>& out);
-// personality (before 2.57): [{"path", "contents" (base64)}], checked and not kept.
-std::optional<Fault> check_personality(const Value& object);
+// personality (before 2.57): [{"path", "contents" (base64)}], counted (the files themselves are not kept).
+std::optional<Fault> read_personality(const Value& object, InjectedFiles& out);
 // trusted_image_certificates (2.63): 1 to 50 distinct non-empty strings, or null.
 std::optional<Fault> read_trusted_certs(const Value& object,
                                         std::optional<std::optional<std::vector<std::string>>>& out);
 
+// migrate's and os-migrateLive's values, by microversion, for parse_action (migrate_body.cpp).
+std::optional<Fault> read_migrate(const Value& value, const Version& version, ActionRequest& out);
+std::optional<Fault> read_live_migrate(const Value& value, const Version& version, ActionRequest& out);
 // A rebuild's value ({"imageRef", "name", ...}, by microversion), for parse_action (server_body.cpp).
 std::optional<Fault> read_rebuild(const Value& value, const Version& version, RebuildRequest& out);
 

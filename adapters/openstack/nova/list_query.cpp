@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "adapters/openstack/api.h"
+#include "adapters/openstack/nova/server_tags.h"
 #include "adapters/openstack/nova/views.h"
 #include "adapters/openstack/shared/iso_time.h"
 #include "core/text.h"
@@ -181,6 +182,17 @@ std::variant<bool, Fault> all_tenants_flag(const Params& params) {
                                  *text));
 }
 
+// A tag filter's list, as Nova splits it (str.split(',')).
+std::vector<std::string> split_tags(std::string_view text) {
+  std::vector<std::string> out;
+  while (true) {
+    const auto comma = text.find(',');
+    out.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) return out;
+    text.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace
 
 bool ListParams::matches(const core::ServerInfo& server) const {
@@ -197,6 +209,18 @@ bool ListParams::matches(const core::ServerInfo& server) const {
   if (changes_before && server.updated_ms > *changes_before) return false;
   if (host && (*host != kHost || server.state == core::State::ShelvedOffloaded)) return false;
   if (locked && server.lock.locked != *locked) return false;
+  if (tags || tags_any || not_tags || not_tags_any) {
+    const auto has = tags_of(server);
+    const auto count = [&](const std::vector<std::string>& wanted) {
+      return static_cast<std::size_t>(std::count_if(wanted.begin(), wanted.end(), [&](const std::string& t) {
+        return std::find(has.begin(), has.end(), t) != has.end();
+      }));
+    };
+    if (tags && count(*tags) != tags->size()) return false;
+    if (tags_any && count(*tags_any) == 0) return false;
+    if (not_tags && count(*not_tags) == not_tags->size()) return false;
+    if (not_tags_any && count(*not_tags_any) != 0) return false;
+  }
   return status.empty() || shown.status == status;
 }
 
@@ -271,6 +295,13 @@ std::variant<ListParams, Fault> parse_list_query(const Params& params, const Ver
     out.soft_deleted = bool_from_string(*text) ? SoftDeleted::Only : SoftDeleted::Hidden;
   else if (out.changes_since || out.changes_before)
     out.soft_deleted = SoftDeleted::Shown;
+  if (version.at_least(26)) {
+    const std::pair<const char*, std::optional<std::vector<std::string>>*> filters[] = {
+        {"tags", &out.tags}, {"tags-any", &out.tags_any}, {"not-tags", &out.not_tags},
+        {"not-tags-any", &out.not_tags_any}};
+    for (const auto& [key, list] : filters)
+      if (const auto* text = param(params, key)) *list = split_tags(*text);
+  }
   if (const auto* text = param(params, "locked"); text && version.at_least(73)) {
     const auto value = core::ascii_lower(*text);
     if (value == "true" || value == "1" || value == "t" || value == "yes" || value == "y" || value == "on") out.locked = true;

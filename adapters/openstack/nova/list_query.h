@@ -12,6 +12,7 @@
 #include <regex>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "adapters/openstack/nova/faults.h"
 #include "adapters/openstack/nova/microversion.h"
@@ -39,6 +40,9 @@ struct ListParams {
   // addresses, as Nova's regex filters (the handler matches them: the
   // addresses are the network model's).
   std::optional<std::regex> ip, ip6;
+  // The tag filters (from 2.26), each a comma-separated list: every tag
+  // (tags), any of them (tags-any), not every one (not-tags), none of them (not-tags-any).
+  std::optional<std::vector<std::string>> tags, tags_any, not_tags, not_tags_any;
   // Nova leaves soft-deleted servers out unless the listing asks for deleted
   // ones: an admin's deleted=true (only those), or changes-since/-before.
   SoftDeleted soft_deleted = SoftDeleted::Hidden;
@@ -47,7 +51,8 @@ struct ListParams {
   bool matches(const core::ServerInfo& server) const;
   bool filters() const {
     return name || !status.empty() || no_status_matches || image || flavor || changes_since || changes_before ||
-           host || locked || ip || ip6 || soft_deleted != SoftDeleted::Shown;
+           host || locked || ip || ip6 || tags || tags_any || not_tags || not_tags_any ||
+           soft_deleted != SoftDeleted::Shown;
   }
 };
 

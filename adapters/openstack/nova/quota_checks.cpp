@@ -1,6 +1,7 @@
 // What the quotas refuse, in Nova's words: too many instances, cores or
 // RAM for a create or a resize (TooManyInstances), too many metadata items,
-// key pairs, members of a server group. The counting is core/quotas.h's.
+// key pairs, members of a server group, personality files too many or too
+// big (a create's or a rebuild's injected files). The counting is core/quotas.h's.
 //
 // A server made through Transfer counts too: one instance of its tenant's
 // project, with the flavor it shows (the catalog's first, m1.tiny). Only
@@ -121,6 +122,28 @@ std::optional<Fault> Service::metadata_over(const Call& call, std::size_t count)
   return Fault{403, "forbidden",
                fmt::format("Maximum number of metadata items exceeds {}", over->allowed.at("metadata_items")), -1,
                "over_quota"};
+}
+
+std::optional<Fault> Service::injected_files_over(const Call& call, const InjectedFiles& files) {
+  if (files.count == 0) return std::nullopt;
+  const auto& project = call.identity->project;
+  const auto& user = call.identity->user;
+  const auto over = [&](std::string_view resource, std::size_t value) {
+    return quotas.check(project, user, resource, static_cast<std::int64_t>(value));
+  };
+  // The number of files first, then the longest path (reported before the longest contents).
+  if (over("injected_files", files.count))
+    return Fault{403, "forbidden", "Personality file limit exceeded", -1, "over_quota"};
+  if (const auto path = over("injected_file_path_bytes", files.longest_path))
+    return Fault{403, "forbidden",
+                 fmt::format("Personality file path exceeds maximum {}", path->allowed.at("injected_file_path_bytes")),
+                 -1, "over_quota"};
+  if (const auto contents = over("injected_file_content_bytes", files.longest_contents))
+    return Fault{403, "forbidden",
+                 fmt::format("Personality file content exceeds maximum {}",
+                             contents->allowed.at("injected_file_content_bytes")),
+                 -1, "over_quota"};
+  return std::nullopt;
 }
 
 std::optional<Fault> Service::keypairs_over(const Call& call, const std::string& user) {

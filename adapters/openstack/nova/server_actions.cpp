@@ -60,6 +60,10 @@ std::optional<core::Error> Service::rebuild_edit(const Call& call, const ActionR
   // server's flavor), then the key pair, as Nova's rebuild checks them.
   const auto image = images.find(r.image_id, image_viewer(call));
   if (!image) return refuse("Cannot find image for rebuild");
+  // Then the quotas on what it brings: metadata items, personality files.
+  if (r.metadata)
+    if (auto over = over_limit(call, *r.metadata)) return over;
+  if (auto fault = injected_files_over(call, r.personality)) return core::over_quota("injected_files", fault->message);
   // A rebuild is refused in the resize states: the flavor it has is kFlavorAttr's (see flavor_id).
   const auto flavor = find_flavor(settings, core::find_pair(e.attributes, kFlavorAttr).value_or("1"), true);
   if (flavor)
@@ -113,13 +117,15 @@ void Service::create_image(httplib::Response& res, const Call& call, const core:
     image.disk_format = original->disk_format;
     image.container_format = original->container_format;
   }
-  for (const auto& [k, v] : request.image_metadata.value_or(core::Pairs{})) core::set_pair(image.properties, k, v);
   core::set_pair(image.properties, std::string(kImageType), backup ? "backup" : "snapshot");
   core::set_pair(image.properties, std::string(kInstanceUuid), server.uuid);
   core::set_pair(image.properties, "base_image_ref", std::string(base));
   core::set_pair(image.properties, "user_id", call.identity->user);
+  // The caller's metadata has precedence over those (Nova's extra_properties), a backup's type over it.
+  for (const auto& [k, v] : request.image_metadata.value_or(core::Pairs{})) core::set_pair(image.properties, k, v);
   if (backup) core::set_pair(image.properties, std::string(kBackupType), request.backup_type);
-  auto created = images.create(std::move(image));
+  // Saving while the server's transition lasts (its journal entry tells when it settles).
+  auto created = images.create(std::move(image), {}, ImageCatalog::Upload{server.uuid, call.entry->id});
   if (!created) return send_fault(res, call, from_core(created.error()));
 
   if (backup) {
@@ -202,6 +208,8 @@ void Service::server_action(const httplib::Request& req, httplib::Response& res,
       if (!server_of(res, call, id)) return;
       res.status = 202;
       return;
+    case ActionKind::Migrate:
+    case ActionKind::LiveMigrate: return migrate_server(res, call, id, request, *options);
     case ActionKind::Lifecycle: break;
   }
 

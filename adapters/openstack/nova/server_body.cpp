@@ -59,7 +59,7 @@ std::optional<Fault> read_rebuild(const Value& value, const Version& version, Re
   if (value.HasMember("preserve_ephemeral") && !value["preserve_ephemeral"].IsBool() &&
       !value["preserve_ephemeral"].IsString())
     return invalid("preserve_ephemeral", value["preserve_ephemeral"], "is not one of the allowed boolean values");
-  if (auto fault = check_personality(value)) return fault;
+  if (auto fault = read_personality(value, out.personality)) return fault;
   if (version.at_least(54))
     if (auto fault = read_nullable(value, "key_name", 255, true, out.key_name)) return fault;
   if (version.at_least(57))

@@ -4,6 +4,7 @@
 // admin-only fields (OS-EXT-SRV-ATTR:*, host_status) need an admin caller.
 #include <fmt/format.h>
 
+#include "adapters/openstack/nova/server_tags.h"
 #include "adapters/openstack/nova/views.h"
 
 namespace openstack {
@@ -198,6 +199,7 @@ void write_server(Writer& w, const core::ServerInfo& s, const ViewContext& c, Se
   if (v.at_least(26)) {
     w.Key("tags");
     w.StartArray();
+    for (const auto& tag : tags_of(s)) w.String(tag.c_str(), static_cast<rapidjson::SizeType>(tag.size()));
     w.EndArray();
   }
   if (v.at_least(63)) {

@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include "adapters/openstack/nova/list_query.h"
+#include "adapters/openstack/nova/server_tags.h"
 #include "adapters/openstack/nova/service.h"
 #include "core/ids.h"
 
@@ -128,6 +129,7 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
   auto nics = resolve_networks(call, request);
   if (auto* fault = std::get_if<Fault>(&nics)) return send_fault(res, call, *fault);
   if (auto fault = metadata_over(call, request.metadata.size())) return send_fault(res, call, *fault);
+  if (auto fault = injected_files_over(call, request.personality)) return send_fault(res, call, *fault);
   if (request.group && !groups.find(*request.group))
     return send_fault(res, call, bad_request(fmt::format("Instance group {} could not be found.", *request.group)));
 
@@ -166,6 +168,7 @@ void Service::create_server(const httplib::Request& req, httplib::Response& res,
     set(kReservationAttr, reservation);
     set(kLaunchIndexAttr, std::to_string(i - 1));
     if (request.group) set(kServerGroupAttr, *request.group);
+    if (!request.tags.empty()) set_tags(a, request.tags);
     auto created = fleet.create(call.caller, std::move(spec), *options);
     if (!created) return send_fault(res, call, from_core(created.error()));
     if (!first) first = std::move(created).value();

@@ -2,12 +2,12 @@
 // carries once it is checked: its microversion, who is calling, the base URL.
 // The handlers live in a file per resource: servers.cpp (list, show,
 // create, delete, update), server_actions.cpp, server_metadata.cpp,
-// instance_actions.cpp, keypairs_api.cpp, security_groups.cpp,
+// instance_actions.cpp, server_tags_api.cpp, keypairs_api.cpp, security_groups.cpp,
 // networking.cpp (addresses, interfaces, network and floating IP proxies),
 // catalog.cpp (flavors), and the admin side: flavor_admin.cpp,
 // quotas_api.cpp, server_groups_api.cpp, hypervisors.cpp, services_api.cpp
 // (services, hosts), aggregates_api.cpp, zones_api.cpp, migrations_api.cpp,
-// usage_api.cpp (tenant usage, audit log), extensions.cpp,
+// usage_api.cpp (tenant usage, audit log), agents_api.cpp, extensions.cpp,
 // remote_consoles.cpp; service.cpp has what they share.
 #pragma once
 
@@ -26,6 +26,7 @@
 #include "adapters/openstack/nova/console_tokens.h"
 #include "adapters/openstack/nova/faults.h"
 #include "adapters/openstack/nova/flavors.h"
+#include "adapters/openstack/nova/guest_agents.h"
 #include "adapters/openstack/nova/json_body.h"
 #include "adapters/openstack/nova/keypairs.h"
 #include "adapters/openstack/nova/microversion.h"
@@ -63,6 +64,7 @@ struct Service {
   ComputeHost& host;
   MigrationIds& migration_ids;
   ConsoleTokens& consoles;
+  GuestAgents& agents;
 
   // servers.cpp
   // The ip / ip6 filters of a listing, on the server's addresses.
@@ -102,6 +104,10 @@ struct Service {
   // server_actions.cpp
   void server_action(const httplib::Request& req, httplib::Response& res, const Call& call);
 
+  // migrate_actions.cpp: migrate and os-migrateLive (admin), on one host.
+  void migrate_server(httplib::Response& res, const Call& call, const std::string& id, const ActionRequest& request,
+                      const core::ActOptions& options);
+
   // server_metadata.cpp: GET, PUT (replace) and POST (merge) of the whole
   // set; GET, PUT and DELETE of one item.
   void list_metadata(const httplib::Request& req, httplib::Response& res, const Call& call);
@@ -111,6 +117,14 @@ struct Service {
   void delete_metadata_item(const httplib::Request& req, httplib::Response& res, const Call& call);
   // The metadata_items quota, as an edit refuses it (runs under the server's lock: reads the quotas only).
   std::optional<core::Error> over_limit(const Call& call, const core::Pairs& metadata);
+
+  // server_tags_api.cpp: /servers/{id}/tags (from 2.26)
+  void list_tags(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void show_tag(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void add_tag(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void replace_tags(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_tag(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_tags(const httplib::Request& req, httplib::Response& res, const Call& call);
 
   // instance_actions.cpp
   void list_instance_actions(const httplib::Request& req, httplib::Response& res, const Call& call);
@@ -208,6 +222,9 @@ struct Service {
                                                       const ActionRequest& request, bool& refused);
   // Nova's metadata_items limit for a server's metadata of `count` items (403 over it).
   std::optional<Fault> metadata_over(const Call& call, std::size_t count);
+  // Nova's injected-files limits (injected_files, injected_file_path_bytes,
+  // injected_file_content_bytes) for a create's or a rebuild's personality (403 over one).
+  std::optional<Fault> injected_files_over(const Call& call, const InjectedFiles& files);
   // Nova's key_pairs limit for `user`'s next key pair.
   std::optional<Fault> keypairs_over(const Call& call, const std::string& user);
   // How a server counts in its project's quotas (its flavor's cores and RAM, its user).
@@ -262,6 +279,12 @@ struct Service {
   void show_tenant_usage(const httplib::Request& req, httplib::Response& res, const Call& call);
   void show_audit_log(const httplib::Request& req, httplib::Response& res, const Call& call);
 
+  // agents_api.cpp: os-agents (admin)
+  void list_agents(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void create_agent(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void update_agent(const httplib::Request& req, httplib::Response& res, const Call& call);
+  void delete_agent(const httplib::Request& req, httplib::Response& res, const Call& call);
+
   // extensions.cpp: the legacy extension list
   void list_extensions(const httplib::Request& req, httplib::Response& res, const Call& call);
   void show_extension(const httplib::Request& req, httplib::Response& res, const Call& call);
@@ -283,6 +306,16 @@ struct Service {
   std::vector<core::JournalEntry> server_actions(const std::string& uuid);
   std::optional<core::ServerInfo> action_server(httplib::Response& res, const Call& call, const std::string& id);
   void write_action(rapidjson::Writer<rapidjson::StringBuffer>& w, const core::JournalEntry& e, const Call& call);
+  // server_tags_api.cpp
+  // The path's server for a tags call, checked in Nova's order (the
+  // microversion, the server, the policy `policy`, and for a change named
+  // `change` its vm_state); on an error the fault is sent.
+  std::optional<core::ServerInfo> tagged_server(const httplib::Request& req, httplib::Response& res, const Call& call,
+                                                std::string_view policy, std::string_view change);
+  // Changes the server's tags with `edit` (an update of the server); on an error the fault is sent.
+  std::optional<core::ServerInfo> retag(httplib::Response& res, const Call& call, const core::ServerInfo& server,
+                                        std::string_view operation,
+                                        const std::function<void(std::vector<std::string>&)>& edit);
   // server_actions.cpp
   std::optional<core::Error> rebuild_edit(const Call& call, const ActionRequest& request, core::Editable& e);
   // A rescue's own checks (its image, a volume-backed server), made once the core's have passed.

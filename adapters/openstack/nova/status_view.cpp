@@ -75,6 +75,10 @@ StatusView status_view(core::State state, std::optional<core::State> from) {
     // A rescue keeps the vm_state it began in (active, stopped or error) until it is done.
     case Rescuing: return with_task(settled(from.value_or(Running)), "rescuing");
     case Unrescuing: return with_task(settled(Rescued), "unrescuing");
+    // Nova goes through image_snapshot (or image_backup), image_pending_upload
+    // and image_uploading; the upload is most of it, so one task stands for them all.
+    case Snapshotting:
+    case BackingUp: return with_task(settled(from.value_or(Running)), "image_uploading");
     default: return settled(state);
   }
 }
