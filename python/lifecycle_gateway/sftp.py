@@ -36,9 +36,13 @@ class SftpEndpoint:
                                "python3-paramiko)") from e
         client = paramiko.SSHClient()
         client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-        client.connect(self.host, port=self.port, username=self.user.user_name,
-                       key_filename=self.user.private_key_path, look_for_keys=False, allow_agent=False,
-                       timeout=timeout, banner_timeout=timeout, auth_timeout=timeout)
+        try:
+            client.connect(self.host, port=self.port, username=self.user.user_name,
+                           key_filename=self.user.private_key_path, look_for_keys=False, allow_agent=False,
+                           timeout=timeout, banner_timeout=timeout, auth_timeout=timeout)
+        except BaseException:
+            client.close()  # paramiko keeps a refused connection open until collected
+            raise
         try:
             sftp = client.open_sftp()
             try:

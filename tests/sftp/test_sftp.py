@@ -55,8 +55,14 @@ def refused(port):
 def connect(port, user, key_path, timeout=10):
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect("127.0.0.1", port=port, username=user, key_filename=key_path, look_for_keys=False,
-                   allow_agent=False, timeout=timeout, banner_timeout=timeout, auth_timeout=timeout)
+    try:
+        client.connect("127.0.0.1", port=port, username=user, key_filename=key_path, look_for_keys=False,
+                       allow_agent=False, timeout=timeout, banner_timeout=timeout, auth_timeout=timeout)
+    except BaseException:
+        # paramiko leaves a refused connection open until its client is
+        # collected; hang up now, as OpenSSH's sftp does when it gives up.
+        client.close()
+        raise
     return client
 
 
