@@ -93,11 +93,6 @@ std::string refusal(int status, std::string_view reason) {
          "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 }
 
-int remaining_ms(SteadyClock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
-  return left > 0 ? static_cast<int>(left) : 0;
-}
-
 }  // namespace
 
 Proxy::Proxy(Settings settings, Backend backend, std::vector<Asset> assets)

@@ -17,11 +17,6 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-int remaining_ms(SteadyClock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
-  return left > 0 ? static_cast<int>(left) : 0;
-}
-
 std::string openssl_reason() {
   const auto code = ERR_peek_last_error();
   ERR_clear_error();

@@ -3,6 +3,7 @@
 // blocks longer than the time it is given.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -12,6 +13,12 @@
 typedef struct ssl_ctx_st SSL_CTX;
 
 namespace console {
+
+// Milliseconds left until `deadline` (0 once it has passed): a poll's timeout.
+inline int remaining_ms(std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
 
 // A TLS server context made from the gateway's --tls-cert and --tls-key.
 class TlsContext {

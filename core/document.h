@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ namespace core {
 
 struct ServerInfo;
 struct CreateSpec;
+
+// The expiry the keepers of lasting records (flavors, key pairs, images, ...)
+// write: never forgotten, and never mistaken for the 0 of an unset field.
+inline constexpr Millis kNeverExpires = std::numeric_limits<Millis>::max();
 
 struct Document {
   std::string kind;   // the keeper's name for it ("keystone-token", "net-port", ...)

@@ -15,7 +15,7 @@
 namespace core {
 namespace {
 
-constexpr std::string_view kKind = "quota-limit";
+constexpr std::string_view kQuotaKind = "quota-limit";
 
 std::string_view scope_word(QuotaScope s) {
   switch (s) {
@@ -315,7 +315,7 @@ std::optional<Overage> Quotas::check(const std::string& project, const std::stri
 
 Document Quotas::document(const Key& key, std::optional<std::int64_t> limit) {
   Document d;
-  d.kind = kKind;
+  d.kind = kQuotaKind;
   d.key = encode_list({std::string(scope_word(key.scope)), key.name, key.user, key.resource});
   if (limit) d.value = std::to_string(*limit);
   else d.removed = true;
@@ -334,7 +334,7 @@ std::optional<std::pair<Quotas::Key, std::int64_t>> Quotas::read(const Document&
   return std::pair{Key{*scope, (*fields)[1], (*fields)[2], (*fields)[3]}, limit};
 }
 
-bool Quotas::owns(std::string_view kind) const { return kind == kKind; }
+bool Quotas::owns(std::string_view kind) const { return kind == kQuotaKind; }
 
 std::optional<std::string> Quotas::verify(const std::vector<Document>& documents) const {
   for (const auto& d : documents)

@@ -27,12 +27,6 @@ const std::string kEncrypted = "the key is encrypted: import it without a passph
 
 bool white(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && white(s.front())) s.remove_prefix(1);
-  while (!s.empty() && white(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // OpenSSL's PEM reader asks for a passphrase through this: never, here.
 int no_passphrase(char*, int, int, void*) { return -1; }
 

@@ -1,4 +1,5 @@
 #include "secret/keypair.h"
+#include "secret/ssh_wire.h"
 
 #include <cstdio>
 #include <cstdint>
@@ -17,17 +18,12 @@
 namespace secret {
 namespace {
 
-using Bytes = std::vector<unsigned char>;
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using Bignum = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
-using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using P12 = std::unique_ptr<PKCS12, Deleter<PKCS12, PKCS12_free>>;
+// The OpenSSL handles and SSH wire helpers the key parsers share; here only
+// what a generated key pair needs beyond them.
+using wire::Bio;
+using wire::Pkey;
+using Cert = std::unique_ptr<X509, wire::Deleter<X509, X509_free>>;
+using P12 = std::unique_ptr<PKCS12, wire::Deleter<PKCS12, PKCS12_free>>;
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "lifecycle-gateway: OpenSSL could not %s\n", what);
@@ -38,26 +34,6 @@ std::string bio_text(BIO* bio) {
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio, &data);
   return std::string(data, static_cast<std::size_t>(size));
-}
-
-std::string base64(const Bytes& raw) {
-  std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), raw.data(), static_cast<int>(raw.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<Bytes> unbase64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-  Bytes out(text.size() / 4 * 3);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock counts padding as zero bytes.
-  std::size_t size = static_cast<std::size_t>(n);
-  for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) --size;
-  out.resize(size);
-  return out;
 }
 
 std::string colon_hex(const unsigned char* digest, unsigned size) {
@@ -71,36 +47,12 @@ std::string colon_hex(const unsigned char* digest, unsigned size) {
   return out;
 }
 
-std::string digest_of(const EVP_MD* md, const unsigned char* data, std::size_t size) {
+// Nova's key pair fingerprint: the MD5 of the public blob, in colon hex.
+std::string md5_colon_hex(std::string_view blob) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned length = 0;
-  if (EVP_Digest(data, size, digest, &length, md, nullptr) != 1) fail("digest a key");
+  if (EVP_Digest(blob.data(), blob.size(), digest, &length, EVP_md5(), nullptr) != 1) fail("digest a key");
   return colon_hex(digest, length);
-}
-
-// The SSH wire encoding: a string or an mpint is a 4-byte length and its bytes.
-void put_string(Bytes& out, const unsigned char* data, std::size_t size) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>(size >> shift));
-  out.insert(out.end(), data, data + size);
-}
-
-void put_mpint(Bytes& out, const BIGNUM* n) {
-  Bytes raw(static_cast<std::size_t>(BN_num_bytes(n)));
-  BN_bn2bin(n, raw.data());
-  if (!raw.empty() && (raw[0] & 0x80)) raw.insert(raw.begin(), 0);  // a leading 1 bit would make it negative
-  put_string(out, raw.data(), raw.size());
-}
-
-// Reads one SSH string at `at`; nothing when the blob ends first.
-std::optional<std::string_view> get_string(const Bytes& blob, std::size_t& at) {
-  if (blob.size() - at < 4) return std::nullopt;
-  std::size_t size = 0;
-  for (int i = 0; i < 4; ++i) size = (size << 8) | blob[at + i];
-  at += 4;
-  if (blob.size() - at < size) return std::nullopt;
-  std::string_view s(reinterpret_cast<const char*>(blob.data() + at), size);
-  at += size;
-  return s;
 }
 
 Pkey rsa_key() {
@@ -120,19 +72,10 @@ GeneratedKeyPair generate_ssh_key_pair() {
     fail("write a private key");
   out.private_key = bio_text(pem.get());
 
-  BIGNUM* n = nullptr;
-  BIGNUM* e = nullptr;
-  if (!EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &n) ||
-      !EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &e))
-    fail("read an RSA key");
-  Bignum modulus(n), exponent(e);
-  static constexpr std::string_view kType = "ssh-rsa";
-  Bytes blob;
-  put_string(blob, reinterpret_cast<const unsigned char*>(kType.data()), kType.size());
-  put_mpint(blob, exponent.get());
-  put_mpint(blob, modulus.get());
-  out.public_key = "ssh-rsa " + base64(blob) + " Generated-by-Nova";
-  out.fingerprint = digest_of(EVP_md5(), blob.data(), blob.size());
+  const auto blob = wire::public_blob(key.get(), "ssh-rsa");
+  if (!blob) fail("read an RSA key");
+  out.public_key = "ssh-rsa " + wire::base64(*blob) + " Generated-by-Nova";
+  out.fingerprint = md5_colon_hex(*blob);
   return out;
 }
 
@@ -164,7 +107,7 @@ GeneratedKeyPair generate_x509_key_pair(std::string_view user) {
   unsigned char* der = nullptr;
   const int size = i2d_PKCS12(bundle.get(), &der);
   if (size <= 0) fail("write a PKCS#12 bundle");
-  out.private_key = base64(Bytes(der, der + size));
+  out.private_key = wire::base64({reinterpret_cast<const char*>(der), static_cast<std::size_t>(size)});
   OPENSSL_free(der);
   return out;
 }
@@ -177,10 +120,10 @@ std::optional<std::string> ssh_fingerprint(std::string_view line) {
   const auto type = line.substr(0, space);
   auto rest = line.substr(space + 1);
   rest = rest.substr(0, rest.find_first_of(" \n\r"));
-  const auto blob = unbase64(rest);
+  const auto blob = wire::unbase64(rest);
   if (!blob) return std::nullopt;
-  std::size_t at = 0;
-  const auto named = get_string(*blob, at);
+  wire::Reader r(*blob);
+  const auto named = r.string();
   if (!named || *named != type) return std::nullopt;
   int parts = 0;  // what follows the type in the blob
   if (type == "ssh-rsa") parts = 2;                      // e, n
@@ -189,12 +132,12 @@ std::optional<std::string> ssh_fingerprint(std::string_view line) {
   else if (type.rfind("ecdsa-sha2-nistp", 0) == 0) parts = 2;  // curve, point
   else return std::nullopt;
   for (int i = 0; i < parts; ++i) {
-    const auto part = get_string(*blob, at);
+    const auto part = r.string();
     if (!part || part->empty()) return std::nullopt;
     if (type == "ssh-ed25519" && part->size() != 32) return std::nullopt;
   }
-  if (at != blob->size()) return std::nullopt;
-  return digest_of(EVP_md5(), blob->data(), blob->size());
+  if (!r.done()) return std::nullopt;
+  return md5_colon_hex(*blob);
 }
 
 std::optional<std::string> x509_fingerprint(std::string_view pem) {

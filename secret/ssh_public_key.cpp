@@ -17,12 +17,6 @@ using namespace wire;
 
 bool space(char c) { return c == ' ' || c == '\t'; }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (space(s.front()) || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (space(s.back()) || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
-
 bool accepted_type(std::string_view type) {
   return type == "ssh-rsa" || type == "ssh-ed25519" || type == "ecdsa-sha2-nistp256" ||
          type == "ecdsa-sha2-nistp384" || type == "ecdsa-sha2-nistp521";

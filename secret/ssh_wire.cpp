@@ -68,6 +68,13 @@ int value_of(char c) {
 
 }  // namespace
 
+std::string_view trim(std::string_view s) {
+  const auto white = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && white(s.front())) s.remove_prefix(1);
+  while (!s.empty() && white(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 std::string base64(std::string_view raw) {
   std::string out;
   out.reserve((raw.size() + 2) / 3 * 4);

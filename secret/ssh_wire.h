@@ -52,6 +52,9 @@ void put_string(std::string& out, std::string_view s);
 // An mpint from big-endian magnitude bytes (a zero byte is put before a leading 1 bit).
 void put_mpint(std::string& out, std::string_view magnitude);
 
+// Text without the spaces, tabs and line ends around it.
+std::string_view trim(std::string_view s);
+
 // Standard base64 with '=' padding, as OpenSSH writes key blobs.
 std::string base64(std::string_view raw);
 // Strict base64: the alphabet, '=' only as padding, a multiple of 4 characters.

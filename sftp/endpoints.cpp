@@ -18,7 +18,7 @@
 namespace sftp {
 namespace {
 
-constexpr std::string_view kKind = "sftp-port";
+constexpr std::string_view kPortKind = "sftp-port";
 constexpr int kBacklog = 128;
 constexpr std::size_t kMaxSessionsPerServer = 32;
 constexpr int kPollMs = 200;
@@ -72,19 +72,19 @@ Endpoints::~Endpoints() {
     if (fd >= 0) ::close(fd);
 }
 
-bool Endpoints::owns(std::string_view kind) const { return kind == kKind; }
+bool Endpoints::owns(std::string_view kind) const { return kind == kPortKind; }
 
 std::optional<std::string> Endpoints::verify(const std::vector<core::Document>& documents) const {
   for (const auto& d : documents)
-    if (d.kind == kKind && !d.removed && !parse_port(d.value))
-      return fmt::format("{} {}: '{}' is not a port", kKind, d.key, d.value);
+    if (d.kind == kPortKind && !d.removed && !parse_port(d.value))
+      return fmt::format("{} {}: '{}' is not a port", kPortKind, d.key, d.value);
   return std::nullopt;
 }
 
 void Endpoints::load(const std::vector<core::Document>& documents) {
   std::lock_guard lock(mutex_);
   for (const auto& d : documents) {
-    if (d.kind != kKind || d.removed) continue;
+    if (d.kind != kPortKind || d.removed) continue;
     const auto port = parse_port(d.value);
     if (!port || endpoints_.count(d.key)) continue;
     auto ep = std::make_unique<Endpoint>();
@@ -97,7 +97,7 @@ void Endpoints::load(const std::vector<core::Document>& documents) {
 std::vector<core::Document> Endpoints::documents() const {
   std::lock_guard lock(mutex_);
   std::vector<core::Document> out;
-  for (const auto& [id, ep] : endpoints_) out.push_back(core::Document{std::string(kKind), id, std::to_string(ep->port)});
+  for (const auto& [id, ep] : endpoints_) out.push_back(core::Document{std::string(kPortKind), id, std::to_string(ep->port)});
   return out;
 }
 
@@ -139,7 +139,7 @@ core::Staged Endpoints::stage_create(const core::ServerInfo& server, const core:
   std::lock_guard lock(mutex_);
   core::Staged staged;
   if (auto it = endpoints_.find(server.transfer_id); it != endpoints_.end()) {  // a reset: the same port again
-    staged.documents.push_back(core::Document{std::string(kKind), server.transfer_id, std::to_string(it->second->port)});
+    staged.documents.push_back(core::Document{std::string(kPortKind), server.transfer_id, std::to_string(it->second->port)});
     return staged;
   }
   if (endpoints_.size() >= kMaxEndpoints) return {};
@@ -147,7 +147,7 @@ core::Staged Endpoints::stage_create(const core::ServerInfo& server, const core:
   ep->transfer_id = server.transfer_id;
   ep->port = reserve(0, ep->fd);
   if (ep->port < 0) return {};
-  staged.documents.push_back(core::Document{std::string(kKind), server.transfer_id, std::to_string(ep->port)});
+  staged.documents.push_back(core::Document{std::string(kPortKind), server.transfer_id, std::to_string(ep->port)});
   endpoints_.emplace(server.transfer_id, std::move(ep));
   staged.finish = [this, id = server.transfer_id](bool kept) {
     if (kept) return;
@@ -166,7 +166,7 @@ core::Staged Endpoints::stage_delete(const core::ServerInfo& server, core::Milli
     if (!endpoints_.count(server.transfer_id)) return {};
   }
   core::Staged staged;
-  staged.documents.push_back(core::removal(std::string(kKind), server.transfer_id));
+  staged.documents.push_back(core::removal(std::string(kPortKind), server.transfer_id));
   staged.finish = [this, id = server.transfer_id](bool kept) {
     if (!kept) return;
     std::lock_guard lock(mutex_);
@@ -252,7 +252,7 @@ void Endpoints::adopt(const std::vector<core::ServerInfo>& servers) {
         ep->transfer_id = s.transfer_id;
         ep->port = reserve(0, ep->fd);
         if (ep->port < 0) continue;
-        changes.push_back(core::Document{std::string(kKind), s.transfer_id, std::to_string(ep->port)});
+        changes.push_back(core::Document{std::string(kPortKind), s.transfer_id, std::to_string(ep->port)});
         it = endpoints_.emplace(s.transfer_id, std::move(ep)).first;
       }
       auto& ep = *it->second;

@@ -24,7 +24,7 @@ namespace {
 // the change (as the SQLite store's busy timeout).
 constexpr const char* kSessionSettings = "SET lock_timeout = '1s'; SET idle_in_transaction_session_timeout = '60s'";
 
-core::Error write_failed(const std::string& what) { return core::unavailable("state database: " + what); }
+core::Error database_failed(const std::string& what) { return core::unavailable("state database: " + what); }
 
 std::optional<std::string> read_all(PgConnection& db, core::StoredState& state) {
   using Reader = std::function<std::optional<std::string>(PgConnection&, core::StoredState&)>;
@@ -131,9 +131,9 @@ struct PgStore::Impl {
   // Runs `body` in one transaction; on any failure rolls back and refuses.
   core::Result<core::Done> transaction(const std::function<bool()>& body) {
     std::lock_guard lock(mutex);
-    if (!begin()) return write_failed(db.error());
+    if (!begin()) return database_failed(db.error());
     if (!body() || !db.exec("COMMIT").ok()) {
-      auto error = write_failed(db.error());
+      auto error = database_failed(db.error());
       if (db.ok()) db.exec("ROLLBACK");
       return error;
     }
@@ -271,7 +271,7 @@ core::Result<core::Done> PgStore::replace(const core::StoredState& state) {
 core::Result<std::uint64_t> PgStore::reserve_journal_ids(std::size_t count, std::uint64_t at_least) {
   std::lock_guard lock(impl_->mutex);
   auto& db = impl_->db;
-  if (!db.ensure()) return write_failed(db.error());
+  if (!db.ensure()) return database_failed(db.error());
   // One row, updated in its own transaction: the row lock orders the gateways' blocks.
   const auto reserve = [&] {
     return db.exec(
@@ -282,28 +282,28 @@ core::Result<std::uint64_t> PgStore::reserve_journal_ids(std::size_t count, std:
   auto r = reserve();
   // The first statement after the server restarted finds the connection closed: once more, connected again.
   if (!r.ok() && !db.ok() && db.ensure()) r = reserve();
-  if (!r.ok() || r.rows() != 1) return write_failed(db.error());
+  if (!r.ok() || r.rows() != 1) return database_failed(db.error());
   return static_cast<std::uint64_t>(r.integer(0, 0));
 }
 
 core::Result<std::uint64_t> PgStore::reserve_seq() {
   std::lock_guard lock(impl_->mutex);
   auto& db = impl_->db;
-  if (!impl_->ready()) return write_failed(db.error());
+  if (!impl_->ready()) return database_failed(db.error());
   // Past every kept server (a seeded fleet's came from its file, not the sequence).
   auto r = db.exec(
       "SELECT setval('server_seq', GREATEST(nextval('server_seq'), (SELECT COALESCE(max(seq), 0) + 1 FROM servers)))");
-  if (!r.ok() || r.rows() != 1) return write_failed(db.error());
+  if (!r.ok() || r.rows() != 1) return database_failed(db.error());
   return static_cast<std::uint64_t>(r.integer(0, 0));
 }
 
 core::Result<std::optional<core::ServerRecord>> PgStore::load_server(std::uint64_t seq) {
   std::lock_guard lock(impl_->mutex);
   auto& db = impl_->db;
-  if (!impl_->ready()) return write_failed(db.error());
+  if (!impl_->ready()) return database_failed(db.error());
   core::StoredState state;
   if (auto problem = pg_read_servers_where(db, state, "WHERE seq = $1", Params().add(static_cast<std::int64_t>(seq))))
-    return write_failed(*problem);
+    return database_failed(*problem);
   if (state.servers.empty()) return std::optional<core::ServerRecord>();
   return std::optional<core::ServerRecord>(std::move(state.servers.front()));
 }
@@ -311,9 +311,9 @@ core::Result<std::optional<core::ServerRecord>> PgStore::load_server(std::uint64
 core::Result<std::vector<core::Document>> PgStore::load_documents(const std::vector<std::string>& kinds) {
   std::lock_guard lock(impl_->mutex);
   auto& db = impl_->db;
-  if (!impl_->ready()) return write_failed(db.error());
+  if (!impl_->ready()) return database_failed(db.error());
   core::StoredState state;
-  if (auto problem = pg_read_documents(db, state)) return write_failed(*problem);
+  if (auto problem = pg_read_documents(db, state)) return database_failed(*problem);
   if (kinds.empty()) return std::move(state.documents);
   std::vector<core::Document> picked;
   for (auto& d : state.documents)

@@ -71,7 +71,7 @@ std::variant<Inspected, std::string> inspect(const std::string& path) {
   return Inspected{std::move(state), version};
 }
 
-core::Error write_failed(const std::string& what) { return core::unavailable("state file: " + what); }
+core::Error state_file_failed(const std::string& what) { return core::unavailable("state file: " + what); }
 
 }  // namespace
 
@@ -88,9 +88,9 @@ struct SqliteStore::Impl {
   template <typename Body>
   core::Result<core::Done> transaction(Body body) {
     auto& s = statements;
-    if (!run(s.begin)) return write_failed(db.error());
+    if (!run(s.begin)) return state_file_failed(db.error());
     if (!body() || !run(s.commit)) {
-      auto error = write_failed(db.error());
+      auto error = state_file_failed(db.error());
       run(s.rollback);
       return error;
     }

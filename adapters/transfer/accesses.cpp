@@ -124,13 +124,13 @@ Reply delete_access(Context& c, const rapidjson::Value& body) {
   return Reply{};
 }
 
-constexpr NamedOperation kOperations[] = {
+constexpr NamedOperation kAccessOperations[] = {
     {"CreateAccess", create_access}, {"DescribeAccess", describe_access}, {"ListAccesses", list_accesses},
     {"UpdateAccess", update_access}, {"DeleteAccess", delete_access},
 };
 
 }  // namespace
 
-std::span<const NamedOperation> access_operations() { return kOperations; }
+std::span<const NamedOperation> access_operations() { return kAccessOperations; }
 
 }  // namespace transfer

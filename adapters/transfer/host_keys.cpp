@@ -93,7 +93,7 @@ Reply delete_host_key(Context& c, const rapidjson::Value& body) {
   return Reply{};
 }
 
-constexpr NamedOperation kOperations[] = {
+constexpr NamedOperation kHostKeyOperations[] = {
     {"ImportHostKey", import_host_key},     {"DescribeHostKey", describe_host_key},
     {"ListHostKeys", list_host_keys},       {"UpdateHostKey", update_host_key},
     {"DeleteHostKey", delete_host_key},
@@ -101,6 +101,6 @@ constexpr NamedOperation kOperations[] = {
 
 }  // namespace
 
-std::span<const NamedOperation> host_key_operations() { return kOperations; }
+std::span<const NamedOperation> host_key_operations() { return kHostKeyOperations; }
 
 }  // namespace transfer

@@ -6,11 +6,6 @@
 namespace transfer {
 namespace {
 
-void field(Writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 void seconds(Writer& w, const char* key, core::Millis ms) {
   w.Key(key);
   w.Double(static_cast<double>(ms) / 1000.0);

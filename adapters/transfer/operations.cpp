@@ -147,7 +147,7 @@ Reply update_server(Context& c, const rapidjson::Value& body) {
 }
 
 // The hot ones first: find_operation tries them in order.
-constexpr NamedOperation kOperations[] = {
+constexpr NamedOperation kServerOperations[] = {
     {"StopServer", stop_server},
     {"StartServer", start_server},
     {"DescribeServer", describe_server},
@@ -169,7 +169,7 @@ std::optional<WireError> parse_body(std::string_view text, Body& body) {
   return std::nullopt;
 }
 
-std::span<const NamedOperation> server_operations() { return kOperations; }
+std::span<const NamedOperation> server_operations() { return kServerOperations; }
 
 namespace {
 

@@ -76,7 +76,7 @@ Reply test_identity_provider(Context& c, const rapidjson::Value& body) {
       *server, type)));
 }
 
-constexpr NamedOperation kOperations[] = {
+constexpr NamedOperation kPolicyOperations[] = {
     {"DescribeSecurityPolicy", describe_security_policy},
     {"ListSecurityPolicies", list_security_policies},
     {"TestIdentityProvider", test_identity_provider},
@@ -84,6 +84,6 @@ constexpr NamedOperation kOperations[] = {
 
 }  // namespace
 
-std::span<const NamedOperation> policy_operations() { return kOperations; }
+std::span<const NamedOperation> policy_operations() { return kPolicyOperations; }
 
 }  // namespace transfer

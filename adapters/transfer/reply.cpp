@@ -5,9 +5,4 @@ namespace transfer {
 Reply fail(WireError e) { return Reply{{}, false, std::move(e)}; }
 Reply fail(const core::Error& e, std::string_view operation) { return fail(from_core(e, operation)); }
 
-void field(Writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 }  // namespace transfer

@@ -26,6 +26,4 @@ Reply json(F&& write) {
   return Reply{buffer.GetString(), false, std::nullopt};
 }
 
-void field(Writer& w, const char* key, std::string_view value);
-
 }  // namespace transfer

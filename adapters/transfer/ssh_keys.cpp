@@ -37,13 +37,13 @@ Reply delete_ssh_public_key(Context& c, const rapidjson::Value& body) {
   return Reply{};
 }
 
-constexpr NamedOperation kOperations[] = {
+constexpr NamedOperation kSshKeyOperations[] = {
     {"ImportSshPublicKey", import_ssh_public_key},
     {"DeleteSshPublicKey", delete_ssh_public_key},
 };
 
 }  // namespace
 
-std::span<const NamedOperation> ssh_key_operations() { return kOperations; }
+std::span<const NamedOperation> ssh_key_operations() { return kSshKeyOperations; }
 
 }  // namespace transfer

@@ -144,7 +144,7 @@ Reply list_tags_for_resource(Context& c, const rapidjson::Value& body) {
   });
 }
 
-constexpr NamedOperation kOperations[] = {
+constexpr NamedOperation kTagOperations[] = {
     {"TagResource", tag_resource},
     {"UntagResource", untag_resource},
     {"ListTagsForResource", list_tags_for_resource},
@@ -152,6 +152,6 @@ constexpr NamedOperation kOperations[] = {
 
 }  // namespace
 
-std::span<const NamedOperation> tag_operations() { return kOperations; }
+std::span<const NamedOperation> tag_operations() { return kTagOperations; }
 
 }  // namespace transfer

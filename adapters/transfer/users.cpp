@@ -144,13 +144,13 @@ Reply delete_user(Context& c, const rapidjson::Value& body) {
   return Reply{};
 }
 
-constexpr NamedOperation kOperations[] = {
+constexpr NamedOperation kUserOperations[] = {
     {"CreateUser", create_user}, {"DescribeUser", describe_user}, {"ListUsers", list_users},
     {"UpdateUser", update_user}, {"DeleteUser", delete_user},
 };
 
 }  // namespace
 
-std::span<const NamedOperation> user_operations() { return kOperations; }
+std::span<const NamedOperation> user_operations() { return kUserOperations; }
 
 }  // namespace transfer

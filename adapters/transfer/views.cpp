@@ -4,12 +4,13 @@
 #include "adapters/transfer/security_policies.h"
 
 namespace transfer {
-namespace {
 
 void field(Writer& w, const char* key, std::string_view value) {
   w.Key(key);
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
+
+namespace {
 
 std::string_view attribute(const core::ServerInfo& s, std::string_view key, std::string_view fallback) {
   return core::find_pair(s.attributes, key).value_or(fallback);

@@ -16,6 +16,9 @@ namespace transfer {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// One string member of the object being written.
+void field(Writer& w, const char* key, std::string_view value);
+
 // Attribute keys in core::ServerInfo::attributes.
 inline constexpr std::string_view kProtocols = "transfer.Protocols";  // comma-joined
 inline constexpr std::string_view kDomain = "transfer.Domain";

@@ -33,6 +33,8 @@ struct GlanceCall {
   void error(int status, const std::string& message);
   void refused(const GlanceRefusal& why) { error(why.status, why.message); }
   void unavailable() { error(503, "The image store cannot take changes now."); }
+  // The caller may change the image: an admin, or its owner's project.
+  bool owns(const Image& image) const { return viewer.admin || image.owner == viewer.project; }
 };
 
 // Glance's error body for `status` (the message made UTF-8).

@@ -27,7 +27,6 @@ void answer(GlanceCall& call, const std::variant<Image, GlanceRefusal, core::Err
   call.send(status, image_json(std::get<Image>(outcome)));
 }
 
-bool owns(const GlanceCall& call, const Image& image) { return call.viewer.admin || image.owner == call.viewer.project; }
 
 void patch_image(GlanceCall& call, ImageCatalog& images) {
   const auto id = call.arg(1);
@@ -40,7 +39,7 @@ void patch_image(GlanceCall& call, ImageCatalog& images) {
   }
   const auto& ops = std::get<std::vector<ImagePatchOp>>(parsed);
   answer(call, images.update(id, call.viewer, [&](Image& image) -> std::optional<GlanceRefusal> {
-           if (!owns(call, image)) return GlanceRefusal{403, "You are not authorized to complete modify_image action."};
+           if (!call.owns(image)) return GlanceRefusal{403, "You are not authorized to complete modify_image action."};
            return apply_image_patch(image, ops, call.viewer.admin);
          }),
          200, fmt::format("No image found with ID {}", id));
@@ -49,7 +48,7 @@ void patch_image(GlanceCall& call, ImageCatalog& images) {
 void add_tag(GlanceCall& call, ImageCatalog& images) {
   const auto id = call.arg(1), tag = call.arg(2);
   answer(call, images.update(id, call.viewer, [&](Image& image) -> std::optional<GlanceRefusal> {
-           if (!owns(call, image)) return GlanceRefusal{403, fmt::format("Not allowed to update tags for image {}.", id)};
+           if (!call.owns(image)) return GlanceRefusal{403, fmt::format("Not allowed to update tags for image {}.", id)};
            if (tag.size() > 255)
              return GlanceRefusal{400, fmt::format("Could not update image: Provided object does not match schema "
                                                    "'image': '{}' is too long", tag)};
@@ -66,7 +65,7 @@ void add_tag(GlanceCall& call, ImageCatalog& images) {
 void delete_tag(GlanceCall& call, ImageCatalog& images) {
   const auto id = call.arg(1), tag = call.arg(2);
   answer(call, images.update(id, call.viewer, [&](Image& image) -> std::optional<GlanceRefusal> {
-           if (!owns(call, image)) return GlanceRefusal{403, fmt::format("Not allowed to delete tags for image {}.", id)};
+           if (!call.owns(image)) return GlanceRefusal{403, fmt::format("Not allowed to delete tags for image {}.", id)};
            const auto it = std::find(image.tags.begin(), image.tags.end(), tag);
            if (it == image.tags.end()) return GlanceRefusal{404, "The resource could not be found."};
            image.tags.erase(it);

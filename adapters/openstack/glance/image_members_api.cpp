@@ -22,7 +22,6 @@ namespace {
 
 constexpr std::size_t kMemberQuota = 128;  // Glance's image_member_quota
 
-bool owns(const GlanceCall& call, const Image& image) { return call.viewer.admin || image.owner == call.viewer.project; }
 
 std::vector<ImageMember>::iterator member_of(Image& image, const std::string& project) {
   return std::find_if(image.members.begin(), image.members.end(),
@@ -46,7 +45,7 @@ void add_member(GlanceCall& call, ImageCatalog& images) {
   ImageMember added;
   added.created_ms = added.updated_ms = images.now();
   answer(call, images.update(id, call.viewer, [&](Image& image) -> std::optional<GlanceRefusal> {
-           if (image.visibility != "shared" || !owns(call, image))
+           if (image.visibility != "shared" || !call.owns(image))
              return GlanceRefusal{403, fmt::format("Not allowed to create members for image {}.", id)};
            if (member_of(image, project) != image.members.end())
              return GlanceRefusal{409, fmt::format("Member {} is duplicated for image {}", project, id)};
@@ -94,7 +93,7 @@ void list_members(GlanceCall& call, ImageCatalog& images) {
   if (image->visibility != "shared")
     return call.error(403, fmt::format("Not allowed to list members for image {}: Only shared images have members.", id));
   // A member sees its own membership; the owner (and an admin) every one.
-  if (!owns(call, *image))
+  if (!call.owns(*image))
     std::erase_if(image->members, [&](const ImageMember& m) { return m.project != call.viewer.project; });
   call.send(200, members_json(*image));
 }
@@ -105,7 +104,7 @@ void show_member(GlanceCall& call, ImageCatalog& images) {
   if (!image) return call.error(404, fmt::format("Image {} not found.", id));
   if (image->visibility != "shared") return call.error(404, "Only shared images have members.");
   const auto it = member_of(*image, project);
-  if (it == image->members.end() || (!owns(call, *image) && project != call.viewer.project))
+  if (it == image->members.end() || (!call.owns(*image) && project != call.viewer.project))
     return call.error(404, fmt::format("{} not found in the member list of the image {}.", project, id));
   call.send(200, member_json(id, *it));
 }
@@ -113,7 +112,7 @@ void show_member(GlanceCall& call, ImageCatalog& images) {
 void delete_member(GlanceCall& call, ImageCatalog& images) {
   const auto id = call.arg(1), project = call.arg(2);
   answer(call, images.update(id, call.viewer, [&](Image& image) -> std::optional<GlanceRefusal> {
-           if (image.visibility != "shared" || !owns(call, image))
+           if (image.visibility != "shared" || !call.owns(image))
              return GlanceRefusal{403, fmt::format("Not allowed to delete members for image {}.", id)};
            const auto it = member_of(image, project);
            if (it == image.members.end())

@@ -5,19 +5,17 @@
 
 #include <fmt/format.h>
 
+#include "adapters/openstack/glance/images.h"
 #include "adapters/openstack/shared/iso_time.h"
 
 namespace openstack {
 namespace {
 
 constexpr std::size_t kMaxLimit = 1000;  // Glance's api_limit_max
-constexpr core::Millis kCatalogTime = 1704067200000;  // what the configured images show as their times
 
 const std::vector<std::string> kSortKeys = {"name", "status", "container_format", "disk_format",
                                             "size", "id",     "created_at",       "updated_at"};
 
-core::Millis created_of(const Image& i) { return i.created_ms ? i.created_ms : kCatalogTime; }
-core::Millis updated_of(const Image& i) { return i.updated_ms ? i.updated_ms : kCatalogTime; }
 // A time filter compares to the second, as the views show times (and as
 // Glance's database keeps them); the order keeps the milliseconds, so images
 // made in one second list in the order they were made.

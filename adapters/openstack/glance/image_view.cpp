@@ -1,9 +1,8 @@
 #include "adapters/openstack/glance/image_view.h"
+#include "adapters/openstack/glance/images.h"
 
 namespace openstack {
 namespace {
-
-constexpr core::Millis kCatalogTime = 1704067200000;  // 2024-01-01: when the configured images "were made"
 
 void nullable(Writer& w, const char* key, const std::optional<std::string>& v) {
   w.Key(key);
@@ -46,8 +45,8 @@ void write_image(Writer& w, const Image& img) {
   w.StartArray();
   for (const auto& t : img.tags) w.String(t.c_str(), static_cast<rapidjson::SizeType>(t.size()));
   w.EndArray();
-  field(w, "created_at", iso8601(img.created_ms ? img.created_ms : kCatalogTime));
-  field(w, "updated_at", iso8601(img.updated_ms ? img.updated_ms : kCatalogTime));
+  field(w, "created_at", iso8601(created_of(img)));
+  field(w, "updated_at", iso8601(updated_of(img)));
   field(w, "self", "/v2/images/" + img.id);
   field(w, "file", "/v2/images/" + img.id + "/file");
   field(w, "schema", "/v2/schemas/image");

@@ -14,8 +14,7 @@
 namespace openstack {
 namespace {
 
-constexpr std::string_view kKind = "glance-image";
-constexpr core::Millis kNever = std::numeric_limits<core::Millis>::max();
+constexpr std::string_view kImageKind = "glance-image";
 
 // What the store keeps of an image beside the image itself.
 struct Extras {
@@ -190,7 +189,7 @@ bool ImageCatalog::configured(std::string_view id) const {
   return std::any_of(configured_.begin(), configured_.end(), [&](const Image& i) { return i.id == id; });
 }
 
-bool ImageCatalog::owns(std::string_view kind) const { return kind == kKind; }
+bool ImageCatalog::owns(std::string_view kind) const { return kind == kImageKind; }
 
 std::optional<std::string> ImageCatalog::verify(const std::vector<core::Document>& documents) const {
   for (const auto& d : documents) {
@@ -232,10 +231,10 @@ std::vector<core::Document> ImageCatalog::documents() const {
     if (kept.written) out.push_back(document(kept));
   for (const auto& id : removed_configured_) {
     core::Document d;
-    d.kind = kKind;
+    d.kind = kImageKind;
     d.key = id;
     d.value = tombstone(id);
-    d.expires_ms = kNever;
+    d.expires_ms = core::kNeverExpires;
     out.push_back(std::move(d));
   }
   return out;
@@ -310,10 +309,10 @@ std::vector<Image> ImageCatalog::list(const ImageViewer& viewer, std::string_vie
 
 core::Document ImageCatalog::document(const Kept& kept) {
   core::Document d;
-  d.kind = kKind;
+  d.kind = kImageKind;
   d.key = kept.image.id;
   d.value = encode(kept.image, Extras{kept.shelved_server, kept.upload.server, kept.upload.journal_id});
-  d.expires_ms = kNever;
+  d.expires_ms = core::kNeverExpires;
   return d;
 }
 
@@ -396,11 +395,11 @@ core::Result<core::Done> ImageCatalog::remove(const std::string& id) {
     if (!images_.count(id)) return core::not_found(id, core::Action::Delete);
   }
   // A configured image stays deleted across a restart: its tombstone is kept.
-  core::Document gone = core::removal(std::string(kKind), id);
+  core::Document gone = core::removal(std::string(kImageKind), id);
   if (configured(id)) {
     gone.removed = false;
     gone.value = tombstone(id);
-    gone.expires_ms = kNever;
+    gone.expires_ms = core::kNeverExpires;
   }
   if (auto dropped = fleet_.keep({gone}); !dropped) return dropped.error();
   std::lock_guard lock(mutex_);

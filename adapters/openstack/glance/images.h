@@ -29,6 +29,12 @@
 
 namespace openstack {
 
+// When the configured images "were made" (2024-01-01): their created_at and
+// updated_at, in views and in time filters alike.
+inline constexpr core::Millis kCatalogTime = 1704067200000;
+inline core::Millis created_of(const Image& i) { return i.created_ms ? i.created_ms : kCatalogTime; }
+inline core::Millis updated_of(const Image& i) { return i.updated_ms ? i.updated_ms : kCatalogTime; }
+
 // Who is looking: an image is visible when public or community, when the
 // project owns it or is one of its members, or to an admin.
 struct ImageViewer {

@@ -10,7 +10,6 @@ namespace openstack::directory_codec {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-constexpr core::Millis kNever = std::numeric_limits<core::Millis>::max();
 
 void str(Writer& w, const char* key, std::string_view v) {
   w.Key(key);
@@ -36,7 +35,7 @@ core::Document make(std::string_view kind, std::string key, const rapidjson::Str
   d.kind = kind;
   d.key = std::move(key);
   d.value.assign(buffer.GetString(), buffer.GetSize());
-  d.expires_ms = kNever;
+  d.expires_ms = core::kNeverExpires;
   return d;
 }
 

@@ -5,11 +5,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace openstack {
+
+// A token time as it is kept (the state file, revocation events):
+// microseconds since the epoch.
+inline std::int64_t epoch_micros(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
 
 struct Identity {
   std::string user;          // the user's id (a configured user's equals its name)

@@ -50,6 +50,8 @@ struct IdentityCall {
   void not_found(std::string_view what, std::string_view id);
   // 409 "Conflict occurred attempting to store <type> - <details>."
   void conflict(std::string_view type, const std::string& details);
+  // 409 for a name taken in the default domain (a project's, a user's).
+  void duplicate_in_domain(std::string_view type, const std::string& name);
   void unavailable();
 };
 

@@ -51,6 +51,10 @@ void IdentityCall::conflict(std::string_view type, const std::string& details) {
   send_keystone_error(res, 409, "Conflict", fmt::format("Conflict occurred attempting to store {} - {}.", type, details));
 }
 
+void IdentityCall::duplicate_in_domain(std::string_view type, const std::string& name) {
+  conflict(type, fmt::format("Duplicate entry found with name {} at domain ID {}", name, kDefaultDomain));
+}
+
 void IdentityCall::unavailable() {
   send_keystone_error(res, 503, "Service Unavailable",
                       "The service is unavailable: its state cannot be written. Try again later.");

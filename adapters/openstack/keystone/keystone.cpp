@@ -20,9 +20,6 @@ constexpr const char* kTokenKind = "keystone-token";
 
 using Clock = std::chrono::system_clock;
 
-std::int64_t micros(Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-}
 Clock::time_point from_micros(std::int64_t us) { return Clock::time_point(std::chrono::microseconds(us)); }
 
 // A token's identity as kept in the state file: a small JSON object.
@@ -43,9 +40,9 @@ std::string encode_identity(const Identity& id) {
   list("roles", id.roles);
   list("role_ids", id.role_ids);
   w.Key("issued_us");
-  w.Int64(micros(id.issued));
+  w.Int64(epoch_micros(id.issued));
   w.Key("expires_us");
-  w.Int64(micros(id.expires));
+  w.Int64(epoch_micros(id.expires));
   field(w, "audit_id", id.audit_id);
   field(w, "method", id.method);
   if (!id.app_credential.empty()) {

@@ -28,10 +28,6 @@ void send_project(IdentityCall& call, int status, const Project& p) {
   call.send(status, member_body("project", [&](Writer& w) { write_project(w, p, call.base); }));
 }
 
-std::string duplicate_name(const std::string& name) {
-  return fmt::format("Duplicate entry found with name {} at domain ID {}", name, kDefaultDomain);
-}
-
 void list_projects(IdentityCall& call) {
   const auto& q = call.req;
   const auto dir = call.keystone.directory().reader();
@@ -53,7 +49,7 @@ void create_project(IdentityCall& call) {
     return call.not_found("domain", *body.domain_id);
   auto& keystone = call.keystone;
   auto writer = keystone.directory().writer();
-  if (writer->project_named(*body.name)) return call.conflict("project", duplicate_name(*body.name));
+  if (writer->project_named(*body.name)) return call.duplicate_in_domain("project", *body.name);
   Project p;
   p.id = secret::random_hex(16);
   p.name = *body.name;
@@ -89,7 +85,7 @@ void update_project(IdentityCall& call) {
   if (!found) return call.not_found("project", id);
   Project p = *found;
   if (body.name && *body.name != p.name) {
-    if (writer->project_named(*body.name)) return call.conflict("project", duplicate_name(*body.name));
+    if (writer->project_named(*body.name)) return call.duplicate_in_domain("project", *body.name);
     p.name = *body.name;
   }
   if (body.description) p.description = *body.description;

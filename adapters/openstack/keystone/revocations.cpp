@@ -7,11 +7,7 @@
 namespace openstack {
 namespace {
 
-constexpr std::string_view kKind = "keystone-revocation";
-
-std::int64_t micros(Revocations::Clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-}
+constexpr std::string_view kRevocationKind = "keystone-revocation";
 
 }  // namespace
 
@@ -37,9 +33,9 @@ bool Revocations::revoked(const Identity& id) const {
 
 core::Document Revocations::document(const Revocation& r, Clock::time_point at) const {
   core::Document d;
-  d.kind = kKind;
+  d.kind = kRevocationKind;
   d.key = key(r);
-  d.value = "{\"at_us\":" + std::to_string(micros(at)) + "}";
+  d.value = "{\"at_us\":" + std::to_string(epoch_micros(at)) + "}";
   // Every token issued before `at` has expired `ttl_` later: the event is moot then.
   d.expires_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                      (at + std::chrono::seconds(ttl_) + std::chrono::seconds(1)).time_since_epoch())
@@ -65,13 +61,13 @@ void Revocations::add(const Revocation& r, Clock::time_point at) {
   insert(key(r), at);
 }
 
-bool Revocations::owns(std::string_view kind) { return kind == kKind; }
+bool Revocations::owns(std::string_view kind) { return kind == kRevocationKind; }
 
 void Revocations::load(const std::vector<core::Document>& documents) {
   std::unique_lock lock(mutex_);
   events_.clear();
   for (const auto& d : documents) {
-    if (d.kind != kKind) continue;
+    if (d.kind != kRevocationKind) continue;
     rapidjson::Document doc;
     doc.Parse(d.value.data(), d.value.size());
     if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("at_us") || !doc["at_us"].IsInt64()) continue;

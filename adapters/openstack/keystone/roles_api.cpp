@@ -21,7 +21,7 @@ void send_role(IdentityCall& call, int status, const Role& r) {
   call.send(status, member_body("role", [&](Writer& w) { write_role(w, r, call.base); }));
 }
 
-std::string duplicate_name(const std::string& name) { return fmt::format("Duplicate entry found with name {}", name); }
+std::string duplicate_role_name(const std::string& name) { return fmt::format("Duplicate entry found with name {}", name); }
 
 void list_roles(IdentityCall& call) {
   const auto& q = call.req;
@@ -40,7 +40,7 @@ void create_role(IdentityCall& call) {
   if (body.domain_id && !body.domain_id->empty())
     return call.bad_request("Invalid input for field/attribute role/domain_id. Domain-specific roles are not served here.");
   auto writer = call.keystone.directory().writer();
-  if (writer->role_named(*body.name)) return call.conflict("role", duplicate_name(*body.name));
+  if (writer->role_named(*body.name)) return call.conflict("role", duplicate_role_name(*body.name));
   Role r{secret::random_hex(16), *body.name, body.description.value_or("")};
   DirectoryEdit edit;
   edit.put_roles.push_back(r);
@@ -64,7 +64,7 @@ void update_role(IdentityCall& call) {
   if (!found) return call.not_found("role", call.arg(1));
   Role r = *found;
   if (body.name && !core::iequals(*body.name, r.name) && writer->role_named(*body.name))
-    return call.conflict("role", duplicate_name(*body.name));
+    return call.conflict("role", duplicate_role_name(*body.name));
   if (body.name) r.name = *body.name;
   if (body.description) r.description = *body.description;
   DirectoryEdit edit;

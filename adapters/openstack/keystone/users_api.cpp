@@ -21,10 +21,6 @@ void send_user(IdentityCall& call, int status, const DirectoryUser& u) {
   call.send(status, member_body("user", [&](Writer& w) { write_user(w, u, call.base); }));
 }
 
-std::string duplicate_name(const std::string& name) {
-  return fmt::format("Duplicate entry found with name {} at domain ID {}", name, kDefaultDomain);
-}
-
 bool admin_or_self(IdentityCall& call, const std::string& user_id) {
   if (call.admin() || call.caller->user == user_id) return true;
   call.forbidden();
@@ -59,7 +55,7 @@ void create_user(IdentityCall& call) {
   // Hashed before the writer lock: the hash is the slow part.
   if (body.password && !body.password->empty()) u.password_hash = secret::hash_password(*body.password);
   auto writer = call.keystone.directory().writer();
-  if (writer->user_named(u.name)) return call.conflict("user", duplicate_name(u.name));
+  if (writer->user_named(u.name)) return call.duplicate_in_domain("user", u.name);
   DirectoryEdit edit;
   edit.put_users.push_back(u);
   if (!writer.commit(std::move(edit))) return call.unavailable();
@@ -88,7 +84,7 @@ void update_user(IdentityCall& call) {
   if (body.domain_id && *body.domain_id != kDefaultDomain) return call.not_found("domain", *body.domain_id);
   DirectoryUser u = *found;
   if (body.name && *body.name != u.name) {
-    if (writer->user_named(*body.name)) return call.conflict("user", duplicate_name(*body.name));
+    if (writer->user_named(*body.name)) return call.duplicate_in_domain("user", *body.name);
     u.name = *body.name;
   }
   if (body.description) u.description = *body.description;

@@ -59,6 +59,10 @@ NeutronError bad_request(std::string message) { return {400, "HTTPBadRequest", s
 NeutronError invalid_input(std::string message) { return {400, "InvalidInput", std::move(message)}; }
 NeutronError not_found(std::string message) { return {404, "HTTPNotFound", std::move(message)}; }
 
+NeutronError policy_refused(std::string_view rule) {
+  return {403, "HTTPForbidden", fmt::format("rule:{} is disallowed by policy", rule)};
+}
+
 NeutronError from_core(const core::Error& e) {
   switch (e.code) {
     case core::ErrorCode::NotFound: return missing(e);

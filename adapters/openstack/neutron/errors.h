@@ -19,6 +19,7 @@ struct NeutronError {
 NeutronError bad_request(std::string message);  // HTTPBadRequest
 NeutronError invalid_input(std::string message);  // InvalidInput, "Invalid input for operation: ..."
 NeutronError not_found(std::string message);    // HTTPNotFound
+NeutronError policy_refused(std::string_view rule);  // HTTPForbidden, "rule:<rule> is disallowed by policy"
 NeutronError from_core(const core::Error& e);
 
 // The body of an error (its message kept UTF-8).

@@ -37,6 +37,12 @@ Input::Input(std::string_view body, const char* resource) {
   object_ = &it->value;
 }
 
+std::set<std::string> member_names(const rapidjson::Value& object) {
+  std::set<std::string> out;
+  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) out.emplace(it->name.GetString());
+  return out;
+}
+
 std::string Input::shown(const rapidjson::Value& v) {
   if (v.IsString()) return core::valid_utf8(std::string_view(v.GetString(), v.GetStringLength()));
   rapidjson::StringBuffer buffer;

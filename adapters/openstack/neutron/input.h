@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,9 @@
 #include "adapters/openstack/neutron/errors.h"
 
 namespace openstack::neutron {
+
+// The member names of a JSON object (a view's fields, to check a `fields` query against).
+std::set<std::string> member_names(const rapidjson::Value& object);
 
 class Input {
  public:

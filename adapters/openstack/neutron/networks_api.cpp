@@ -17,17 +17,6 @@ namespace {
 
 namespace net = core::net;
 
-template <typename T>
-std::set<std::string> keys_of(const Value& object) {
-  std::set<std::string> out;
-  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) out.emplace(it->name.GetString());
-  return out;
-}
-
-NeutronError policy(const char* rule) {
-  return {403, "HTTPForbidden", fmt::format("rule:{} is disallowed by policy", rule)};
-}
-
 // A bulk body ({"networks": [{...}, ...]}): each item as its own body ({"network": {...}}).
 std::optional<std::vector<std::string>> bulk_items(std::string_view body, const char* plural, const char* singular) {
   rapidjson::Document doc;
@@ -62,7 +51,7 @@ void Service::list_networks(const httplib::Request& req, httplib::Response& res,
   static const auto attributes = [] {
     Json scratch;
     core::Tenants t;
-    return keys_of<net::Network>(network_view(net::Network{}, {}, Viewer{t, true}, scratch.GetAllocator()));
+    return member_names(network_view(net::Network{}, {}, Viewer{t, true}, scratch.GetAllocator()));
   }();
   send_list(req, res, call, "networks", doc, attributes);
 }
@@ -79,8 +68,8 @@ void Service::create_network(const httplib::Request& req, httplib::Response& res
     auto parsed = parse_network(body, true);
     if (auto* e = std::get_if<NeutronError>(&parsed)) return *e;
     auto& r = std::get<NetworkRequest>(parsed);
-    if (r.shared.value_or(false) && !call.caller.admin) return policy("create_network:shared");
-    if (r.external.value_or(false) && !call.caller.admin) return policy("create_network:router:external");
+    if (r.shared.value_or(false) && !call.caller.admin) return policy_refused("create_network:shared");
+    if (r.external.value_or(false) && !call.caller.admin) return policy_refused("create_network:router:external");
     net::Network draft;
     draft.tenant = tenant_for(call, r.project);
     draft.name = r.name.value_or("");
@@ -123,8 +112,8 @@ void Service::update_network(const httplib::Request& req, httplib::Response& res
   auto parsed = parse_network(req.body, false);
   if (auto* e = std::get_if<NeutronError>(&parsed)) return send_error(res, call, *e);
   const auto& r = std::get<NetworkRequest>(parsed);
-  if (r.shared && !call.caller.admin) return send_error(res, call, policy("update_network:shared"));
-  if (r.external && !call.caller.admin) return send_error(res, call, policy("update_network:router:external"));
+  if (r.shared && !call.caller.admin) return send_error(res, call, policy_refused("update_network:shared"));
+  if (r.external && !call.caller.admin) return send_error(res, call, policy_refused("update_network:router:external"));
   auto updated = networks_.update_network(call.caller, req.matches[1].str(), [&](net::Network& n) {
     if (r.name) n.name = *r.name;
     if (r.description) n.description = *r.description;
@@ -154,7 +143,7 @@ void Service::list_subnets(const httplib::Request& req, httplib::Response& res, 
   static const auto attributes = [] {
     Json scratch;
     core::Tenants t;
-    return keys_of<net::Subnet>(subnet_view(net::Subnet{}, Viewer{t, true}, scratch.GetAllocator()));
+    return member_names(subnet_view(net::Subnet{}, Viewer{t, true}, scratch.GetAllocator()));
   }();
   send_list(req, res, call, "subnets", doc, attributes);
 }
@@ -248,7 +237,7 @@ void Service::list_ports(const httplib::Request& req, httplib::Response& res, Ca
   static const auto attributes = [] {
     Json scratch;
     core::Tenants t;
-    return keys_of<net::Port>(port_view(net::Port{}, Viewer{t, true}, scratch.GetAllocator()));
+    return member_names(port_view(net::Port{}, Viewer{t, true}, scratch.GetAllocator()));
   }();
   send_list(req, res, call, "ports", doc, attributes);
 }
@@ -264,7 +253,7 @@ namespace {
 
 // The attributes a port request sets, onto `p`; binding's are an admin's.
 std::optional<NeutronError> apply_port(const PortRequest& r, net::Port& p, bool admin) {
-  if ((r.host_id || r.profile_json) && !admin) return policy("create_port:binding:host_id");
+  if ((r.host_id || r.profile_json) && !admin) return policy_refused("create_port:binding:host_id");
   if (r.name) p.name = *r.name;
   if (r.description) p.description = *r.description;
   if (r.admin_up) p.admin_up = *r.admin_up;
@@ -294,7 +283,7 @@ void Service::create_port(const httplib::Request& req, httplib::Response& res, C
     auto net = networks_.network(call.caller, draft.network_id);
     if (!net) return from_core(net.error());
     // Neutron's policy: a MAC is the network owner's (or an admin's) to choose.
-    if (r.mac && !call.caller.admin && net->tenant != call.caller.tenant) return policy("create_port:mac_address");
+    if (r.mac && !call.caller.admin && net->tenant != call.caller.tenant) return policy_refused("create_port:mac_address");
     if (!r.port_security) draft.port_security = net->port_security;
     if (auto e = apply_port(r, draft, call.caller.admin)) return *e;
     // No groups named: the project's default one (an empty list: none).
@@ -337,9 +326,9 @@ void Service::update_port(const httplib::Request& req, httplib::Response& res, C
   auto parsed = parse_port(req.body, false);
   if (auto* e = std::get_if<NeutronError>(&parsed)) return send_error(res, call, *e);
   const auto& r = std::get<PortRequest>(parsed);
-  if (r.mac && !call.caller.admin) return send_error(res, call, policy("update_port:mac_address"));
+  if (r.mac && !call.caller.admin) return send_error(res, call, policy_refused("update_port:mac_address"));
   if ((r.host_id || r.profile_json) && !call.caller.admin)
-    return send_error(res, call, policy("update_port:binding:host_id"));
+    return send_error(res, call, policy_refused("update_port:binding:host_id"));
   auto updated = networks_.update_port(call.caller, req.matches[1].str(), [&](net::Port& p) {
     (void)apply_port(r, p, call.caller.admin);
   }, r.fixed_ips);

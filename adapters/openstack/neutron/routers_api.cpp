@@ -12,16 +12,6 @@ namespace {
 
 namespace net = core::net;
 
-std::set<std::string> keys(const Value& object) {
-  std::set<std::string> out;
-  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) out.emplace(it->name.GetString());
-  return out;
-}
-
-NeutronError policy(const char* rule) {
-  return {403, "HTTPForbidden", fmt::format("rule:{} is disallowed by policy", rule)};
-}
-
 }  // namespace
 
 void Service::list_routers(const httplib::Request& req, httplib::Response& res, Call& call) {
@@ -31,7 +21,7 @@ void Service::list_routers(const httplib::Request& req, httplib::Response& res, 
   static const auto attributes = [] {
     Json scratch;
     core::Tenants t;
-    return keys(router_view(net::Router{}, Viewer{t, true}, scratch.GetAllocator()));
+    return member_names(router_view(net::Router{}, Viewer{t, true}, scratch.GetAllocator()));
   }();
   send_list(req, res, call, "routers", doc, attributes);
 }
@@ -50,7 +40,7 @@ void Service::create_router(const httplib::Request& req, httplib::Response& res,
   std::optional<net::Networks::GatewayRequest> gateway;
   if (r.gateway && *r.gateway) {
     if ((**r.gateway).ips && !call.caller.admin)
-      return send_error(res, call, policy("create_router:external_gateway_info:external_fixed_ips"));
+      return send_error(res, call, policy_refused("create_router:external_gateway_info:external_fixed_ips"));
     gateway = **r.gateway;
   }
   net::Router draft;
@@ -77,7 +67,7 @@ void Service::update_router(const httplib::Request& req, httplib::Response& res,
   if (auto* e = std::get_if<NeutronError>(&parsed)) return send_error(res, call, *e);
   const auto& r = std::get<RouterRequest>(parsed);
   if (r.gateway && *r.gateway && (**r.gateway).ips && !call.caller.admin)
-    return send_error(res, call, policy("update_router:external_gateway_info:external_fixed_ips"));
+    return send_error(res, call, policy_refused("update_router:external_gateway_info:external_fixed_ips"));
   auto updated = networks_.update_router(call.caller, req.matches[1].str(), [&](net::Router& router) {
     if (r.name) router.name = *r.name;
     if (r.description) router.description = *r.description;
@@ -144,7 +134,7 @@ void Service::list_floating_ips(const httplib::Request& req, httplib::Response& 
   static const auto attributes = [] {
     Json scratch;
     core::Tenants t;
-    return keys(floating_ip_view(net::FloatingIp{}, Viewer{t, true}, scratch.GetAllocator()));
+    return member_names(floating_ip_view(net::FloatingIp{}, Viewer{t, true}, scratch.GetAllocator()));
   }();
   send_list(req, res, call, "floatingips", doc, attributes);
 }

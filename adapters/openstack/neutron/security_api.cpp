@@ -11,12 +11,6 @@ namespace {
 
 namespace net = core::net;
 
-std::set<std::string> keys(const Value& object) {
-  std::set<std::string> out;
-  for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) out.emplace(it->name.GetString());
-  return out;
-}
-
 }  // namespace
 
 void Service::list_groups(const httplib::Request& req, httplib::Response& res, Call& call) {
@@ -27,7 +21,7 @@ void Service::list_groups(const httplib::Request& req, httplib::Response& res, C
   static const auto attributes = [] {
     Json scratch;
     core::Tenants t;
-    return keys(group_view(net::SecurityGroup{}, {}, Viewer{t, true}, scratch.GetAllocator()));
+    return member_names(group_view(net::SecurityGroup{}, {}, Viewer{t, true}, scratch.GetAllocator()));
   }();
   send_list(req, res, call, "security_groups", doc, attributes);
 }
@@ -82,7 +76,7 @@ void Service::list_rules(const httplib::Request& req, httplib::Response& res, Ca
   static const auto attributes = [] {
     Json scratch;
     core::Tenants t;
-    return keys(rule_view(net::SecurityRule{}, Viewer{t, true}, scratch.GetAllocator()));
+    return member_names(rule_view(net::SecurityRule{}, Viewer{t, true}, scratch.GetAllocator()));
   }();
   send_list(req, res, call, "security_group_rules", doc, attributes);
 }

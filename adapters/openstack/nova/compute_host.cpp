@@ -18,7 +18,6 @@ namespace {
 
 constexpr std::string_view kServiceKind = "nova-service";
 constexpr std::string_view kAggregateKind = "nova-aggregate";
-constexpr core::Millis kNever = std::numeric_limits<core::Millis>::max();
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -55,7 +54,7 @@ core::Document service_document(const ComputeService& s) {
   d.kind = kServiceKind;
   d.key = s.binary;
   d.value.assign(buffer.GetString(), buffer.GetSize());
-  d.expires_ms = kNever;
+  d.expires_ms = core::kNeverExpires;
   return d;
 }
 
@@ -89,7 +88,7 @@ core::Document aggregate_document(const Aggregate& a) {
   d.kind = kAggregateKind;
   d.key = std::to_string(a.id);
   d.value.assign(buffer.GetString(), buffer.GetSize());
-  d.expires_ms = kNever;
+  d.expires_ms = core::kNeverExpires;
   return d;
 }
 

@@ -9,7 +9,7 @@
 namespace openstack {
 namespace {
 
-constexpr std::string_view kKind = "nova-console-token";
+constexpr std::string_view kConsoleTokenKind = "nova-console-token";
 constexpr std::size_t kTokenBytes = 24;  // 32 characters of base64url
 constexpr std::size_t kTokenChars = 32;
 
@@ -52,7 +52,7 @@ std::optional<ConsoleAuth> decode(std::string_view text) {
 
 core::Document document(const std::string& hash, const ConsoleAuth& a) {
   core::Document d;
-  d.kind = kKind;
+  d.kind = kConsoleTokenKind;
   d.key = hash;
   d.value = encode(a);
   d.expires_ms = a.expires_ms;
@@ -88,7 +88,7 @@ core::Result<std::string> ConsoleTokens::authorize(ConsoleAuth auth) {
   {
     std::lock_guard lock(mutex_);
     for (const auto& [h, a] : by_hash_)
-      if (a.expires_ms <= now) writes.push_back(core::removal(std::string(kKind), h));
+      if (a.expires_ms <= now) writes.push_back(core::removal(std::string(kConsoleTokenKind), h));
   }
   if (auto kept = fleet_.keep(std::move(writes)); !kept) return kept.error();
   std::lock_guard lock(mutex_);
@@ -113,12 +113,12 @@ std::optional<ConsoleAuth> ConsoleTokens::validate(std::string_view token) {
   // a token's shape, so junk never costs a read of the store.
   if (token.size() != kTokenChars) return std::nullopt;
   core::Elsewhere tokens;
-  tokens.document_kinds = {std::string(kKind)};
+  tokens.document_kinds = {std::string(kConsoleTokenKind)};
   fleet_.take_elsewhere(std::move(tokens));
   return find(hash);
 }
 
-bool ConsoleTokens::owns(std::string_view kind) const { return kind == kKind; }
+bool ConsoleTokens::owns(std::string_view kind) const { return kind == kConsoleTokenKind; }
 
 std::optional<std::string> ConsoleTokens::verify(const std::vector<core::Document>&) const {
   return std::nullopt;  // never in snapshots
@@ -154,7 +154,7 @@ core::Staged ConsoleTokens::stage_delete(const core::ServerInfo& server, core::M
       if (a.instance_uuid == server.uuid) hashes.push_back(hash);
   }
   if (hashes.empty()) return staged;
-  for (const auto& hash : hashes) staged.documents.push_back(core::removal(std::string(kKind), hash));
+  for (const auto& hash : hashes) staged.documents.push_back(core::removal(std::string(kConsoleTokenKind), hash));
   staged.finish = [this, hashes](bool kept) {
     if (!kept) return;
     std::lock_guard lock(mutex_);

@@ -32,6 +32,8 @@ Fault not_found(std::string message) { return make(404, "itemNotFound", std::mov
 Fault policy_refused(std::string_view rule) {
   return make(403, "forbidden", fmt::format("Policy doesn't allow {} to be performed.", rule));
 }
+
+Fault conflicting_request(std::string message) { return Fault{409, "conflictingRequest", std::move(message), -1}; }
 Fault unauthorized() {
   return make(401, "unauthorized", "The request you have made requires authentication.");
 }

@@ -22,6 +22,7 @@ std::string_view journal_result(const Fault& f);
 
 Fault bad_request(std::string message);
 Fault not_found(std::string message);
+Fault conflicting_request(std::string message);  // 409 conflictingRequest
 // 403 "Policy doesn't allow <rule> to be performed."
 Fault policy_refused(std::string_view rule);
 Fault unauthorized();  // keystonemiddleware's 401 (its own body shape)

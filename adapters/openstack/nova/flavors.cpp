@@ -13,8 +13,7 @@
 namespace openstack {
 namespace {
 
-constexpr std::string_view kKind = "nova-flavor";
-constexpr core::Millis kNever = std::numeric_limits<core::Millis>::max();
+constexpr std::string_view kFlavorKind = "nova-flavor";
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -118,10 +117,10 @@ std::optional<Flavor> decode(std::string_view value) {
 
 core::Document document(const Flavor& f) {
   core::Document d;
-  d.kind = kKind;
+  d.kind = kFlavorKind;
   d.key = f.id;
   d.value = encode(f);
-  d.expires_ms = kNever;
+  d.expires_ms = core::kNeverExpires;
   return d;
 }
 
@@ -214,7 +213,7 @@ core::Result<Flavor> FlavorCatalog::change(const std::string& id,
   return next;
 }
 
-bool FlavorCatalog::owns(std::string_view kind) const { return kind == kKind; }
+bool FlavorCatalog::owns(std::string_view kind) const { return kind == kFlavorKind; }
 
 std::optional<std::string> FlavorCatalog::verify(const std::vector<core::Document>& documents) const {
   for (const auto& d : documents) {

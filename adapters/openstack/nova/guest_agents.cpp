@@ -11,15 +11,14 @@
 namespace openstack {
 namespace {
 
-constexpr std::string_view kKind = "nova-agent";
-constexpr core::Millis kNever = std::numeric_limits<core::Millis>::max();
+constexpr std::string_view kAgentKind = "nova-agent";
 
 core::Document document(const GuestAgent& a) {
   core::Document d;
-  d.kind = kKind;
+  d.kind = kAgentKind;
   d.key = std::to_string(a.id);
   d.value = core::encode_list({std::to_string(a.id), a.hypervisor, a.os, a.architecture, a.version, a.url, a.md5hash});
-  d.expires_ms = kNever;
+  d.expires_ms = core::kNeverExpires;
   return d;
 }
 
@@ -83,16 +82,16 @@ core::Result<core::Done> GuestAgents::remove(int id) {
   std::lock_guard lock(mutex_);
   const auto it = std::find_if(agents_.begin(), agents_.end(), [&](const GuestAgent& a) { return a.id == id; });
   if (it == agents_.end()) return core::missing("agent", std::to_string(id));
-  if (auto kept = fleet_.keep({core::removal(std::string(kKind), std::to_string(id))}); !kept) return kept.error();
+  if (auto kept = fleet_.keep({core::removal(std::string(kAgentKind), std::to_string(id))}); !kept) return kept.error();
   agents_.erase(it);
   return core::Done{};
 }
 
-bool GuestAgents::owns(std::string_view kind) const { return kind == kKind; }
+bool GuestAgents::owns(std::string_view kind) const { return kind == kAgentKind; }
 
 std::optional<std::string> GuestAgents::verify(const std::vector<core::Document>& documents) const {
   for (const auto& d : documents)
-    if (d.kind == kKind && !read(d)) return fmt::format("documents: agent '{}' cannot be read", d.key);
+    if (d.kind == kAgentKind && !read(d)) return fmt::format("documents: agent '{}' cannot be read", d.key);
   return std::nullopt;
 }
 
@@ -101,7 +100,7 @@ void GuestAgents::load(const std::vector<core::Document>& documents) {
   agents_.clear();
   next_id_ = 1;
   for (const auto& d : documents) {
-    if (d.kind != kKind) continue;
+    if (d.kind != kAgentKind) continue;
     if (auto a = read(d)) {
       next_id_ = std::max(next_id_, a->id + 1);
       agents_.push_back(std::move(*a));

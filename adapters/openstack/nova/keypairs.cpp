@@ -9,8 +9,7 @@
 namespace openstack {
 namespace {
 
-constexpr std::string_view kKind = "nova-keypair";
-constexpr core::Millis kNever = std::numeric_limits<core::Millis>::max();
+constexpr std::string_view kKeypairKind = "nova-keypair";
 
 // The store's key: user and name, which Nova's schema keeps free of newlines.
 std::string key_of(const std::string& user, const std::string& name) { return user + "\n" + name; }
@@ -51,10 +50,10 @@ std::optional<Keypair> decode(std::string_view text) {
 
 core::Document document(const Keypair& k) {
   core::Document d;
-  d.kind = kKind;
+  d.kind = kKeypairKind;
   d.key = key_of(k.user, k.name);
   d.value = encode(k);
-  d.expires_ms = kNever;
+  d.expires_ms = core::kNeverExpires;
   return d;
 }
 
@@ -62,7 +61,7 @@ core::Document document(const Keypair& k) {
 
 KeypairStore::KeypairStore(core::Fleet& fleet) : fleet_(fleet) { fleet_.add_keeper(*this); }
 
-bool KeypairStore::owns(std::string_view kind) const { return kind == kKind; }
+bool KeypairStore::owns(std::string_view kind) const { return kind == kKeypairKind; }
 
 std::optional<std::string> KeypairStore::verify(const std::vector<core::Document>& documents) const {
   for (const auto& d : documents)
@@ -137,7 +136,7 @@ core::Result<core::Done> KeypairStore::remove(const std::string& user, const std
     std::lock_guard lock(mutex_);
     if (!keypairs_.count({user, name})) return core::not_found(name, core::Action::Delete);
   }
-  if (auto dropped = fleet_.keep({core::removal(std::string(kKind), key_of(user, name))}); !dropped)
+  if (auto dropped = fleet_.keep({core::removal(std::string(kKeypairKind), key_of(user, name))}); !dropped)
     return dropped.error();
   std::lock_guard lock(mutex_);
   keypairs_.erase({user, name});

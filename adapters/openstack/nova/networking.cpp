@@ -22,7 +22,6 @@ constexpr int kLastProxyVersion = 35;
 
 bool gone(const Call& call) { return call.version.at_least(kLastProxyVersion + 1); }
 Fault gone_fault() { return not_found("The resource could not be found."); }
-Fault conflict(std::string message) { return Fault{409, "conflictingRequest", std::move(message), -1}; }
 Fault removed_feature() { return Fault{410, "HTTPGone", "This API has been removed (nova-network is gone).", -1}; }
 
 // The states an interface may be attached or detached in (Nova's check_instance_state).
@@ -61,7 +60,7 @@ std::variant<std::vector<core::NicRequest>, Fault> Service::resolve_networks(con
                              "your instance one by one with different ports.");
         auto port = networks.port(call.caller, nic.port);
         if (!port) return bad_request(fmt::format("Port id {} could not be found.", nic.port));
-        if (!port->device_id.empty()) return conflict(fmt::format("Port {} is still in use.", nic.port));
+        if (!port->device_id.empty()) return conflicting_request(fmt::format("Port {} is still in use.", nic.port));
         continue;
       }
       auto network = networks.network(call.caller, nic.network);
@@ -83,7 +82,7 @@ std::variant<std::vector<core::NicRequest>, Fault> Service::resolve_networks(con
   // no auto-allocated topology does.
   if (!any_usable) return std::vector<core::NicRequest>{};
   if (owned.size() > 1)
-    return conflict("Multiple possible networks found, use a Network ID to be more specific.");
+    return conflicting_request("Multiple possible networks found, use a Network ID to be more specific.");
   if (owned.size() == 1) return std::vector<core::NicRequest>{core::NicRequest{owned.front().id, "", ""}};
   return std::vector<core::NicRequest>{core::NicRequest{}};
 }
@@ -178,16 +177,16 @@ void Service::attach_interface(const httplib::Request& req, httplib::Response& r
       return send_fault(res, call, bad_request("Invalid input for field/attribute interfaceAttachment."));
   }
   if (server->lock.locked && !call.caller.admin)
-    return send_fault(res, call, conflict(fmt::format("Instance {} is locked", server->uuid)));
+    return send_fault(res, call, conflicting_request(fmt::format("Instance {} is locked", server->uuid)));
   if (!takes_interfaces(server->state)) {
     const auto view = status_view(server->state, server->transition_from);
-    return send_fault(res, call, conflict(fmt::format("Cannot 'attach_interface' instance {} while it is in vm_state {}",
+    return send_fault(res, call, conflicting_request(fmt::format("Cannot 'attach_interface' instance {} while it is in vm_state {}",
                                                       server->uuid, view.vm_state)));
   }
   if (!nic.port.empty()) {
     auto port = networks.port(call.caller, nic.port);
     if (!port) return send_fault(res, call, not_found(fmt::format("Port {} could not be found.", nic.port)));
-    if (!port->device_id.empty()) return send_fault(res, call, conflict(fmt::format("Port {} is still in use.", nic.port)));
+    if (!port->device_id.empty()) return send_fault(res, call, conflicting_request(fmt::format("Port {} is still in use.", nic.port)));
   } else if (!nic.network.empty()) {
     if (!networks.network(call.caller, nic.network))
       return send_fault(res, call, not_found(fmt::format("Network {} could not be found.", nic.network)));
@@ -222,10 +221,10 @@ void Service::detach_interface(const httplib::Request& req, httplib::Response& r
   if (!server) return;
   const auto port_id = req.matches[2].str();
   if (server->lock.locked && !call.caller.admin)
-    return send_fault(res, call, conflict(fmt::format("Instance {} is locked", server->uuid)));
+    return send_fault(res, call, conflicting_request(fmt::format("Instance {} is locked", server->uuid)));
   if (!takes_interfaces(server->state)) {
     const auto view = status_view(server->state, server->transition_from);
-    return send_fault(res, call, conflict(fmt::format("Cannot 'detach_interface' instance {} while it is in vm_state {}",
+    return send_fault(res, call, conflicting_request(fmt::format("Cannot 'detach_interface' instance {} while it is in vm_state {}",
                                                       server->uuid, view.vm_state)));
   }
   call.entry->status = 202;
@@ -472,7 +471,7 @@ void Service::remove_floating_ip(httplib::Response& res, const Call& call, const
   const auto ports = networks.ports_of(server.uuid);
   const bool ours = std::any_of(ports.begin(), ports.end(), [&](const net::Port& p) { return p.id == f->port_id; });
   if (!ours)
-    return send_fault(res, call, conflict(fmt::format("Floating IP {} is not associated with instance {}.", address,
+    return send_fault(res, call, conflicting_request(fmt::format("Floating IP {} is not associated with instance {}.", address,
                                                       server.uuid)));
   auto freed = networks.update_floating_ip(call.caller, f->id, [](net::FloatingIp&) {}, net::Networks::Association{});
   if (!freed) return send_fault(res, call, from_core(freed.error()));

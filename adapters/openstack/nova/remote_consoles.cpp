@@ -19,7 +19,6 @@ Fault forbidden(std::string_view policy) {
   return Fault{403, "forbidden", fmt::format("Policy doesn't allow {} to be performed.", policy), -1};
 }
 
-Fault conflict(std::string message) { return Fault{409, "conflictingRequest", std::move(message), -1}; }
 
 // Nova's ConsoleTypeUnavailable: a protocol the cloud has not enabled.
 Fault unavailable(std::string_view type) { return bad_request(fmt::format("Unavailable console type {}.", type)); }
@@ -31,7 +30,7 @@ std::optional<std::string> Service::console_url(httplib::Response& res, const Ca
                                                 std::string_view type) {
   // check_instance_host: no host yet (building) or none any more (offloaded).
   if (server.state == core::State::Provisioning || server.state == core::State::ShelvedOffloaded) {
-    send_fault(res, call, conflict(fmt::format("Instance {} is not ready", server.uuid)));
+    send_fault(res, call, conflicting_request(fmt::format("Instance {} is not ready", server.uuid)));
     return std::nullopt;
   }
   const auto proxy = consoles.proxy();
@@ -47,7 +46,7 @@ std::optional<std::string> Service::console_url(httplib::Response& res, const Ca
   const auto view = status_view(server.state, server.transition_from);
   if (view.power_state != 1) {
     send_fault(res, call,
-               conflict(fmt::format("Cannot 'get_vnc_console' instance {} while it is in vm_state {}", server.uuid,
+               conflicting_request(fmt::format("Cannot 'get_vnc_console' instance {} while it is in vm_state {}", server.uuid,
                                     view.vm_state)));
     return std::nullopt;
   }

@@ -14,8 +14,7 @@
 namespace openstack {
 namespace {
 
-constexpr std::string_view kKind = "nova-server-group";
-constexpr core::Millis kNever = std::numeric_limits<core::Millis>::max();
+constexpr std::string_view kServerGroupKind = "nova-server-group";
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -84,10 +83,10 @@ std::optional<ServerGroup> decode(std::string_view value) {
 
 core::Document document(const ServerGroup& g) {
   core::Document d;
-  d.kind = kKind;
+  d.kind = kServerGroupKind;
   d.key = g.id;
   d.value = encode(g);
-  d.expires_ms = kNever;
+  d.expires_ms = core::kNeverExpires;
   return d;
 }
 
@@ -154,7 +153,7 @@ core::Result<ServerGroup> ServerGroups::create(ServerGroup group) {
 core::Result<core::Done> ServerGroups::remove(const std::string& id) {
   std::lock_guard lock(mutex_);
   if (!groups_.count(id)) return core::missing("server_group", id);
-  if (auto kept = fleet_.keep({core::removal(std::string(kKind), id)}); !kept) return kept.error();
+  if (auto kept = fleet_.keep({core::removal(std::string(kServerGroupKind), id)}); !kept) return kept.error();
   groups_.erase(id);
   return core::Done{};
 }
@@ -206,7 +205,7 @@ core::Staged ServerGroups::stage_delete(const core::ServerInfo& server, core::Mi
   return staged;
 }
 
-bool ServerGroups::owns(std::string_view kind) const { return kind == kKind; }
+bool ServerGroups::owns(std::string_view kind) const { return kind == kServerGroupKind; }
 
 std::optional<std::string> ServerGroups::verify(const std::vector<core::Document>& documents) const {
   for (const auto& d : documents) {
