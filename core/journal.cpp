@@ -14,7 +14,9 @@
 #include "core/text.h"
 
 namespace core {
-namespace {
+// Named, not anonymous: Journal::Impl's slots hold one (a class with linkage
+// may not have a member of an anonymous namespace's type).
+namespace journal_detail {
 
 // Request ids are "req-<uuid>" (Nova) or "<uuid>" (Transfer): 16 bytes and
 // a flag. Anything else is kept as a string on the side.
@@ -23,6 +25,12 @@ struct PackedId {
   bool req_prefix = false;
   bool packed = false;
 };
+
+}  // namespace journal_detail
+
+namespace {
+
+using journal_detail::PackedId;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

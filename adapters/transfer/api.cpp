@@ -51,16 +51,16 @@ std::string_view header(const httplib::Request& req, const char* name) {
   return it == req.headers.end() ? std::string_view{} : std::string_view(it->second);
 }
 
-// Access keys looked up by a view of the header, without building a string.
-struct KeyHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-using KeyMap = std::unordered_map<std::string, AccessKey, KeyHash, std::equal_to<>>;
-
 }  // namespace
 
 struct Api::Impl {
+  // Access keys looked up by a view of the header, without building a string.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using KeyMap = std::unordered_map<std::string, AccessKey, KeyHash, std::equal_to<>>;
+
   core::Fleet& fleet;
   core::Logins& logins;
   Settings settings;
