@@ -6,8 +6,8 @@
 //
 // A Keeper owns one or more kinds: it holds their documents in memory, in
 // its own terms, and hands the fleet what to write. Keepers that change with
-// servers (a server's ports, its users) stage documents for a create or a
-// delete, written in the same commit as the server.
+// servers (a server's ports, its users) stage documents for a create, an
+// update or a delete, written in the same commit as the server.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +46,7 @@ inline Document removal(std::string kind, std::string key) {
   return d;
 }
 
-// What a keeper stages for a server's create or delete, written with it.
+// What a keeper stages for a server's create, update or delete, written with it.
 struct Staged {
   std::vector<Document> documents;
   // Create only: the server cannot be given what it asked for (no address
@@ -82,6 +82,9 @@ class Keeper {
   // back into the fleet from here.
   virtual Staged stage_create(const ServerInfo& server, const CreateSpec& spec, Millis now);
   virtual Staged stage_delete(const ServerInfo& server, Millis now);
+  // A server's name, tags, metadata or attributes are being changed
+  // (`before` as it is, `after` as it will be); same rules.
+  virtual Staged stage_update(const ServerInfo& before, const ServerInfo& after, Millis now);
 };
 
 }  // namespace core

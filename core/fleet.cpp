@@ -212,7 +212,9 @@ Result<ServerInfo> Fleet::update(const Caller& caller, std::string_view id,
     edit(editable);
     next.info.updated_ms = now;
     note_call(options.call, r.data, next, Action::Update, now);
-    if (auto kept = commit(r, std::move(next), options.call, {}); !kept) return kept.error();
+    auto staged = stage_update(r.data, next, now);
+    if (auto kept = commit(r, std::move(next), options.call, {}, {}, false, std::move(staged)); !kept)
+      return kept.error();
     return r.data.info;
   });
 }

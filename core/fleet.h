@@ -280,9 +280,10 @@ class Fleet {
   LedgerEntry ledger_entry(const ServerRecord& r, Millis now) const;
 
   // What every keeper stages for this server's create (a fault ends it in
-  // error) or delete. Run with the record's lock held.
+  // error), update or delete. Run with the record's lock held.
   std::vector<Staged> stage_create(ServerRecord& next, const CreateSpec& spec, Millis now);
   std::vector<Staged> stage_delete(const ServerRecord& next, Millis now);
+  std::vector<Staged> stage_update(const ServerRecord& before, const ServerRecord& after, Millis now);
 
   // fleet_restore.cpp
   // `from_store`: a restart's records, their seq and launch times kept as they are.

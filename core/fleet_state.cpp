@@ -161,6 +161,12 @@ std::vector<Staged> Fleet::stage_create(ServerRecord& next, const CreateSpec& sp
   return staged;
 }
 
+std::vector<Staged> Fleet::stage_update(const ServerRecord& before, const ServerRecord& after, Millis now) {
+  std::vector<Staged> staged;
+  for (auto* keeper : keepers_) staged.push_back(keeper->stage_update(before.info, after.info, now));
+  return staged;
+}
+
 std::vector<Staged> Fleet::stage_delete(const ServerRecord& next, Millis now) {
   std::vector<Staged> staged;
   for (auto* keeper : keepers_) staged.push_back(keeper->stage_delete(next.info, now));

@@ -228,6 +228,7 @@ std::variant<Config, std::string> load_config(const Options& options) {
   config.sftp.host = options.host;
   config.sftp.first_port = options.sftp_first_port;
   config.sftp.last_port = options.sftp_last_port;
+  if (options.sftp_quota) config.sftp.quota = *options.sftp_quota;
   // Files live beside the state they go with (TRANSFER.md).
   config.sftp.data_dir = options.data_dir ? *options.data_dir
                          : options.state_file ? *options.state_file + "-files"

@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "gateway/event_stream.h"
 #include "gateway/fault_rules.h"
+#include "gateway/files_api.h"
 #include "gateway/journal_api.h"
 #include "gateway/logins_api.h"
 #include "gateway/json_reader.h"
@@ -293,6 +294,7 @@ void mount_control_plane(httplib::Server& server, ControlPlane plane) {
   mount_event_stream(server, fleet, plane.stopping);
   mount_journal(server, fleet);
   mount_logins(server, fleet, plane.logins);
+  mount_files(server, fleet, plane.sftp);
   mount_snapshots(server, fleet, plane.ids);
 
   // The dashboard, from the files embedded at build time.

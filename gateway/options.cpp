@@ -15,6 +15,26 @@ std::optional<long> parse_number(const std::string& text) {
   return value;
 }
 
+// "512", "64K", "10M", "1G", "2T" (binary multiples): bytes.
+std::optional<std::uint64_t> parse_size(std::string text) {
+  std::uint64_t unit = 1;
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 'K': unit = std::uint64_t{1} << 10; break;
+      case 'M': unit = std::uint64_t{1} << 20; break;
+      case 'G': unit = std::uint64_t{1} << 30; break;
+      case 'T': unit = std::uint64_t{1} << 40; break;
+      default: break;
+    }
+    if (unit > 1) text.pop_back();
+  }
+  std::uint64_t value = 0;
+  const auto* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value > (std::uint64_t{1} << 50) / unit) return std::nullopt;
+  return value * unit;
+}
+
 }  // namespace
 
 std::string usage_text() {
@@ -48,6 +68,8 @@ server operations, over one lifecycle core.
                          the range the SFTP ports are taken from (default: any free port)
   --data-dir DIR         where the SFTP endpoints keep files, one tree per server (default:
                          beside the --state file; without --state, a temporary directory)
+  --sftp-quota SIZE|off  the most one server's files may hold (SIZE: bytes, or with K, M, G or T;
+                         default 1G): a write past it fails with "quota exceeded"
   --console-port PORT|off
                          the console proxy (Nova's remote consoles: the page a console URL opens and
                          its VNC WebSocket), on the --listen address (default: a free port; off: none)
@@ -165,6 +187,16 @@ std::variant<Options, UsageError> parse_options(const std::vector<std::string>& 
       if (!v) return missing();
       if (v->empty()) return UsageError{"--data-dir needs a directory"};
       o.data_dir = *v;
+    } else if (flag == "--sftp-quota") {
+      auto v = value();
+      if (!v) return missing();
+      if (*v == "off") {
+        o.sftp_quota = 0;
+      } else if (auto bytes = parse_size(*v); bytes && *bytes > 0) {
+        o.sftp_quota = *bytes;
+      } else {
+        return UsageError{fmt::format("--sftp-quota: '{}' is not a size (1 or more bytes, K, M, G or T) or off", *v)};
+      }
     } else if (flag == "--console-port") {
       auto v = value();
       if (!v) return missing();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -33,6 +34,7 @@ struct Options {
   int sftp_first_port = 0;                // --sftp-ports FIRST-LAST (0: any free port)
   int sftp_last_port = 0;
   std::optional<std::string> data_dir;    // --data-dir DIR: the SFTP endpoints' files
+  std::optional<std::uint64_t> sftp_quota;  // --sftp-quota SIZE|off: bytes per server's tree (0: off; unset: 1G)
   std::optional<int> console_port = 0;    // --console-port PORT|off: the console proxy (0: a free port; off: none)
   bool help = false;
   bool version = false;

@@ -54,6 +54,11 @@ struct Endpoints::Endpoint {
   int fd = -1;  // bound (reserving the port), or listening; -1: none yet
   bool listening = false;
   bool wanted = false;  // the server is Running
+  // Its Protocols include SFTP: an UpdateServer that takes SFTP away keeps
+  // the port (bound, not listening) for the server's life, and gives it
+  // back if SFTP returns, as an AWS server keeps its host name.
+  bool serves = true;
+  std::shared_ptr<TreeUsage> usage = std::make_shared<TreeUsage>();
 };
 
 Endpoints::Endpoints(core::Fleet& fleet, core::Logins& logins, Settings settings)
@@ -186,7 +191,7 @@ void Endpoints::wake() {
 }
 
 void Endpoints::open_locked(Endpoint& ep) {
-  if (ep.listening || !running_) return;
+  if (ep.listening || !running_ || !ep.serves) return;
   if (ep.fd < 0 && reserve(ep.port, ep.fd) < 0) return;  // the acceptor tries again
   if (::listen(ep.fd, kBacklog) == 0) ep.listening = true;
   wake();
@@ -229,6 +234,11 @@ void Endpoints::on_event(const core::Event& e) {
     return;
   }
   auto& ep = *it->second;
+  if (e.kind == core::EventKind::Created && pending_.size() < kMaxPending) {
+    // Loaded again (a reset): its Protocols may not be the ones it had.
+    pending_.push_back(e.transfer_id);
+    wake();
+  }
   if (e.kind == core::EventKind::Deleted) {
     close_locked(ep, true);
     endpoints_.erase(it);
@@ -238,6 +248,53 @@ void Endpoints::on_event(const core::Event& e) {
   ep.wanted = e.new_state == core::State::Running;
   if (ep.wanted) open_locked(ep);
   else if (ep.listening) close_locked(ep, false);
+}
+
+core::Staged Endpoints::stage_update(const core::ServerInfo& before, const core::ServerInfo& after, core::Millis) {
+  if (!settings_.enabled) return {};
+  const bool was = serves_sftp(before.attributes), is = serves_sftp(after.attributes);
+  if (was == is) return {};
+  std::lock_guard lock(mutex_);
+  core::Staged staged;
+  const auto running = after.state == core::State::Running;
+  if (auto it = endpoints_.find(after.transfer_id); it != endpoints_.end()) {
+    // Its port stays; it listens or not from the commit on.
+    staged.finish = [this, id = after.transfer_id, is, running](bool kept) {
+      if (!kept) return;
+      std::lock_guard relock(mutex_);
+      auto found = endpoints_.find(id);
+      if (found == endpoints_.end()) return;
+      auto& ep = *found->second;
+      ep.serves = is;
+      ep.wanted = running;
+      if (ep.serves && ep.wanted) open_locked(ep);
+      else if (ep.listening) close_locked(ep, false);  // its sessions too
+    };
+    return staged;
+  }
+  if (!is || endpoints_.size() >= kMaxEndpoints) return {};
+  // SFTP added to a server that never had it: a port from now on, as at a create.
+  auto ep = std::make_unique<Endpoint>();
+  ep->transfer_id = after.transfer_id;
+  ep->port = reserve(0, ep->fd);
+  if (ep->port < 0) return {};
+  ep->serves = false;  // until the commit is kept
+  staged.documents.push_back(core::Document{std::string(kPortKind), after.transfer_id, std::to_string(ep->port)});
+  endpoints_.emplace(after.transfer_id, std::move(ep));
+  staged.finish = [this, id = after.transfer_id, running](bool kept) {
+    std::lock_guard relock(mutex_);
+    auto found = endpoints_.find(id);
+    if (found == endpoints_.end()) return;
+    if (!kept) {
+      close_locked(*found->second, true);
+      endpoints_.erase(found);
+      return;
+    }
+    found->second->serves = true;
+    found->second->wanted = running;
+    if (running) open_locked(*found->second);
+  };
+  return staged;
 }
 
 void Endpoints::adopt(const std::vector<core::ServerInfo>& servers) {
@@ -256,8 +313,9 @@ void Endpoints::adopt(const std::vector<core::ServerInfo>& servers) {
         it = endpoints_.emplace(s.transfer_id, std::move(ep)).first;
       }
       auto& ep = *it->second;
+      ep.serves = settings_.enabled && serves_sftp(s.attributes);
       ep.wanted = s.state == core::State::Running;
-      if (ep.wanted) open_locked(ep);
+      if (ep.wanted && ep.serves) open_locked(ep);
       else if (ep.listening) close_locked(ep, false);
     }
   }
@@ -366,10 +424,11 @@ void Endpoints::accept_one(const std::string& transfer_id, int listen_fd) {
     ::inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
     auto session = std::make_shared<Session>();
     session->transfer_id = transfer_id;
+    session->usage = it->second->usage;
     session->remote = fmt::format("{}:{}", text, ntohs(peer.sin_port));
     session->fd = fd;
     counters_.sessions_total++;
-    SessionContext context{fleet_, logins_, counters_, settings_.data_dir, mutex_};
+    SessionContext context{fleet_, logins_, counters_, settings_.data_dir, settings_.quota, mutex_};
     session->thread = std::thread([context, session]() mutable {
       run_session(context, *session);
       session->done = true;
@@ -408,7 +467,7 @@ void Endpoints::stop() {
 std::optional<int> Endpoints::port_of(std::string_view transfer_id) const {
   std::lock_guard lock(mutex_);
   auto it = endpoints_.find(transfer_id);
-  if (it == endpoints_.end()) return std::nullopt;
+  if (it == endpoints_.end() || !it->second->serves) return std::nullopt;
   return it->second->port;
 }
 

@@ -34,12 +34,16 @@ namespace sftp {
 // absent: SFTP, Transfer's default).
 inline constexpr std::string_view kProtocolsAttribute = "transfer.Protocols";
 
+// --sftp-quota's default (1 GiB): a client cannot fill the disk through one server.
+inline constexpr std::uint64_t kDefaultQuota = std::uint64_t{1} << 30;
+
 struct Settings {
   bool enabled = true;
   std::string host = "127.0.0.1";
   int first_port = 0;  // with last_port: the range ports are taken from; 0: any free port
   int last_port = 0;
   std::string data_dir;  // one tree per server under it (created if missing)
+  std::uint64_t quota = kDefaultQuota;  // the most bytes one server's tree may hold; 0: no bound
 };
 
 // What /metrics shows.
@@ -91,8 +95,11 @@ class Endpoints final : public core::Keeper {
   std::vector<core::Document> documents() const override;
   core::Staged stage_create(const core::ServerInfo& server, const core::CreateSpec& spec, core::Millis now) override;
   core::Staged stage_delete(const core::ServerInfo& server, core::Millis now) override;
+  // An UpdateServer that adds SFTP to Protocols opens the port (a new one if
+  // the server never had one); one that takes it away closes it.
+  core::Staged stage_update(const core::ServerInfo& before, const core::ServerInfo& after, core::Millis now) override;
 
-  struct Session;   // session.cpp
+  struct Session;   // session.h
   struct Endpoint;  // endpoints.cpp
   struct Counters {
     std::atomic<std::uint64_t> sessions_total{0}, logins_accepted{0}, logins_refused{0}, connections_refused{0},

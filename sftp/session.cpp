@@ -1,6 +1,5 @@
 #include "sftp/session.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -10,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <ctime>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +25,7 @@
 #include "secret/ssh_keys.h"
 #include "secret/ssh_wire.h"
 #include "sftp/paths.h"
+#include "sftp/tree.h"
 
 namespace sftp {
 namespace {
@@ -38,6 +39,8 @@ constexpr int kMaxAuthAttempts = 20;
 constexpr std::size_t kMaxRead = 64 * 1024;
 constexpr std::size_t kNamesPerReply = 64;
 constexpr std::size_t kMaxListing = 100000;
+// The furthest a write may reach (off_t's range).
+constexpr std::uint64_t kMaxOffset = static_cast<std::uint64_t>(std::numeric_limits<off_t>::max());
 
 const core::Caller kAnyone{0, true, false, true};
 
@@ -50,6 +53,8 @@ struct Handle {
   std::size_t next = 0;
   std::uint64_t written = 0;
   std::uint64_t read = 0;
+  bool append = false;      // opened to append: every write lands at the end
+  bool over_quota = false;  // a write was refused (journaled once)
   ~Handle() {
     if (fd >= 0) ::close(fd);
   }
@@ -148,6 +153,12 @@ class Server {
   std::optional<std::string> host_path(std::string_view normal, int& status) const;
   void reply(sftp_client_message msg, std::string_view operation, std::string_view path, int status,
              std::uint64_t bytes = 0);
+  // The tree's usage: `bytes` more (false, and nothing claimed, past the
+  // quota), or `bytes` fewer.
+  bool claim(std::uint64_t bytes);
+  void release(std::uint64_t bytes);
+  // Counts the tree when no other session of the server is open; once a login is accepted.
+  void join_usage();
 
   void on_realpath(sftp_client_message msg);
   void on_stat(sftp_client_message msg);
@@ -170,6 +181,7 @@ class Server {
   View view_;
   std::map<Handle*, std::unique_ptr<Handle>> handles_;
   sftp_session sftp_ = nullptr;
+  bool joined_ = false;  // counted in the server's TreeUsage::sessions
 };
 
 void Server::note(std::string_view operation, std::string_view path, std::uint64_t bytes, int status,
@@ -211,22 +223,32 @@ std::optional<std::string> Server::host_path(std::string_view normal, int& statu
   }
   // No symlink on the way leads out: the tree holds none the gateway made,
   // and one put there from outside is refused, not followed.
-  std::string host = root_;
-  std::size_t start = 0;
-  const auto& rel = where.relative;
-  while (start < rel.size()) {
-    auto slash = rel.find('/', start);
-    if (slash == std::string::npos) slash = rel.size();
-    host += '/';
-    host.append(rel, start, slash - start);
-    struct stat st{};
-    if (::lstat(host.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-      status = SSH_FX_PERMISSION_DENIED;
-      return std::nullopt;
-    }
-    start = slash + 1;
-  }
+  auto host = tree_path(root_, where.relative);
+  if (!host) status = SSH_FX_PERMISSION_DENIED;
   return host;
+}
+
+// The size of the regular file at `host` (0: none, or not a regular file).
+std::uint64_t file_size(const std::string& host) {
+  struct stat st{};
+  return ::lstat(host.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+}
+
+void Server::release(std::uint64_t bytes) {
+  auto& used = session_.usage->bytes;
+  auto now = used.load();
+  while (!used.compare_exchange_weak(now, now > bytes ? now - bytes : 0)) {
+  }
+}
+
+bool Server::claim(std::uint64_t bytes) {
+  if (bytes == 0) return true;
+  auto& used = session_.usage->bytes;
+  auto now = used.load();
+  do {
+    if (context_.quota > 0 && (bytes > context_.quota || now > context_.quota - bytes)) return false;
+  } while (!used.compare_exchange_weak(now, now + bytes));
+  return true;
 }
 
 void Server::reply(sftp_client_message msg, std::string_view operation, std::string_view path, int status,
@@ -344,6 +366,10 @@ void Server::run(int fd) {
       std::lock_guard lock(context_.mutex);
       session_.fd = -1;  // libssh closes it below: nobody may shut it down any more
     }
+    if (joined_) {
+      std::lock_guard lock(session_.usage->mutex);
+      --session_.usage->sessions;
+    }
     ssh_disconnect(ssh);
     ssh_free(ssh);
     ssh_bind_free(bind);
@@ -358,6 +384,7 @@ void Server::run(int fd) {
   if (!user) return cleanup();
   view_ = make_view(user->home);
   make_directories(root_);
+  join_usage();
   if (!view_.logical) {
     int status = 0;
     if (auto home = host_path(view_.home, status)) make_directories(*home);
@@ -386,6 +413,13 @@ void Server::run(int fd) {
     ssh_channel_free(channel);
   }
   cleanup();
+}
+
+void Server::join_usage() {
+  auto& usage = *session_.usage;
+  std::lock_guard lock(usage.mutex);
+  if (usage.sessions++ == 0) usage.bytes = tree_bytes(root_);
+  joined_ = true;
 }
 
 bool Server::handshake(ssh_session ssh, ssh_bind bind, int fd) {
@@ -497,26 +531,11 @@ void Server::on_opendir(sftp_client_message msg) {
     st.st_mode = S_IFDIR | 0755;
     for (auto& name : virtual_children(view_, *path)) handle->entries.emplace_back(std::move(name), st);
   } else {
-    int status = SSH_FX_OK;
-    const auto host = host_path(*path, status);
-    if (!host) return reply(msg, "opendir", *path, status);
-    const int dfd = ::open(host->c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dfd < 0) return reply(msg, "opendir", *path, status_of_errno(errno));
-    DIR* dir = ::fdopendir(dfd);
-    if (dir == nullptr) {
-      ::close(dfd);
-      return reply(msg, "opendir", *path, SSH_FX_FAILURE);
-    }
-    while (const dirent* d = ::readdir(dir)) {
-      const std::string_view name = d->d_name;
-      if (name == "." || name == ".." || handle->entries.size() >= kMaxListing) continue;
-      struct stat st{};
-      if (::fstatat(::dirfd(dir), d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISLNK(st.st_mode)) continue;
-      handle->entries.emplace_back(std::string(name), st);
-    }
-    ::closedir(dir);
-    std::sort(handle->entries.begin(), handle->entries.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    const auto where = resolve(view_, *path);
+    if (where.kind != Where::Kind::Real) return reply(msg, "opendir", *path, SSH_FX_PERMISSION_DENIED);
+    auto listing = list_directory(root_, where.relative, kMaxListing);
+    if (listing.error != 0) return reply(msg, "opendir", *path, status_of_errno(listing.error));
+    handle->entries = std::move(listing.entries);
   }
   ssh_string id = sftp_handle_alloc(sftp_, handle.get());
   if (id == nullptr) return reply(msg, "opendir", *path, SSH_FX_FAILURE);  // too many open handles
@@ -559,6 +578,7 @@ void Server::on_open(sftp_client_message msg) {
   int status = SSH_FX_OK;
   const auto host = host_path(*path, status);
   if (!host) return reply(msg, "open", *path, status);
+  const auto truncated = (mode & O_TRUNC) ? file_size(*host) : 0;
   const int fd = ::open(host->c_str(), mode | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) return reply(msg, "open", *path, status_of_errno(errno));
   struct stat st{};
@@ -566,9 +586,11 @@ void Server::on_open(sftp_client_message msg) {
     ::close(fd);
     return reply(msg, "open", *path, SSH_FX_FAILURE);
   }
+  release(truncated);
   auto handle = std::make_unique<Handle>();
   handle->path = *path;
   handle->fd = fd;
+  handle->append = (mode & O_APPEND) != 0;
   ssh_string id = sftp_handle_alloc(sftp_, handle.get());
   if (id == nullptr) return reply(msg, "open", *path, SSH_FX_FAILURE);
   sftp_reply_handle(msg, id);
@@ -597,12 +619,34 @@ void Server::on_write(sftp_client_message msg) {
   if (const int failed = fault("write", handle->path); failed != SSH_FX_OK) return reply(msg, {}, {}, failed);
   const auto* data = static_cast<const char*>(ssh_string_data(msg->data));
   std::size_t left = ssh_string_len(msg->data);
+  struct stat st{};
+  if (msg->offset > kMaxOffset - left || ::fstat(handle->fd, &st) != 0) return reply(msg, {}, {}, SSH_FX_FAILURE);
+  // What the write adds to the tree (a write past the end counts the hole
+  // it leaves), claimed before it lands: the quota bounds the tree.
+  const auto before = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t end = handle->append ? before + left : msg->offset + left;
+  const std::uint64_t growth = end > before ? end - before : 0;
+  if (!claim(growth)) {
+    if (!handle->over_quota) note("write", handle->path, handle->written, SSH_FX_FAILURE, "quota_exceeded");
+    handle->over_quota = true;
+    sftp_reply_status(msg, SSH_FX_FAILURE, "quota exceeded");
+    return;
+  }
   auto offset = static_cast<off_t>(msg->offset);
+  const auto settle = [&] {  // what the write really added: the rest of the claim goes back
+    struct stat after{};
+    const auto grown = ::fstat(handle->fd, &after) == 0 && static_cast<std::uint64_t>(after.st_size) > before
+                           ? static_cast<std::uint64_t>(after.st_size) - before
+                           : 0;
+    if (grown < growth) release(growth - grown);
+  };
   while (left > 0) {
     const auto n = ::pwrite(handle->fd, data, left, offset);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return reply(msg, {}, {}, status_of_errno(errno));
+      const int error = errno;
+      settle();
+      return reply(msg, {}, {}, status_of_errno(error));
     }
     data += n;
     left -= static_cast<std::size_t>(n);
@@ -610,6 +654,7 @@ void Server::on_write(sftp_client_message msg) {
     handle->written += static_cast<std::uint64_t>(n);
     context_.counters.bytes_received += static_cast<std::uint64_t>(n);
   }
+  settle();
   reply(msg, {}, {}, SSH_FX_OK);
 }
 
@@ -636,9 +681,15 @@ void Server::on_simple(sftp_client_message msg, std::string_view operation) {
   if (!host) return reply(msg, operation, *path, status);
   if (*path == view_.home && operation != "mkdir") return reply(msg, operation, *path, SSH_FX_PERMISSION_DENIED);
   int rc = 0;
-  if (operation == "mkdir") rc = ::mkdir(host->c_str(), 0755);
-  else if (operation == "rmdir") rc = ::rmdir(host->c_str());
-  else rc = ::unlink(host->c_str());
+  if (operation == "mkdir") {
+    rc = ::mkdir(host->c_str(), 0755);
+  } else if (operation == "rmdir") {
+    rc = ::rmdir(host->c_str());
+  } else {
+    const auto size = file_size(*host);
+    rc = ::unlink(host->c_str());
+    if (rc == 0) release(size);
+  }
   reply(msg, operation, *path, rc == 0 ? SSH_FX_OK : status_of_errno(errno));
 }
 
@@ -658,7 +709,9 @@ void Server::on_rename(sftp_client_message msg, bool posix) {
   // SFTP v3: a rename onto an existing file fails.
   struct stat st{};
   if (!posix && ::lstat(host_to->c_str(), &st) == 0) return reply(msg, "rename", *from, SSH_FX_FILE_ALREADY_EXISTS);
+  const auto replaced = *host_from != *host_to ? file_size(*host_to) : 0;
   const int rc = ::rename(host_from->c_str(), host_to->c_str());
+  if (rc == 0) release(replaced);
   reply(msg, "rename", fmt::format("{} -> {}", *from, *to), rc == 0 ? SSH_FX_OK : status_of_errno(errno));
 }
 

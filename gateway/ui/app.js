@@ -4,6 +4,7 @@
 import { NOVA_BODIES, act, consoleUrl, control, create, createUser, deleteUser, eventsUrl, remove } from "./api.js";
 import { PRESETS, addPreset, clearRules, clockVirtual, loadClock, loadFaults, loadJournal, removeRule,
          setClock } from "./panels.js";
+import { forgetFiles, loadFiles, showFiles, wireFiles } from "./files.js";
 
 const servers = new Map();   // id -> server, as /_gateway/servers renders it
 const billing = new Map();   // id -> ledger entry, with the time it was read
@@ -75,9 +76,10 @@ function row(s) {
   return `<tr data-id="${esc(s.id)}">
     <td class="name">${esc(s.name)}${(s.addresses || []).length ? `<br><span class="addresses">${
       s.addresses.map((a) => `<span title="${esc(a.network)} ${esc(a.type)} ${esc(a.mac)}">${esc(a.addr)}</span>`).join(" · ")}</span>` : ""}<br><button class="link" data-act="logins"
-        aria-label="users and keys of ${esc(s.name)}">${s.users ?? 0} user${s.users === 1 ? "" : "s"}</button>${s.sftp ? `
-        <span class="sftp" title="${esc((s.sftp.sessions || []).map((x) => `${x.user} from ${x.remote}`).join(", "))}">sftp :${
-          esc(s.sftp.port)} · ${(s.sftp.sessions || []).length} session${(s.sftp.sessions || []).length === 1 ? "" : "s"}</span>` : ""}</td>
+        aria-label="users and keys of ${esc(s.name)}">${s.users ?? 0} user${s.users === 1 ? "" : "s"}</button>${s.sftp ? `<br>
+        <button class="link sftp" data-act="files" aria-label="files of ${esc(s.name)}"
+          title="${esc((s.sftp.sessions || []).map((x) => `${x.user} from ${x.remote}`).join(", ") || "its files")}">sftp :${
+          esc(s.sftp.port)}${(s.sftp.sessions || []).length ? ` · ${s.sftp.sessions.length} open` : ""}</button>` : ""}</td>
     <td class="ids"><code>${esc(s.id)}</code><code>${esc(s.server_id)}</code></td>
     <td><span class="state ${esc(s.state)}">${esc(s.state)}</span></td>
     <td class="views">Nova <b>${esc(nova.status)}</b>${nova.task_state ? ` · ${esc(nova.task_state)}` : ""}<br>
@@ -169,7 +171,10 @@ function listen() {
     const e = JSON.parse(msg.data);
     addEvent(msg.type, e);
     const s = servers.get(e.id);
-    if (msg.type === "deleted") servers.delete(e.id);
+    if (msg.type === "deleted") {
+      servers.delete(e.id);
+      forgetFiles(e.id);
+    }
     else if (!s) return loadServers();
     else Object.assign(s, { state: e.new_state, locked: e.locked, nova: e.nova, transfer: e.transfer,
                             locked_by: e.locked_by, locked_reason: e.locked_reason, actions: e.actions });
@@ -239,6 +244,7 @@ $("logins").addEventListener("click", (ev) => {
   if (button && s) run(() => deleteUser(s, button.dataset.removeUser),
                        () => { loadLogins().catch(() => {}); loadServers().catch(() => {}); });
 });
+wireFiles(toast);
 $("logins-close").addEventListener("click", () => {
   loginsOf = null;
   $("logins-panel").hidden = true;
@@ -264,6 +270,7 @@ $("tenants").addEventListener("click", (ev) => {
   const tr = button.closest("tr");
   const s = servers.get(tr.dataset.id);
   if (button.dataset.act === "logins") return showLogins(s.id).catch((e) => toast(String(e.message ?? e)));
+  if (button.dataset.act === "files") return showFiles(s).catch((e) => toast(String(e.message ?? e)));
   if (button.dataset.act === "console") return openConsole(s);
   const chosen = button.dataset.act === "more" ? tr.querySelector("select.more").value : button.dataset.act;
   button.disabled = true;
@@ -308,5 +315,6 @@ setInterval(() => {
   loadClock().catch(() => {});
   loadJournal().catch(() => {});
   loadLogins().catch(() => {});
+  loadFiles().catch(() => {});
 }, 2000);
 setInterval(tick, 500);

@@ -85,9 +85,22 @@ TEST_CASE("--console-port: a free port by default, a port, or off") {
   CHECK_FALSE(std::get<Options>(parse({"--console-port=off"})).console_port.has_value());
 }
 
+TEST_CASE("--sftp-quota: the default (unset), a size with or without its unit, or off") {
+  CHECK_FALSE(std::get<Options>(parse({})).sftp_quota.has_value());
+  CHECK(std::get<Options>(parse({"--sftp-quota", "4096"})).sftp_quota == 4096u);
+  CHECK(std::get<Options>(parse({"--sftp-quota=64K"})).sftp_quota == 65536u);
+  CHECK(std::get<Options>(parse({"--sftp-quota", "10M"})).sftp_quota == 10u << 20);
+  CHECK(std::get<Options>(parse({"--sftp-quota", "2G"})).sftp_quota == std::uint64_t{2} << 30);
+  CHECK(std::get<Options>(parse({"--sftp-quota", "1T"})).sftp_quota == std::uint64_t{1} << 40);
+  CHECK(std::get<Options>(parse({"--sftp-quota", "off"})).sftp_quota == 0u);
+  for (auto bad : {"", "0", "G", "-1", "1.5G", "1g", "1GB", "99999999999T", "lots"})
+    CHECK(error_of({"--sftp-quota", bad}).find("--sftp-quota") != std::string::npos);
+}
+
 TEST_CASE("usage lists every flag") {
   const auto text = gateway::usage_text();
   for (auto flag : {"--listen", "--fleet", "--config", "--transition-ms", "--auth", "--sigv4", "--control-token",
-                    "--access-log", "--tls-cert", "--tls-key", "--console-port", "--help", "--version"})
+                    "--access-log", "--tls-cert", "--tls-key", "--console-port", "--sftp", "--sftp-ports",
+                    "--sftp-quota", "--data-dir", "--help", "--version"})
     CHECK(text.find(flag) != std::string::npos);
 }

@@ -1,13 +1,16 @@
 // The dashboard in headless Debian chromium, driven by playwright-core, at a
 // projector's 1280x720: it lists the demo fleet, and every control a
 // presenter uses (server actions, create and delete, a server's users and
-// keys, its console page, fault presets, the clock, the journal) is
+// keys, its files as an SFTP client uploaded them, its console page, fault
+// presets, the clock, the journal) is
 // clicked, or pressed from the keyboard, and its result checked through the
 // API. Screenshots of the page and of a console page are saved to
 // build/dashboard.png and build/console.png (the README shows them).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import { createInterface } from "node:readline";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -35,10 +38,11 @@ const waitForViews = (id, text) =>
                        [id, text], { timeout: 10000 });
 
 let gateway, url, browser, page;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dashboard-files-"));
 const errors = [];
 
 before(async () => {
-  gateway = spawn(process.env.GATEWAY_BIN, ["--listen", "127.0.0.1:0", "--fleet", fleet],
+  gateway = spawn(process.env.GATEWAY_BIN, ["--listen", "127.0.0.1:0", "--fleet", fleet, "--data-dir", dataDir],
                   { stdio: ["ignore", "pipe", "ignore"] });
   url = await new Promise((resolve, reject) => {
     createInterface({ input: gateway.stdout }).once("line", (line) => resolve(line.slice(line.indexOf("http://"))));
@@ -56,6 +60,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   gateway?.kill("SIGTERM");
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 test("lists the demo fleet: twelve servers in two tenants, both identities, the lock", async () => {
@@ -216,6 +221,46 @@ test("a server's users and keys: shown from the control plane, added and removed
   assert.deepEqual((await api(`/_gateway/servers/${WEB2}/logins`)).users, []);
   await page.locator("#logins-close").click();
   await page.waitForSelector("#logins-panel[hidden]", { state: "attached" });
+});
+
+test("a server's files: an upload by OpenSSH's sftp, listed from its sftp badge, a directory opened by a click", async () => {
+  const s = (await api("/_gateway/servers")).servers.find((x) => x.tenant.account && x.state === "running" && x.sftp);
+  // A user with a key of our own, made through Transfer with an access key the control plane issues.
+  const keyPath = path.join(dataDir, "files-user-key");
+  spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", keyPath], { stdio: "ignore" });
+  const key = await api("/_gateway/credentials", { method: "POST",
+                                                   body: JSON.stringify({ account: s.tenant.account, region: s.tenant.region }) });
+  const made = await fetch(`${url}/`, { method: "POST", headers: {
+    "X-Amz-Target": "TransferService.CreateUser", "Content-Type": "application/x-amz-json-1.1", "X-Amz-Date": "20260101T000000Z",
+    "Authorization": `AWS4-HMAC-SHA256 Credential=${key.access_key}/20260101/${s.tenant.region}/transfer/aws4_request, SignedHeaders=host, Signature=00` },
+    body: JSON.stringify({ ServerId: s.server_id, UserName: "files-user", Role: "arn:aws:iam::000000000000:role/transfer",
+                           HomeDirectory: "/bucket/files-user",
+                           SshPublicKeyBody: fs.readFileSync(`${keyPath}.pub`, "utf8").trim() }) });
+  assert.equal(made.status, 200, await made.text());
+  const local = path.join(dataDir, "q1.csv");
+  fs.writeFileSync(local, "a,b\n1,2\n");
+  const batch = path.join(dataDir, "batch");
+  fs.writeFileSync(batch, `mkdir reports\nput ${local} reports/q1.csv\n`);
+  const sftp = spawnSync("sftp", ["-b", batch, "-i", keyPath, "-P", String(s.sftp.port), "-o", "StrictHostKeyChecking=no",
+                                  "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+                                  "files-user@127.0.0.1"], { encoding: "utf8", timeout: 30000 });
+  assert.equal(sftp.status, 0, sftp.stderr);
+
+  const row = page.locator(`tr[data-id="${s.id}"]`);
+  await row.locator("button[data-act=files]").click();
+  await page.waitForSelector(`#files-panel:not([hidden]) #files-server:has-text("${s.name}")`);
+  for (const dir of ["/bucket", "/bucket/files-user", "/bucket/files-user/reports"])
+    await page.locator(`#files button[data-path="${dir}"]`).click();
+  await page.waitForSelector("#files li[data-file='q1.csv']");
+  assert.match(await page.locator("#files li[data-file='q1.csv']").innerText(), /q1\.csv\s+8 B/);
+  assert.equal(await page.locator("#files-path").innerText(), "/bucket/files-user/reports");
+  // Back up from the path above the list.
+  await page.locator("#files-path button[data-path='/bucket']").click();
+  await page.waitForSelector("#files button[data-path='/bucket/files-user']");
+  const listing = await api(`/_gateway/servers/${s.id}/files?path=/bucket/files-user/reports`);
+  assert.deepEqual(listing.entries.map((e) => [e.name, e.type, e.size]), [["q1.csv", "file", 8]]);
+  await page.locator("#files-close").click();
+  await page.waitForSelector("#files-panel[hidden]", { state: "attached" });
 });
 
 test("a server's Console button opens its console page in a new tab: its log, and its status as it changes", async () => {

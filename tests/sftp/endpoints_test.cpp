@@ -105,3 +105,41 @@ TEST_CASE("a server whose Protocols leave SFTP out gets no port") {
   CHECK(w.endpoints.verify({core::Document{"sftp-port", "s-1", "99999"}}).has_value());
   CHECK_FALSE(w.endpoints.verify({core::Document{"sftp-port", "s-1", "2222"}}).has_value());
 }
+
+TEST_CASE("an update that takes SFTP out of Protocols shuts the port, and one that puts it back opens the same") {
+  World w;
+  const auto set_protocols = [&](const std::string& id, const std::string& protocols) {
+    return w.fleet.update(w.caller, id, [&](core::Editable& e) {
+      core::set_pair(e.attributes, std::string(sftp::kProtocolsAttribute), protocols);
+    });
+  };
+  auto created = w.fleet.create(w.caller, core::CreateSpec{});
+  REQUIRE(created);
+  const auto port = w.endpoints.port_of(created->transfer_id);
+  REQUIRE(port.has_value());
+  REQUIRE(set_protocols(created->transfer_id, "AS2"));
+  CHECK_FALSE(w.endpoints.port_of(created->transfer_id).has_value());
+  CHECK_FALSE(accepts(*port));
+  CHECK(w.endpoints.documents().size() == 1);  // the port stays the server's
+  REQUIRE(set_protocols(created->transfer_id, "SFTP,AS2"));
+  CHECK(w.endpoints.port_of(created->transfer_id) == port);
+  CHECK(accepts(*port));
+  // An update that leaves Protocols alone changes nothing.
+  REQUIRE(w.fleet.update(w.caller, created->transfer_id, [](core::Editable& e) { e.name = "renamed"; }));
+  CHECK(accepts(*port));
+
+  // A server made without SFTP gets a port when it is added; a stopped one does not listen yet.
+  core::CreateSpec spec;
+  spec.attributes = {{std::string(sftp::kProtocolsAttribute), "AS2"}};
+  auto other = w.fleet.create(w.caller, spec);
+  REQUIRE(other);
+  REQUIRE(w.fleet.stop(w.caller, other->transfer_id));
+  REQUIRE(set_protocols(other->transfer_id, "SFTP"));
+  const auto other_port = w.endpoints.port_of(other->transfer_id);
+  REQUIRE(other_port.has_value());
+  CHECK(other_port != port);
+  CHECK_FALSE(accepts(*other_port));
+  REQUIRE(w.fleet.start(w.caller, other->transfer_id));
+  CHECK(accepts(*other_port));
+  CHECK(w.endpoints.documents().size() == 2);
+}

@@ -2,107 +2,25 @@
 refuses") driven by the clients people use: boto3 creates the server, its
 user and key; paramiko and OpenSSH's sftp upload, list and download;
 ssh-keyscan reads the host key. A stop refuses, a start serves again, a
-restart with --state keeps the port and the files; a user never leaves their
-home; fault rules reach logins and writes; a hostile client leaves the
-gateway serving."""
+restart with --state keeps the port and the files; UpdateServer adding or
+taking away SFTP opens or closes the port; a user never leaves their home;
+fault rules reach logins and writes. (test_sftp_bounds.py: a hostile
+client; test_sftp_files.py: the control plane's view of the files.)"""
+import io
 import os
 import socket
 import subprocess
-import tempfile
-import threading
 import time
-import unittest
-import urllib.parse
 
 import paramiko
 
 from clients import transfer
 from gateway import Gateway
 from keys import make_key
-
-ROLE = "arn:aws:iam::000000000000:role/transfer"
-SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
-               "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"]
+from sftp_support import ROLE, SSH_OPTIONS, SftpCase, connect, endpoint, journal, metric, refused, wait_state
 
 
-def endpoint(gw, server_id):
-    status, doc = gw.control("GET", "/_gateway/servers")
-    assert status == 200, doc
-    for s in doc["servers"]:
-        if s["server_id"] == server_id:
-            return s["sftp"]
-    raise AssertionError(f"no server {server_id}")
-
-
-def wait_state(aws, server_id, state, timeout=10):
-    deadline = time.monotonic() + timeout
-    while aws.describe_server(ServerId=server_id)["Server"]["State"] != state:
-        assert time.monotonic() < deadline, f"{server_id} never {state}"
-        time.sleep(0.02)
-
-
-def refused(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-            s.settimeout(5)
-            return s.recv(64) == b""  # accepted, then closed at once: refused too
-    except ConnectionRefusedError:
-        return True
-    except (ConnectionResetError, socket.timeout):
-        return True
-
-
-def connect(port, user, key_path, timeout=10):
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    try:
-        client.connect("127.0.0.1", port=port, username=user, key_filename=key_path, look_for_keys=False,
-                       allow_agent=False, timeout=timeout, banner_timeout=timeout, auth_timeout=timeout)
-    except BaseException:
-        # paramiko leaves a refused connection open until its client is
-        # collected; hang up now, as OpenSSH's sftp does when it gives up.
-        client.close()
-        raise
-    return client
-
-
-def journal(gw, **query):
-    status, doc = gw.control("GET", "/_gateway/journal?" + urllib.parse.urlencode(dict(api="sftp", limit=1000, **query)))
-    assert status == 200, doc
-    return doc["entries"]
-
-
-def metric(gw, name):
-    status, text = gw.control("GET", "/metrics")
-    for line in text.splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{") and line.split(" ")[0] == name:
-            return float(line.rsplit(" ", 1)[1])
-    raise AssertionError(f"no metric {name}")
-
-
-class Case(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-
-    def key(self, kind="ed25519"):
-        return make_key(self.tmp.name, kind)
-
-    def file(self, name, size):
-        path = os.path.join(self.tmp.name, name)
-        with open(path, "wb") as f:
-            f.write(os.urandom(size))
-        return path
-
-    def server_with_user(self, gw, home="/bucket/alice", **user):
-        aws = transfer(gw)
-        server_id = aws.create_server(Protocols=["SFTP"], IdentityProviderType="SERVICE_MANAGED")["ServerId"]
-        wait_state(aws, server_id, "ONLINE")
-        key = self.key()
-        aws.create_user(ServerId=server_id, UserName="alice", Role=ROLE, HomeDirectory=home,
-                        SshPublicKeyBody=key.public, **user)
-        return aws, server_id, key, endpoint(gw, server_id)["port"]
-
+class Case(SftpCase):
     def test_upload_list_download_stop_start(self):
         with Gateway() as gw:
             aws, server_id, key, port = self.server_with_user(gw)
@@ -182,6 +100,59 @@ class Case(unittest.TestCase):
             aws.delete_server(ServerId=server_id)
             self.assertTrue(refused(port))
 
+    def test_update_server_opens_and_closes_the_endpoint(self):
+        state = os.path.join(self.tmp.name, "gw.db")
+        with Gateway(["--state", state]) as gw:
+            aws, server_id, key, port = self.server_with_user(gw)
+            ssh = connect(port, "alice", key.private_path)
+            sftp = ssh.open_sftp()
+            sftp.putfo(io.BytesIO(b"kept"), "kept.txt")
+            # SFTP taken away: the open session is closed, the port refuses, the control plane shows none.
+            aws.update_server(ServerId=server_id, Protocols=["AS2"], EndpointType="VPC")
+            self.assertEqual(aws.describe_server(ServerId=server_id)["Server"]["Protocols"], ["AS2"])
+            self.assertIsNone(endpoint(gw, server_id))
+            self.assertTrue(refused(port))
+            with self.assertRaises((OSError, EOFError, paramiko.SSHException)):
+                sftp.listdir(".")
+            ssh.close()
+            # Given back: the same port, the files still there.
+            aws.update_server(ServerId=server_id, Protocols=["SFTP", "AS2"])
+            self.assertEqual(endpoint(gw, server_id)["port"], port)
+            with connect(port, "alice", key.private_path) as ssh:
+                self.assertEqual(ssh.open_sftp().open("kept.txt").read(), b"kept")
+            # A server made without SFTP gets a port when SFTP is added: refusing while OFFLINE, serving once ONLINE.
+            other = aws.create_server(Protocols=["AS2"], EndpointType="VPC")["ServerId"]
+            wait_state(aws, other, "ONLINE")
+            self.assertIsNone(endpoint(gw, other))
+            aws.stop_server(ServerId=other)
+            wait_state(aws, other, "OFFLINE")
+            aws.update_server(ServerId=other, Protocols=["SFTP"])
+            other_port = endpoint(gw, other)["port"]
+            self.assertNotEqual(other_port, port)
+            self.assertTrue(refused(other_port))
+            aws.create_user(ServerId=other, UserName="bob", Role=ROLE, HomeDirectory="/bucket/bob",
+                            SshPublicKeyBody=key.public)
+            aws.start_server(ServerId=other)
+            wait_state(aws, other, "ONLINE")
+            connect(other_port, "bob", key.private_path).close()
+            # Taken away, it stays shut through a stop and a start.
+            aws.update_server(ServerId=server_id, Protocols=["AS2"])
+            aws.stop_server(ServerId=server_id)
+            wait_state(aws, server_id, "OFFLINE")
+            aws.start_server(ServerId=server_id)
+            wait_state(aws, server_id, "ONLINE")
+            self.assertTrue(refused(port))
+        # A restart with --state: each as it was left, on the same ports.
+        with Gateway(["--state", state]) as gw:
+            self.assertIsNone(endpoint(gw, server_id))
+            self.assertTrue(refused(port))
+            self.assertEqual(endpoint(gw, other)["port"], other_port)
+            connect(other_port, "bob", key.private_path).close()
+            aws = transfer(gw)
+            aws.update_server(ServerId=server_id, Protocols=["SFTP"])
+            self.assertEqual(endpoint(gw, server_id)["port"], port)
+            connect(port, "alice", key.private_path).close()
+
     def test_imported_host_keys_are_the_ones_presented(self):
         with Gateway() as gw:
             aws, server_id, key, port = self.server_with_user(gw)
@@ -210,7 +181,7 @@ class Case(unittest.TestCase):
             aws.create_user(ServerId=server_id, UserName="bob", Role=ROLE, HomeDirectory="/bucket/bob",
                             SshPublicKeyBody=bob.public)
             with connect(port, "bob", bob.private_path) as ssh:
-                ssh.open_sftp().putfo(__import__("io").BytesIO(b"bob's"), "secret.txt")
+                ssh.open_sftp().putfo(io.BytesIO(b"bob's"), "secret.txt")
             tree = os.path.join(data, server_id)
             self.assertTrue(os.path.isfile(os.path.join(tree, "bucket", "bob", "secret.txt")))
             # A symlink put there from outside is refused, not followed.
@@ -244,7 +215,7 @@ class Case(unittest.TestCase):
                 sftp = ssh.open_sftp()
                 self.assertEqual(sorted(sftp.listdir("/")), ["in", "shared"])
                 self.assertEqual(sftp.open("/shared/secret.txt").read(), b"bob's")
-                sftp.putfo(__import__("io").BytesIO(b"hi"), "/in/hello.txt")
+                sftp.putfo(io.BytesIO(b"hi"), "/in/hello.txt")
                 with self.assertRaises(OSError):
                     sftp.open("/in/../../bucket/alice/x", "w").write(b"x")
                 with self.assertRaises(OSError):
@@ -288,10 +259,10 @@ class Case(unittest.TestCase):
             with connect(port, "alice", key.private_path) as ssh:
                 sftp = ssh.open_sftp()
                 with self.assertRaises(OSError):
-                    sftp.putfo(__import__("io").BytesIO(b"x" * 100000), "failing.bin")
+                    sftp.putfo(io.BytesIO(b"x" * 100000), "failing.bin")
             gw.control("DELETE", "/_gateway/faults")
             with connect(port, "alice", key.private_path) as ssh:
-                ssh.open_sftp().putfo(__import__("io").BytesIO(b"x" * 100000), "fine.bin")
+                ssh.open_sftp().putfo(io.BytesIO(b"x" * 100000), "fine.bin")
 
     def test_restart_with_state_keeps_port_and_files(self):
         state = os.path.join(self.tmp.name, "gw.db")
@@ -320,48 +291,6 @@ class Case(unittest.TestCase):
         with Gateway(["--sftp-ports", f"{first}-{first + 40}"]) as gw:
             server_id = transfer(gw).create_server()["ServerId"]
             self.assertTrue(first <= endpoint(gw, server_id)["port"] <= first + 40)
-
-    def test_a_hostile_client_leaves_the_gateway_serving(self):
-        with Gateway() as gw:
-            aws, server_id, key, port = self.server_with_user(gw)
-            # Many connections held open without a word (a slow handshake each).
-            held = []
-            for _ in range(300):
-                try:
-                    held.append(socket.create_connection(("127.0.0.1", port), timeout=5))
-                except OSError:
-                    pass
-            # Both APIs still answer.
-            self.assertEqual(aws.describe_server(ServerId=server_id)["Server"]["State"], "ONLINE")
-            self.assertEqual(gw.control("GET", "/_gateway/health")[0], 200)
-            for s in held:
-                s.close()
-            # Wrong keys in a loop.
-            stranger = self.key()
-            for _ in range(25):
-                with self.assertRaises((paramiko.AuthenticationException, paramiko.SSHException, OSError)):
-                    connect(port, "alice", stranger.private_path).close()
-            # A path of 100k characters, and other garbage paths.
-            deadline = time.monotonic() + 30
-            while True:  # the held sockets' sessions wind down
-                try:
-                    ssh = connect(port, "alice", key.private_path)
-                    break
-                except (paramiko.SSHException, OSError):
-                    self.assertLess(time.monotonic(), deadline)
-                    time.sleep(0.2)
-            with ssh:
-                sftp = ssh.open_sftp()
-                for path in ("a" * 100000, "/" * 5000, "../" * 3000, "x\u00e9\u4e2d/..//./.", "%00"):
-                    try:
-                        sftp.stat(path)
-                    except (OSError, paramiko.SSHException, EOFError):
-                        pass
-            with connect(port, "alice", key.private_path) as ssh:
-                sftp = ssh.open_sftp()
-                sftp.putfo(__import__("io").BytesIO(b"still here"), "ok.txt")
-                self.assertEqual(sftp.open("ok.txt").read(), b"still here")
-            self.assertEqual(aws.list_servers()["Servers"][0]["State"], "ONLINE")
 
 
 if __name__ == "__main__":
