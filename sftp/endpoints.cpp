@@ -193,7 +193,11 @@ void Endpoints::wake() {
 void Endpoints::open_locked(Endpoint& ep) {
   if (ep.listening || !running_ || !ep.serves) return;
   if (ep.fd < 0 && reserve(ep.port, ep.fd) < 0) return;  // the acceptor tries again
-  if (::listen(ep.fd, kBacklog) == 0) ep.listening = true;
+  // Woken only when it listens: a port another socket listens on (a second
+  // gateway on this machine) fails here every time, and a wake would make the
+  // acceptor spin on it; it tries again at its next poll timeout.
+  if (::listen(ep.fd, kBacklog) != 0) return;
+  ep.listening = true;
   wake();
 }
 

@@ -6,10 +6,13 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <string>
 
@@ -47,6 +50,14 @@ bool accepts(int port) {
   const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   ::close(s);
   return ok;
+}
+
+// The CPU this process used so far, user and system, in seconds.
+double cpu_seconds() {
+  rusage used{};
+  ::getrusage(RUSAGE_SELF, &used);
+  return static_cast<double>(used.ru_utime.tv_sec + used.ru_stime.tv_sec) +
+         static_cast<double>(used.ru_utime.tv_usec + used.ru_stime.tv_usec) / 1e6;
 }
 
 struct World {
@@ -142,4 +153,42 @@ TEST_CASE("an update that takes SFTP out of Protocols shuts the port, and one th
   REQUIRE(w.fleet.start(w.caller, other->transfer_id));
   CHECK(accepts(*other_port));
   CHECK(w.endpoints.documents().size() == 2);
+}
+
+TEST_CASE("a port another socket listens on is tried again later, without spinning, and served once it is free") {
+  // Two gateways on one machine (several gateways on one PostgreSQL) share the fleet's ports: the
+  // other may listen on a port this one holds bound. The acceptor must not spin on the refusal.
+  World w;
+  auto created = w.fleet.create(w.caller, core::CreateSpec{});
+  REQUIRE(created);
+  const auto port = w.endpoints.port_of(created->transfer_id);
+  REQUIRE(port.has_value());
+  REQUIRE(w.fleet.stop(w.caller, created->transfer_id));  // bound, not listening
+
+  const int other = ::socket(AF_INET, SOCK_STREAM, 0);
+  int yes = 1;
+  ::setsockopt(other, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(*port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(other, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(other, 8) == 0);
+
+  REQUIRE(w.fleet.start(w.caller, created->transfer_id));
+  CHECK(w.endpoints.stats().listening == 0);
+  const double before = cpu_seconds();
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  // A spinning acceptor burns about a whole core; one that waits for its next poll, milliseconds.
+  MESSAGE("cpu " << cpu_seconds() - before);
+  CHECK(cpu_seconds() - before < 0.5);
+
+  ::close(other);
+  bool served = false;
+  for (int i = 0; i < 50 && !served; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    served = w.endpoints.stats().listening == 1;
+  }
+  CHECK(served);
+  CHECK(accepts(*port));
 }
