@@ -39,7 +39,7 @@ Result<ServerInfo> Fleet::create(const Caller& caller, CreateSpec spec, ActOptio
 Result<ServerInfo> Fleet::seed(TenantId tenant, CreateSpec spec) { return insert(tenant, std::move(spec), {}); }
 
 Result<ServerInfo> Fleet::get(const Caller& caller, std::string_view id) {
-  auto found = find_visible(caller, id, Action::Create);
+  auto found = find_anywhere(caller, id, Action::Create, false);
   if (!found) return found.error();
   auto& r = *found.value();
   std::lock_guard lock(r.mutex);
@@ -49,7 +49,7 @@ Result<ServerInfo> Fleet::get(const Caller& caller, std::string_view id) {
 }
 
 Result<ServerInfo> Fleet::get_even_deleted(const Caller& caller, std::string_view id, bool& deleted) {
-  auto found = find_visible(caller, id, Action::Create);
+  auto found = find_anywhere(caller, id, Action::Create, false);
   if (!found) return found.error();
   auto& r = *found.value();
   std::lock_guard lock(r.mutex);
@@ -61,7 +61,7 @@ Result<ServerInfo> Fleet::get_even_deleted(const Caller& caller, std::string_vie
 
 Result<Fleet::Opened> Fleet::open_for_change(const Caller& caller, std::string_view id, Action action,
                                              JournalEntry* call) {
-  auto found = find_visible(caller, id, action);
+  auto found = find_anywhere(caller, id, action, true);
   if (!found) return found.error();
   Opened opened{std::move(found).value(), {}, 0};
   opened.lock = std::unique_lock(opened.record->mutex);
@@ -88,9 +88,9 @@ Result<ServerInfo> Fleet::act(const Caller& caller, std::string_view id, std::op
     // The action is decided under the server's lock, from the state it is in.
     const Action action = wanted ? *wanted : power_on_action(r.data.info.state).value_or(Action::Start);
     if (r.data.info.lock.locked && !caller.admin && lock_applies(action))
-      return locked(std::string(id), action, r.data.info.lock.by);
+      return refused_on_current(r, locked(std::string(id), action, r.data.info.lock.by));
     const auto t = transition(action, r.data.info.state);
-    if (!t.allowed) return invalid_state(std::string(id), action, r.data.info.state);
+    if (!t.allowed) return refused_on_current(r, invalid_state(std::string(id), action, r.data.info.state));
     ServerRecord next = r.data;
     if (options.edit) {
       Editable editable{next.info.name, next.info.tags, next.info.metadata, next.info.attributes};
@@ -136,7 +136,7 @@ Result<ServerInfo> Fleet::remove(const Caller& caller, std::string_view id, ActO
       const Millis now = opened.value().now;
       auto& r = *record;
       if (r.data.info.lock.locked && !caller.admin)
-        return locked(std::string(id), Action::Delete, r.data.info.lock.by);
+        return refused_on_current(r, locked(std::string(id), Action::Delete, r.data.info.lock.by));
       ServerRecord next = r.data;
       close_books(next, now);  // billing ends with the deletion
       std::vector<Event> events;
@@ -184,7 +184,7 @@ Result<ServerInfo> Fleet::unlock(const Caller& caller, std::string_view id, ActO
     if (r.data.info.lock.locked && r.data.info.lock.by == LockOwner::Admin && !caller.admin) {
       auto e = forbidden(std::string(id), Action::Unlock);
       e.lock_owner = LockOwner::Admin;
-      return e;
+      return refused_on_current(r, e);
     }
     ServerRecord next = r.data;
     std::vector<Event> events;

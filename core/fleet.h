@@ -227,6 +227,10 @@ class Fleet {
   // fleet_index.cpp
   RecordPtr find(std::string_view id) const;
   Result<RecordPtr> find_visible(const Caller& caller, std::string_view id, Action action) const;
+  // find_visible, and on a shared store a server not known here looked up in
+  // the store (made by another gateway, its notice not here yet). `change`:
+  // the store unreachable answers unavailable (a read answers from memory).
+  Result<RecordPtr> find_anywhere(const Caller& caller, std::string_view id, Action action, bool change);
   // Files a new record under both identities and, when `listed`, in
   // creation order (seq 0: the next one). Fails if either identity is taken.
   Result<Done> index(const RecordPtr& record, std::uint64_t seq, bool listed = true);
@@ -264,6 +268,12 @@ class Fleet {
   // of it that another gateway beat.
   void adopt_elsewhere(ServerRecord s, const std::map<TenantId, TenantId>& tenant_ids);
   void reload(Record& r);
+  void reload_from(Record& r, ServerRecord kept);
+  // A shared store: `refusal`, decided on this gateway's copy of `r` (its
+  // lock held), stands only when the store has no newer version of it; else
+  // the record is read again and the call is decided again (a Conflict
+  // changed_elsewhere, which again_if_beaten runs once more).
+  Error refused_on_current(Record& r, Error refusal);
   std::map<TenantId, TenantId> tenant_ids(const std::vector<std::pair<TenantId, TenantInfo>>& kept);
   // Runs `once` again (up to three times) while another gateway beat its
   // change: each run decides on the record as that gateway left it.

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/fleet_record.h"
+#include "core/text.h"
 
 namespace core {
 
@@ -103,7 +104,31 @@ void Fleet::adopt_elsewhere(ServerRecord s, const std::map<TenantId, TenantId>& 
 void Fleet::reload(Record& r) {
   auto kept = store_->load_server(r.data.info.seq);
   if (!kept || !kept.value()) return;
-  auto s = std::move(*kept.value());
+  reload_from(r, std::move(*kept.value()));
+}
+
+Error Fleet::refused_on_current(Record& r, Error refusal) {
+  if (!store_ || !store_->shared()) return refusal;
+  auto kept = store_->load_server(r.data.info.seq);
+  if (!kept) return kept.error();  // the store away: nothing can be decided (unavailable)
+  if (!kept.value() || kept.value()->version <= r.data.version) return refusal;
+  reload_from(r, std::move(*kept.value()));
+  return conflict(std::string(kChangedElsewhere), "", "changed by another gateway");
+}
+
+Result<Fleet::RecordPtr> Fleet::find_anywhere(const Caller& caller, std::string_view id, Action action,
+                                              bool change) {
+  auto found = find_visible(caller, id, action);
+  if (found || !store_ || !store_->shared() || find(id)) return found;
+  auto elsewhere = store_->find_server(id.size() == 36 ? ascii_lower(id) : std::string(id));
+  if (!elsewhere) return change ? Result<RecordPtr>(elsewhere.error()) : found;
+  if (elsewhere.value().servers.empty()) return found;
+  take_elsewhere(std::move(elsewhere).value());
+  return find_visible(caller, id, action);
+}
+
+void Fleet::reload_from(Record& r, ServerRecord kept) {
+  auto s = std::move(kept);
   // The tenant is the record's (a server never changes tenant).
   s.info.tenant = r.data.info.tenant;
   if (s.version <= r.data.version) return;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -83,6 +84,13 @@ class Store {
   virtual Result<std::optional<ServerRecord>> load_server(std::uint64_t seq) {
     (void)seq;
     return std::optional<ServerRecord>();
+  }
+  // Shared: the server one of whose identities is `identity` (a lowercase
+  // UUID or a Transfer id), with every tenant the store has, as a notice
+  // would bring it; no server when the store has none by that identity.
+  virtual Result<Elsewhere> find_server(std::string_view identity) {
+    (void)identity;
+    return Elsewhere{};
   }
   virtual Result<std::vector<Document>> load_documents(const std::vector<std::string>& kinds) {
     (void)kinds;

@@ -23,6 +23,9 @@ CREATE TABLE servers(
   pending_journal_id BIGINT,
   billed_since BIGINT NOT NULL, running_ms BIGINT NOT NULL, stopped_ms BIGINT NOT NULL, deleted_ms BIGINT,
   transition_from TEXT, fault TEXT NOT NULL DEFAULT '', version BIGINT NOT NULL);
+-- A server another gateway made is looked up by either identity (Store::find_server).
+CREATE INDEX servers_uuid ON servers(uuid);
+CREATE INDEX servers_transfer_id ON servers(transfer_id);
 CREATE SEQUENCE server_seq;
 CREATE TABLE journal(
   id BIGINT PRIMARY KEY, request_id TEXT NOT NULL, api TEXT NOT NULL, operation TEXT NOT NULL,

@@ -308,6 +308,22 @@ core::Result<std::optional<core::ServerRecord>> PgStore::load_server(std::uint64
   return std::optional<core::ServerRecord>(std::move(state.servers.front()));
 }
 
+core::Result<core::Elsewhere> PgStore::find_server(std::string_view identity) {
+  std::lock_guard lock(impl_->mutex);
+  auto& db = impl_->db;
+  if (!impl_->ready()) return database_failed(db.error());
+  core::StoredState state;
+  if (auto problem = pg_read_servers_where(db, state, "WHERE uuid = $1 OR transfer_id = $1",
+                                           Params().add(std::string(identity))))
+    return database_failed(*problem);
+  core::Elsewhere found;
+  if (state.servers.empty()) return found;
+  if (auto problem = pg_read_tenants(db, state)) return database_failed(*problem);
+  found.tenants = std::move(state.tenants);
+  found.servers = std::move(state.servers);
+  return found;
+}
+
 core::Result<std::vector<core::Document>> PgStore::load_documents(const std::vector<std::string>& kinds) {
   std::lock_guard lock(impl_->mutex);
   auto& db = impl_->db;
