@@ -228,6 +228,7 @@ class SeveralGatewaysUnderLoad(unittest.TestCase):
         self.assertEqual([gw.proc.poll() for gw in gateways], [None] * 3)
         self.assertEqual(set(health), {200}, "/_gateway/health while the database was down")
 
+        self.assertEqual([c for c in calls if c.outcome == "cut"], [], "no answer, though no gateway was killed")
         self.assert_journaled_as_changes(gateways, workers, calls)  # first: else the states below differ too
         inside = [c for c in calls if c.began >= down and c.ended <= up]
         reads = [c for c in calls if c.op in ("describe", "show") and c.began >= known]
