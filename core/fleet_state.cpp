@@ -216,12 +216,14 @@ Result<Done> Fleet::commit(Record& r, ServerRecord next, JournalEntry* call, std
   if (auto written = persist(change); !written) {
     finish(false);
     // Beaten by another gateway: this record as it left it, for the caller's
-    // next try, which journals the call afresh (the beaten entry stays, refused).
+    // next try, which journals the call afresh (the beaten entry was taken out).
     if (written.error().reason == kChangedElsewhere) {
       if (!is_new) reload(r);
-      if (journaled) {
+      if (journaled) {  // as it came in: the next try notes what it does, or the adapter what it answered
         call->id = 0;
         call->result.clear();
+        call->action.reset();
+        call->state_after.reset();
       }
       return written.error();
     }

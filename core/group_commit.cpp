@@ -26,7 +26,10 @@ void GroupCommit::give_journal_ids(Change& change) {
   const std::uint64_t first = change.journal.empty() ? 0 : change.journal.front().id;
   for (auto& server : change.servers)
     if (server.pending && server.pending->journal_id == kJournalIdOfThisChange) server.pending->journal_id = first;
-  change.journal_floor = journal_.oldest_id();
+  // A shared store's journal holds every gateway's changes: this gateway's
+  // oldest id in memory says nothing of theirs, so the store keeps a count.
+  if (store_.shared()) change.journal_bound = journal_.max_entries();
+  else change.journal_floor = journal_.oldest_id();
   change.journal_next_id = journal_.next_id();
 }
 
@@ -92,7 +95,7 @@ Result<Done> GroupCommit::enqueue(Writer& writer) {
     } else if (w->change && w->change->stale) {
       // Another gateway changed a server of it first: the fleet reloads it and decides again.
       w->error = conflict(std::string(kChangedElsewhere), "", "changed by another gateway");
-      for (const auto& entry : w->change->journal) journal_.refuse(entry.id, 409, kChangedElsewhere);
+      for (const auto& entry : w->change->journal) journal_.forget(entry.id);
     }
     w->done = true;
     queue_.pop_front();

@@ -173,12 +173,26 @@ struct Journal::Impl {
   void drop_oldest() {
     const auto& s = slots.front();
     for (const auto key : keys(s)) index.drop_front(key, s.id);
+    release(s);
+    slots.pop_front();
+  }
+
+  // Any entry (rare: O(entries) to close the gap in the slots).
+  void drop(std::uint64_t id) {
+    const auto at = position(id);
+    if (at >= slots.size() || slots[at].id != id) return;
+    const auto& s = slots[at];
+    for (const auto key : keys(s)) index.remove(key, id);
+    release(s);
+    slots.erase(slots.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+
+  void release(const Slot& s) {
     for (const auto text : {s.api, s.operation, s.caller, s.caller_scope, s.server_uuid, s.server_transfer_id,
                             s.result})
       strings.release(text);
     if (s.path) strings.release(s.path);
     odd_request_ids.erase(s.id);
-    slots.pop_front();
   }
 
   void reindex_change(std::uint64_t id, const Slot& before, const Slot& after) {
@@ -327,6 +341,11 @@ void Journal::refuse(std::uint64_t id, int status, std::string_view result) {
   s->settled = false;
   impl_->reindex_change(id, before, *s);
   impl_->strings.release(before.result);  // after the reindex, which reads it
+}
+
+void Journal::forget(std::uint64_t id) {
+  std::unique_lock lock(mutex_);
+  impl_->drop(id);
 }
 
 std::optional<JournalEntry> Journal::find(std::uint64_t id) const {

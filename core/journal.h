@@ -97,6 +97,9 @@ class Journal {
   void settle(std::uint64_t id, Millis at, bool failed);
   // Rewrites the outcome of entry `id` (a change its store refused).
   void refuse(std::uint64_t id, int status, std::string_view result);
+  // Takes entry `id` out: a change another gateway beat, whose call is
+  // decided again and journaled once, as whatever it ends as.
+  void forget(std::uint64_t id);
 
   std::optional<JournalEntry> find(std::uint64_t id) const;
   std::vector<JournalEntry> read(const JournalQuery& query) const;

@@ -160,6 +160,33 @@ TEST_CASE("strings of dropped entries go with them: servers that come and go do 
   CHECK(j.distinct_strings() == 4);
 }
 
+TEST_CASE("a forgotten entry (a change another gateway beat) leaves no trace: not read, counted, filed or named") {
+  core::Journal j;
+  const auto a = j.append(call("transfer", "StopServer", fmt_server(1)));
+  const auto beaten = j.append(call("transfer", "StartServer", fmt_server(2)));
+  const auto c = j.append(call("transfer", "StopServer", fmt_server(3)));
+  const auto strings = j.distinct_strings();
+  j.forget(beaten);
+  CHECK_FALSE(j.find(beaten).has_value());
+  const auto left = j.read({});
+  REQUIRE(left.size() == 2);
+  CHECK(left[0].id == a);
+  CHECK(left[1].id == c);
+  core::JournalQuery q;
+  q.operation = "StartServer";
+  CHECK(j.count(q) == 0);
+  q = {};
+  q.server = fmt_server(2);
+  CHECK(j.read(q).empty());
+  CHECK(j.distinct_strings() == strings - 2);  // StartServer and server 2 went with it
+  // Ids are not reused; the entries after it are still found by id.
+  CHECK(j.append(call("transfer", "StopServer", fmt_server(4))) == c + 1);
+  CHECK(j.find(c)->server_transfer_id == fmt_server(3));
+  j.forget(beaten);  // twice, or an id never given: nothing happens
+  j.forget(999);
+  CHECK(j.size() == 3);
+}
+
 TEST_CASE("a settled transition and a refused change are recorded on their entry") {
   core::Journal j;
   auto stop = call("nova", "os-stop", kUuid);
