@@ -46,9 +46,16 @@ void Fleet::take_elsewhere(Elsewhere changed) {
     load(std::move(all.servers), true);
     return;
   }
+  // Rows read before a reset here began would undo it: then each is read
+  // again under the lock (cannot be read now: the watcher's copy will do).
+  // Otherwise the watcher's rows are current enough (versions order them),
+  // and re-reading would queue behind this gateway's own commits.
+  const bool current = changed.read_at % 2 == 0 && changed.read_at == store_->replaces();
   for (auto& s : changed.servers) {
-    // Read again under the lock: the watcher read it before a reset here may have begun.
-    // (Cannot be read now: the watcher's copy will do.)
+    if (current) {
+      adopt_elsewhere(std::move(s), ids);
+      continue;
+    }
     auto now = store_->load_server(s.info.seq);
     if (now && (!now.value() || now.value()->info.uuid != s.info.uuid)) continue;
     adopt_elsewhere(now ? std::move(*now.value()) : std::move(s), ids);

@@ -36,6 +36,7 @@ struct Change {
   std::vector<Settlement> settlements;
   std::vector<Document> documents;                       // kept (replacing the same kind and key), or removed
   std::uint64_t journal_floor = 0;  // entries below this id may be forgotten
+  std::size_t journal_bound = 0;     // shared: keep about this many of the newest entries
   std::uint64_t journal_next_id = 0;
   // Set by a shared store: a server of this change was changed elsewhere
   // since its version was read, so nothing of this change was written.
@@ -64,6 +65,9 @@ struct Elsewhere {
   std::vector<ServerRecord> servers;
   std::vector<std::string> document_kinds;
   bool everything = false;
+  // Store::replaces() when these rows were read: the fleet takes them as they
+  // are unless a replace of its own (a reset here) may have come since.
+  std::uint64_t read_at = 0;
 };
 
 class Store {
@@ -96,6 +100,10 @@ class Store {
     (void)kinds;
     return std::vector<Document>();
   }
+  // Shared: counts this store's replaces twice, as each begins and ends (odd:
+  // one under way), so rows read at an even count equal to the current one
+  // were read with no replace of ours since.
+  virtual std::uint64_t replaces() const { return 0; }
   // Shared: calls `changed` (on a thread of the store's) with what others wrote.
   virtual void watch(std::function<void(Elsewhere)> changed) { (void)changed; }
   // Writes every change of the batch in one atomic step, durable when it

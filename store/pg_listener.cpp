@@ -38,9 +38,11 @@ void parse(const std::string& payload, const std::string& instance, Notices& int
 }
 
 // The rows the notices name (all servers for a catch-up), or nothing if they cannot be read now.
-std::optional<core::Elsewhere> read(PgConnection& db, const Notices& notices, bool catch_up) {
+std::optional<core::Elsewhere> read(PgConnection& db, const Notices& notices, bool catch_up,
+                                    std::uint64_t replaces) {
   core::Elsewhere changed;
   changed.everything = notices.everything;
+  changed.read_at = replaces;  // before the rows
   core::StoredState state;
   if (pg_read_tenants(db, state)) return std::nullopt;
   if (!notices.everything && (catch_up || !notices.seqs.empty())) {
@@ -61,8 +63,9 @@ std::optional<core::Elsewhere> read(PgConnection& db, const Notices& notices, bo
 
 }  // namespace
 
-PgListener::PgListener(std::string url, std::string instance, std::function<void(core::Elsewhere)> changed)
-    : url_(std::move(url)), instance_(std::move(instance)), changed_(std::move(changed)) {
+PgListener::PgListener(std::string url, std::string instance, const std::atomic<std::uint64_t>& replaces,
+                       std::function<void(core::Elsewhere)> changed)
+    : url_(std::move(url)), instance_(std::move(instance)), replaces_(replaces), changed_(std::move(changed)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -85,7 +88,7 @@ void PgListener::run() {
     Notices notices;
     if (!caught_up) {
       // Listening from here on; what changed before (or while away) is read whole.
-      if (auto changed = read(db, notices, true)) {
+      if (auto changed = read(db, notices, true, replaces_.load())) {
         changed_(std::move(*changed));
         caught_up = true;
       }
@@ -99,7 +102,7 @@ void PgListener::run() {
       PQfreemem(n);
     }
     if (!notices.any()) continue;
-    if (auto changed = read(db, notices, false)) changed_(std::move(*changed));
+    if (auto changed = read(db, notices, false, replaces_.load())) changed_(std::move(*changed));
     else caught_up = false;
   }
 }

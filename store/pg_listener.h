@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <thread>
@@ -21,8 +22,10 @@ inline constexpr const char* kPgChannel = "lifecycle_gateway";
 
 class PgListener {
  public:
-  // Ignores the notices of `instance` (its own writes).
-  PgListener(std::string url, std::string instance, std::function<void(core::Elsewhere)> changed);
+  // Ignores the notices of `instance` (its own writes). `replaces`: the
+  // store's count (core::Store::replaces), noted on each read.
+  PgListener(std::string url, std::string instance, const std::atomic<std::uint64_t>& replaces,
+             std::function<void(core::Elsewhere)> changed);
   ~PgListener();
   PgListener(const PgListener&) = delete;
   PgListener& operator=(const PgListener&) = delete;
@@ -31,6 +34,7 @@ class PgListener {
   void run();
 
   std::string url_, instance_;
+  const std::atomic<std::uint64_t>& replaces_;
   std::function<void(core::Elsewhere)> changed_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

@@ -144,6 +144,11 @@ bool pg_trim_journal(PgConnection& db, std::uint64_t floor) {
   return ran(db, "DELETE FROM journal WHERE id < $1", Params().add(as_int(floor)));
 }
 
+bool pg_trim_journal_to(PgConnection& db, std::size_t keep) {
+  return ran(db, "DELETE FROM journal WHERE id <= (SELECT id FROM journal ORDER BY id DESC OFFSET $1 LIMIT 1)",
+             Params().add(static_cast<std::int64_t>(keep)));
+}
+
 bool pg_put_meta(PgConnection& db, std::string_view key, std::int64_t value, bool keep_larger) {
   const auto sql = keep_larger ? "INSERT INTO meta VALUES($1,$2) ON CONFLICT (key) DO UPDATE SET "
                                  "value = GREATEST(meta.value, EXCLUDED.value)"

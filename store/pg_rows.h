@@ -30,6 +30,8 @@ bool pg_settle_journal(PgConnection& db, const core::Settlement& settled);
 // Writes a document, or removes it when it says so.
 bool pg_put_document(PgConnection& db, const core::Document& document);
 bool pg_trim_journal(PgConnection& db, std::uint64_t floor);
+// Keeps the `keep` newest entries (several gateways' ids interleave: a count, not a floor).
+bool pg_trim_journal_to(PgConnection& db, std::size_t keep);
 // `keep_larger`: keeps the larger of the kept value and `value` (a counter
 // several writers move on); else sets it.
 bool pg_put_meta(PgConnection& db, std::string_view key, std::int64_t value, bool keep_larger);

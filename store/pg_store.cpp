@@ -5,6 +5,7 @@
 #include "store/pg_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -22,6 +23,8 @@ namespace {
 
 // Another transaction holding a row we write: wait this long, then refuse
 // the change (as the SQLite store's busy timeout).
+// How often (in batches written) the shared journal is trimmed to its bound.
+constexpr std::uint64_t kTrimEveryBatches = 256;
 constexpr const char* kSessionSettings = "SET lock_timeout = '1s'; SET idle_in_transaction_session_timeout = '60s'";
 
 core::Error database_failed(const std::string& what) { return core::unavailable("state database: " + what); }
@@ -124,6 +127,8 @@ struct PgStore::Impl {
   PgConnection db;
   std::unique_ptr<PgListener> listener;
   std::mutex mutex;  // one transaction at a time on the connection
+  std::uint64_t batches = 0;  // written, for the journal's trim
+  std::atomic<std::uint64_t> replaces{0};  // see core::Store::replaces
   std::optional<core::StoredState> loaded;  // what open() read, until load() hands it over
 
   explicit Impl(const std::string& u) : url(u), shown(shown_url(u)), db(u, kSessionSettings) {}
@@ -224,15 +229,21 @@ PgStore::~PgStore() = default;
 core::Result<core::Done> PgStore::write(const std::vector<const core::Change*>& batch) {
   return impl_->transaction([&] {
     std::uint64_t floor = 0, next_id = 0;
+    std::size_t bound = 0;
     auto& db = impl_->db;
     if (!mark_stale(db, batch)) return false;
     for (const auto* change : batch) {
       if (change->stale) continue;
       if (!impl_->write_change(*change)) return false;
       floor = std::max(floor, change->journal_floor);
+      bound = std::max(bound, change->journal_bound);
       next_id = std::max(next_id, change->journal_next_id);
     }
     if (floor && !pg_trim_journal(db, floor)) return false;
+    // Every gateway's changes are here: trimmed to the journal's bound by
+    // count, now and then (the count walks the id index), never by one
+    // gateway's oldest id, which would take the others' newer entries.
+    if (bound && ++impl_->batches % kTrimEveryBatches == 0 && !pg_trim_journal_to(db, bound)) return false;
     if (next_id && !pg_put_meta(db, "journal_next_id", static_cast<std::int64_t>(next_id), true)) return false;
     // Sent at COMMIT, to every gateway listening (ours skips its own).
     const auto payload = notice(impl_->instance, batch);
@@ -261,12 +272,17 @@ core::Result<core::StoredState> PgStore::load() {
 }
 
 core::Result<core::Done> PgStore::replace(const core::StoredState& state) {
-  return impl_->transaction([&] {
+  ++impl_->replaces;  // odd: under way
+  auto done = impl_->transaction([&] {
     auto& db = impl_->db;
     return db.exec("TRUNCATE servers, journal, tenants, documents").ok() && impl_->write_state(state) &&
            db.exec("SELECT pg_notify($1, $2)", Params().add(kPgChannel).add(impl_->instance + "\n*\n")).ok();
   });
+  ++impl_->replaces;
+  return done;
 }
+
+std::uint64_t PgStore::replaces() const { return impl_->replaces.load(); }
 
 core::Result<std::uint64_t> PgStore::reserve_journal_ids(std::size_t count, std::uint64_t at_least) {
   std::lock_guard lock(impl_->mutex);
@@ -339,7 +355,8 @@ core::Result<std::vector<core::Document>> PgStore::load_documents(const std::vec
 
 void PgStore::watch(std::function<void(core::Elsewhere)> changed) {
   impl_->listener.reset();
-  if (changed) impl_->listener = std::make_unique<PgListener>(impl_->url, impl_->instance, std::move(changed));
+  if (changed)
+    impl_->listener = std::make_unique<PgListener>(impl_->url, impl_->instance, impl_->replaces, std::move(changed));
 }
 
 }  // namespace store

@@ -41,6 +41,7 @@ class PgStore final : public core::Store {
   core::Result<std::uint64_t> reserve_seq() override;
   core::Result<std::optional<core::ServerRecord>> load_server(std::uint64_t seq) override;
   core::Result<core::Elsewhere> find_server(std::string_view identity) override;
+  std::uint64_t replaces() const override;
   core::Result<std::vector<core::Document>> load_documents(const std::vector<std::string>& kinds) override;
   void watch(std::function<void(core::Elsewhere)> changed) override;
 
