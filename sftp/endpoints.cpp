@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -22,6 +23,7 @@ constexpr std::string_view kPortKind = "sftp-port";
 constexpr int kBacklog = 128;
 constexpr std::size_t kMaxSessionsPerServer = 32;
 constexpr int kPollMs = 200;
+constexpr auto kRetryEvery = std::chrono::seconds(1);
 constexpr std::size_t kMaxPending = 4096;
 
 bool has_sftp(std::string_view protocols) {
@@ -367,6 +369,9 @@ void Endpoints::reap_locked() {
 void Endpoints::accept_loop() {
   std::vector<pollfd> polled;
   std::vector<std::string> ids;
+  // Ports that could not be had (another socket listens: a second gateway on
+  // this machine) are tried again once a second, not at every wake.
+  auto next_retry = std::chrono::steady_clock::now();
   while (true) {
     std::vector<std::string> pending;
     polled.clear();
@@ -377,9 +382,12 @@ void Endpoints::accept_loop() {
       for (const int fd : graveyard_) ::close(fd);
       graveyard_.clear();
       reap_locked();
+      const auto now = std::chrono::steady_clock::now();
+      const bool retry = now >= next_retry;
+      if (retry) next_retry = now + kRetryEvery;
       for (auto& [id, ep] : endpoints_) {
-        if (ep->fd < 0) reserve(ep->port, ep->fd);
-        if (ep->wanted && !ep->listening) open_locked(*ep);
+        if (ep->fd < 0 && retry) reserve(ep->port, ep->fd);
+        if (ep->wanted && !ep->listening && retry) open_locked(*ep);
         if (ep->listening) {
           polled.push_back(pollfd{ep->fd, POLLIN, 0});
           ids.push_back(id);
