@@ -149,4 +149,72 @@ PgResult PgConnection::exec(std::string_view sql, const Params& params) {
 
 std::string PgConnection::error() const { return error_; }
 
+void PgConnection::drop() {
+  if (conn_) PQfinish(conn_);
+  conn_ = nullptr;
+  pipelined_ = -1;
+}
+
+bool PgConnection::begin_pipeline() {
+  if (!ok() || PQenterPipelineMode(conn_) != 1) {
+    error_ = one_line(conn_ ? PQerrorMessage(conn_) : "not connected");
+    return false;
+  }
+  pipelined_ = 0;
+  return true;
+}
+
+bool PgConnection::run(std::string_view sql, const Params& params) {
+  if (pipelined_ < 0) return exec(sql, params).ok();
+  const auto values = params.pointers();
+  if (PQsendQueryParams(conn_, std::string(sql).c_str(), params.size(), nullptr, values.data(), nullptr, nullptr,
+                        0) != 1) {
+    error_ = one_line(PQerrorMessage(conn_));
+    return false;
+  }
+  ++pipelined_;
+  return true;
+}
+
+bool PgConnection::end_pipeline() {
+  if (pipelined_ < 0) return false;
+  const int sent = pipelined_;
+  bool fine = PQpipelineSync(conn_) == 1;
+  if (!fine) error_ = one_line(PQerrorMessage(conn_));
+  // Each statement's results end with a null; then the sync's own result.
+  // A connection that died answers nulls forever: bounded by what was sent.
+  int ended = 0;
+  bool synced = false;
+  std::string first_error;
+  while (fine && !synced && ended <= sent) {
+    PgResult result(PQgetResult(conn_));
+    if (!result.handle()) {
+      ++ended;
+      continue;
+    }
+    const auto status = PQresultStatus(result.handle());
+    if (status == PGRES_PIPELINE_SYNC) {
+      synced = true;
+    } else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      // The first failure names the cause; the statements after it are only "aborted".
+      first_error = result.error().empty() ? one_line(PQerrorMessage(conn_)) : result.error();
+      fine = false;
+    }
+  }
+  // The rest of the answers (after a failure) up to the sync, then out of pipeline mode.
+  while (!synced && ended <= sent && ok()) {
+    PgResult result(PQgetResult(conn_));
+    if (!result.handle()) ++ended;
+    else synced = PQresultStatus(result.handle()) == PGRES_PIPELINE_SYNC;
+  }
+  pipelined_ = -1;
+  if (!first_error.empty()) error_ = first_error;
+  if (!synced || PQexitPipelineMode(conn_) != 1) {
+    if (first_error.empty()) error_ = one_line(PQerrorMessage(conn_));
+    drop();
+    return false;
+  }
+  return fine;
+}
+
 }  // namespace store

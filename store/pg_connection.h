@@ -56,6 +56,7 @@ class PgResult {
   std::string bytes(int row, int column) const;  // a BYTEA column's bytes
   std::string error() const;   // the server's message
   std::string sqlstate() const;  // its SQLSTATE code ("" if none)
+  PGresult* handle() const { return result_; }
 
  private:
   PGresult* result_ = nullptr;
@@ -79,10 +80,24 @@ class PgConnection {
   PgResult exec(std::string_view sql, const Params& params);
   std::string error() const;  // the connection's last message, on one line
 
+  // Pipeline mode (libpq 14 and later): between begin_pipeline() and
+  // end_pipeline(), statements given to run() go out at once, without
+  // waiting for each answer (a batch's writes: one round trip, not one per
+  // row). end_pipeline() reads every answer; false if any statement failed
+  // (error() says the first), and then the connection is made again at the
+  // next ensure(), as after a lost one.
+  bool begin_pipeline();
+  bool end_pipeline();
+  // A statement whose rows are not wanted: executed now, or sent when pipelined.
+  bool run(std::string_view sql, const Params& params);
+
  private:
+  void drop();  // closes the connection: ensure() makes it again
+
   std::string url_, settings_;
   PGconn* conn_ = nullptr;
   std::string error_;
+  int pipelined_ = -1;  // statements sent in the pipeline; -1: not pipelined
 };
 
 }  // namespace store

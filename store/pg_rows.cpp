@@ -74,7 +74,7 @@ std::optional<std::string_view> maybe_name(const std::optional<T>& v) {
   return core::name(*v);
 }
 
-bool ran(PgConnection& db, std::string_view sql, const Params& params) { return db.exec(sql, params).ok(); }
+bool ran(PgConnection& db, std::string_view sql, const Params& params) { return db.run(sql, params); }
 
 // A state or action named in a row, or what is wrong with it.
 template <typename T, typename Parse>

@@ -232,22 +232,28 @@ core::Result<core::Done> PgStore::write(const std::vector<const core::Change*>& 
     std::size_t bound = 0;
     auto& db = impl_->db;
     if (!mark_stale(db, batch)) return false;
-    for (const auto* change : batch) {
-      if (change->stale) continue;
-      if (!impl_->write_change(*change)) return false;
-      floor = std::max(floor, change->journal_floor);
-      bound = std::max(bound, change->journal_bound);
-      next_id = std::max(next_id, change->journal_next_id);
-    }
-    if (floor && !pg_trim_journal(db, floor)) return false;
-    // Every gateway's changes are here: trimmed to the journal's bound by
-    // count, now and then (the count walks the id index), never by one
-    // gateway's oldest id, which would take the others' newer entries.
-    if (bound && ++impl_->batches % kTrimEveryBatches == 0 && !pg_trim_journal_to(db, bound)) return false;
-    if (next_id && !pg_put_meta(db, "journal_next_id", static_cast<std::int64_t>(next_id), true)) return false;
-    // Sent at COMMIT, to every gateway listening (ours skips its own).
-    const auto payload = notice(impl_->instance, batch);
-    return payload.empty() || db.exec("SELECT pg_notify($1, $2)", Params().add(kPgChannel).add(payload)).ok();
+    // The writes need no answer before the next: sent in one go (a pipeline).
+    if (!db.begin_pipeline()) return false;
+    const auto send = [&] {
+      for (const auto* change : batch) {
+        if (change->stale) continue;
+        if (!impl_->write_change(*change)) return false;
+        floor = std::max(floor, change->journal_floor);
+        bound = std::max(bound, change->journal_bound);
+        next_id = std::max(next_id, change->journal_next_id);
+      }
+      if (floor && !pg_trim_journal(db, floor)) return false;
+      // Every gateway's changes are here: trimmed to the journal's bound by
+      // count, now and then (the count walks the id index), never by one
+      // gateway's oldest id, which would take the others' newer entries.
+      if (bound && ++impl_->batches % kTrimEveryBatches == 0 && !pg_trim_journal_to(db, bound)) return false;
+      if (next_id && !pg_put_meta(db, "journal_next_id", static_cast<std::int64_t>(next_id), true)) return false;
+      // Sent at COMMIT, to every gateway listening (ours skips its own).
+      const auto payload = notice(impl_->instance, batch);
+      return payload.empty() || db.run("SELECT pg_notify($1, $2)", Params().add(kPgChannel).add(payload));
+    };
+    const bool sent = send();
+    return db.end_pipeline() && sent;
   });
 }
 
