@@ -110,6 +110,13 @@ class Cluster(postgres.Postgres):
             time.sleep(0.3)
         return round(time.perf_counter() - t0, 2)
 
+    def calls_matching(self, database, pattern):
+        """Calls since the last reset of the statements whose whole text matches a LIKE pattern."""
+        if not self.statements:
+            return 0
+        return int(self.psql("SELECT coalesce(sum(s.calls), 0) FROM pg_stat_statements s JOIN pg_database d "
+                             f"ON d.oid = s.dbid WHERE d.datname = '{database}' AND s.query LIKE '{pattern}'") or 0)
+
     def statements_of(self, database):
         """[(calls, exec ms, query)] of one database since the last reset, most called first."""
         if not self.statements:
