@@ -268,7 +268,7 @@ class Fleet {
   // of it that another gateway beat.
   void adopt_elsewhere(ServerRecord s, const std::map<TenantId, TenantId>& tenant_ids);
   void reload(Record& r);
-  void reload_from(Record& r, ServerRecord kept);
+  void reload_from(Record& r, ServerRecord s);
   // A shared store: `refusal`, decided on this gateway's copy of `r` (its
   // lock held), stands only when the store has no newer version of it; else
   // the record is read again and the call is decided again (a Conflict

@@ -134,8 +134,7 @@ Result<Fleet::RecordPtr> Fleet::find_anywhere(const Caller& caller, std::string_
   return find_visible(caller, id, action);
 }
 
-void Fleet::reload_from(Record& r, ServerRecord kept) {
-  auto s = std::move(kept);
+void Fleet::reload_from(Record& r, ServerRecord s) {
   // The tenant is the record's (a server never changes tenant).
   s.info.tenant = r.data.info.tenant;
   if (s.version <= r.data.version) return;

@@ -387,7 +387,8 @@ void Endpoints::accept_loop() {
       if (retry) next_retry = now + kRetryEvery;
       for (auto& [id, ep] : endpoints_) {
         if (ep->fd < 0 && retry) reserve(ep->port, ep->fd);
-        if (ep->wanted && !ep->listening && retry) open_locked(*ep);
+        // Not opened when the port could not be bound just now (open_locked would bind again).
+        if (ep->wanted && !ep->listening && ep->fd >= 0 && retry) open_locked(*ep);
         if (ep->listening) {
           polled.push_back(pollfd{ep->fd, POLLIN, 0});
           ids.push_back(id);

@@ -179,42 +179,31 @@ bool PgConnection::run(std::string_view sql, const Params& params) {
 bool PgConnection::end_pipeline() {
   if (pipelined_ < 0) return false;
   const int sent = pipelined_;
-  bool fine = PQpipelineSync(conn_) == 1;
-  if (!fine) error_ = one_line(PQerrorMessage(conn_));
+  pipelined_ = -1;
+  std::string failure;  // the first: the statements after it are only "aborted"
+  if (PQpipelineSync(conn_) != 1) failure = one_line(PQerrorMessage(conn_));
   // Each statement's results end with a null; then the sync's own result.
   // A connection that died answers nulls forever: bounded by what was sent.
-  int ended = 0;
   bool synced = false;
-  std::string first_error;
-  while (fine && !synced && ended <= sent) {
+  for (int ended = 0; !synced && ended <= sent && ok();) {
     PgResult result(PQgetResult(conn_));
     if (!result.handle()) {
       ++ended;
       continue;
     }
     const auto status = PQresultStatus(result.handle());
-    if (status == PGRES_PIPELINE_SYNC) {
+    if (status == PGRES_PIPELINE_SYNC)
       synced = true;
-    } else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      // The first failure names the cause; the statements after it are only "aborted".
-      first_error = result.error().empty() ? one_line(PQerrorMessage(conn_)) : result.error();
-      fine = false;
-    }
+    else if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && failure.empty())
+      failure = result.error().empty() ? one_line(PQerrorMessage(conn_)) : result.error();
   }
-  // The rest of the answers (after a failure) up to the sync, then out of pipeline mode.
-  while (!synced && ended <= sent && ok()) {
-    PgResult result(PQgetResult(conn_));
-    if (!result.handle()) ++ended;
-    else synced = PQresultStatus(result.handle()) == PGRES_PIPELINE_SYNC;
-  }
-  pipelined_ = -1;
-  if (!first_error.empty()) error_ = first_error;
+  if (!failure.empty()) error_ = failure;
   if (!synced || PQexitPipelineMode(conn_) != 1) {
-    if (first_error.empty()) error_ = one_line(PQerrorMessage(conn_));
+    if (failure.empty()) error_ = one_line(PQerrorMessage(conn_));
     drop();
     return false;
   }
-  return fine;
+  return failure.empty();
 }
 
 }  // namespace store

@@ -40,13 +40,18 @@ struct DerivedKeys final : core::HostKeyMaker {
   }
 };
 
-// Whether a TCP connection to 127.0.0.1:port is accepted.
-bool accepts(int port) {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+sockaddr_in loopback(int port) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return address;
+}
+
+// Whether a TCP connection to 127.0.0.1:port is accepted.
+bool accepts(int port) {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  auto address = loopback(port);
   const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   ::close(s);
   return ok;
@@ -168,10 +173,7 @@ TEST_CASE("a port another socket listens on is tried again later, without spinni
   const int other = ::socket(AF_INET, SOCK_STREAM, 0);
   int yes = 1;
   ::setsockopt(other, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(*port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  auto address = loopback(*port);
   REQUIRE(::bind(other, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
   REQUIRE(::listen(other, 8) == 0);
 
