@@ -60,6 +60,10 @@ struct Endpoints::Endpoint {
   // the port (bound, not listening) for the server's life, and gives it
   // back if SFTP returns, as an AWS server keeps its host name.
   bool serves = true;
+  // Bumped by every event and commit that sets wanted or serves: the acceptor
+  // adopts a server it read from the fleet only if nothing changed it since
+  // the read (else it would put back what an update just took away).
+  std::uint64_t version = 1;
   std::shared_ptr<TreeUsage> usage = std::make_shared<TreeUsage>();
 };
 
@@ -225,6 +229,7 @@ void Endpoints::on_event(const core::Event& e) {
     // its Created event, which opens its port if it is Running.
     for (auto& [id, ep] : endpoints_) {
       ep->wanted = false;
+      ep->version++;
       if (ep->listening) close_locked(*ep, false);
     }
     return;
@@ -252,6 +257,7 @@ void Endpoints::on_event(const core::Event& e) {
   }
   if (e.kind == core::EventKind::LockChanged) return;
   ep.wanted = e.new_state == core::State::Running;
+  ep.version++;
   if (ep.wanted) open_locked(ep);
   else if (ep.listening) close_locked(ep, false);
 }
@@ -273,6 +279,7 @@ core::Staged Endpoints::stage_update(const core::ServerInfo& before, const core:
       auto& ep = *found->second;
       ep.serves = is;
       ep.wanted = running;
+      ep.version++;
       if (ep.serves && ep.wanted) open_locked(ep);
       else if (ep.listening) close_locked(ep, false);  // its sessions too
     };
@@ -298,17 +305,27 @@ core::Staged Endpoints::stage_update(const core::ServerInfo& before, const core:
     }
     found->second->serves = true;
     found->second->wanted = running;
+    found->second->version++;
     if (running) open_locked(*found->second);
   };
   return staged;
 }
 
-void Endpoints::adopt(const std::vector<core::ServerInfo>& servers) {
+void Endpoints::adopt(const std::vector<core::ServerInfo>& servers, const std::vector<std::uint64_t>& read_at) {
   std::vector<core::Document> changes;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& s : servers) {
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+      const auto& s = servers[i];
       auto it = endpoints_.find(s.transfer_id);
+      if (!read_at.empty()) {
+        // Read before an event or a commit changed it: read it again.
+        const std::uint64_t now = it == endpoints_.end() ? 0 : it->second->version;
+        if (now != read_at[i]) {
+          if (now != 0 && pending_.size() < kMaxPending) pending_.push_back(s.transfer_id);
+          continue;  // (now 0: removed since the read)
+        }
+      }
       if (it == endpoints_.end()) {
         if (!settings_.enabled || !serves_sftp(s.attributes) || endpoints_.size() >= kMaxEndpoints) continue;
         auto ep = std::make_unique<Endpoint>();
@@ -321,6 +338,7 @@ void Endpoints::adopt(const std::vector<core::ServerInfo>& servers) {
       auto& ep = *it->second;
       ep.serves = settings_.enabled && serves_sftp(s.attributes);
       ep.wanted = s.state == core::State::Running;
+      ep.version++;
       if (ep.wanted && ep.serves) open_locked(ep);
       else if (ep.listening) close_locked(ep, false);
     }
@@ -374,6 +392,7 @@ void Endpoints::accept_loop() {
   auto next_retry = std::chrono::steady_clock::now();
   while (true) {
     std::vector<std::string> pending;
+    std::vector<std::uint64_t> read_at;  // each pending server's version before it is read
     polled.clear();
     ids.clear();
     {
@@ -395,13 +414,22 @@ void Endpoints::accept_loop() {
         }
       }
       pending.swap(pending_);
+      for (const auto& id : pending) {
+        auto found = endpoints_.find(id);
+        read_at.push_back(found == endpoints_.end() ? 0 : found->second->version);
+      }
     }
     if (!pending.empty()) {
       const core::Caller anyone{0, true, false, true};
       std::vector<core::ServerInfo> servers;
-      for (const auto& id : pending)
-        if (auto found = fleet_.get(anyone, id)) servers.push_back(std::move(found).value());
-      adopt(servers);
+      std::vector<std::uint64_t> versions;
+      for (std::size_t i = 0; i < pending.size(); ++i) {
+        if (auto found = fleet_.get(anyone, pending[i])) {
+          servers.push_back(std::move(found).value());
+          versions.push_back(read_at[i]);
+        }
+      }
+      adopt(servers, versions);
       continue;
     }
     polled.push_back(pollfd{wake_[0], POLLIN, 0});

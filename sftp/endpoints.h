@@ -119,7 +119,9 @@ class Endpoints final : public core::Keeper {
   // Lists the fleet and adopts every server (at start).
   void resync();
   // Gives each server with SFTP an endpoint if it has none, and its port the server's state.
-  void adopt(const std::vector<core::ServerInfo>& servers);
+  // With read_at (each server's Endpoint::version when it was read, 0: none), a server that
+  // changed since its read is queued to be read again instead.
+  void adopt(const std::vector<core::ServerInfo>& servers, const std::vector<std::uint64_t>& read_at = {});
   void wake();
   void reap_locked();
 
