@@ -289,11 +289,65 @@ struct Journal::Impl {
   }
 };
 
-Journal::Journal(std::size_t max_entries) : impl_(std::make_unique<Impl>(max_entries)) {}
+namespace {
+// Filed in one go by the append that fills the pending list: a bounded pause for that one call.
+constexpr std::size_t kFileEvery = 256;
+}  // namespace
+
+Journal::Journal(std::size_t max_entries) : impl_(std::make_unique<Impl>(max_entries)) {
+  pending_.reserve(kFileEvery);
+}
 Journal::~Journal() = default;
+
+std::uint64_t Journal::push(Pending op) {
+  bool full = false;
+  std::uint64_t id = op.id;
+  {
+    std::lock_guard lock(pending_mutex_);
+    if (op.entry) {
+      op.id = id = next_id_++;
+      op.entry->id = op.id;
+    }
+    pending_.push_back(std::move(op));
+    has_pending_.store(true, std::memory_order_release);
+    full = pending_.size() >= kFileEvery;
+  }
+  if (full) {
+    // Whoever holds the journal already files it; this call does not wait.
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (lock.owns_lock()) file_pending_locked();
+  }
+  return id;
+}
+
+void Journal::file_pending() const {
+  if (!has_pending_.load(std::memory_order_acquire)) return;
+  std::unique_lock lock(mutex_);
+  file_pending_locked();
+}
+
+void Journal::file_pending_locked() const {
+  std::vector<Pending> ops;
+  {
+    std::lock_guard lock(pending_mutex_);
+    ops.swap(pending_);
+    pending_.reserve(kFileEvery);
+    has_pending_.store(false, std::memory_order_release);
+  }
+  for (auto& op : ops) {
+    if (op.entry) {
+      impl_->add_as(op.id, *op.entry);
+    } else if (auto* s = impl_->slot(op.id)) {
+      s->settled = true;
+      s->settled_ms = op.settled_at;
+      s->transition_failed = op.failed;
+    }
+  }
+}
 
 void Journal::set_max_entries(std::size_t max_entries) {
   std::unique_lock lock(mutex_);
+  file_pending_locked();
   impl_->max_entries = std::max<std::size_t>(max_entries, 1);
   while (impl_->slots.size() > impl_->max_entries) impl_->drop_oldest();
 }
@@ -304,8 +358,9 @@ std::size_t Journal::max_entries() const {
 }
 
 std::uint64_t Journal::append(const JournalEntry& entry) {
-  std::unique_lock lock(mutex_);
-  return impl_->add(entry);
+  Pending op;
+  op.entry = entry;
+  return push(std::move(op));
 }
 
 void Journal::finish(JournalEntry& call, int status, Millis now) {
@@ -322,16 +377,16 @@ void Journal::finish(JournalEntry& call, int status, Millis now) {
 }
 
 void Journal::settle(std::uint64_t id, Millis at, bool failed) {
-  std::unique_lock lock(mutex_);
-  if (auto* s = impl_->slot(id)) {
-    s->settled = true;
-    s->settled_ms = at;
-    s->transition_failed = failed;
-  }
+  Pending op;
+  op.id = id;
+  op.settled_at = at;
+  op.failed = failed;
+  push(std::move(op));
 }
 
 void Journal::refuse(std::uint64_t id, int status, std::string_view result) {
   std::unique_lock lock(mutex_);
+  file_pending_locked();
   auto* s = impl_->slot(id);
   if (!s) return;
   const auto before = *s;
@@ -345,10 +400,12 @@ void Journal::refuse(std::uint64_t id, int status, std::string_view result) {
 
 void Journal::forget(std::uint64_t id) {
   std::unique_lock lock(mutex_);
+  file_pending_locked();
   impl_->drop(id);
 }
 
 std::optional<JournalEntry> Journal::find(std::uint64_t id) const {
+  file_pending();
   std::shared_lock lock(mutex_);
   const auto* s = impl_->slot(id);
   if (!s) return std::nullopt;
@@ -356,6 +413,7 @@ std::optional<JournalEntry> Journal::find(std::uint64_t id) const {
 }
 
 std::vector<JournalEntry> Journal::read(const JournalQuery& query) const {
+  file_pending();
   std::shared_lock lock(mutex_);
   std::vector<JournalEntry> out;
   const auto wanted = impl_->filters(query);
@@ -368,6 +426,7 @@ std::vector<JournalEntry> Journal::read(const JournalQuery& query) const {
 }
 
 std::size_t Journal::count(const JournalQuery& query) const {
+  file_pending();
   std::shared_lock lock(mutex_);
   const auto wanted = impl_->filters(query);
   if (!wanted) return 0;
@@ -395,6 +454,9 @@ std::size_t Journal::count(const JournalQuery& query) const {
 
 void Journal::restore(std::vector<JournalEntry> entries, std::uint64_t next_id) {
   std::unique_lock lock(mutex_);
+  std::lock_guard pending(pending_mutex_);
+  pending_.clear();  // appended before the restore: the restored journal replaces them
+  has_pending_.store(false, std::memory_order_release);
   const auto max = impl_->max_entries;
   impl_ = std::make_unique<Impl>(max);
   // Sized once for what comes (mostly each server's two identities): no rehashing on the way.
@@ -406,43 +468,54 @@ void Journal::restore(std::vector<JournalEntry> entries, std::uint64_t next_id) 
     impl_->add_as(e.id, e);
   }
   impl_->next_id = std::max(impl_->next_id, next_id);
+  next_id_ = impl_->next_id;
 }
 
 void Journal::clear() {
   std::unique_lock lock(mutex_);
+  std::lock_guard pending(pending_mutex_);
+  pending_.clear();
+  has_pending_.store(false, std::memory_order_release);
   const auto max = impl_->max_entries;
-  const auto next = impl_->next_id;
   impl_ = std::make_unique<Impl>(max);
-  impl_->next_id = next;  // ids are never reused
+  impl_->next_id = next_id_;  // ids are never reused
 }
 
 bool Journal::append_reserved(const std::vector<JournalEntry*>& entries,
                               const std::function<std::optional<std::uint64_t>(std::uint64_t)>& reserve) {
-  // Under the lock: no other entry may take an id of the block meanwhile.
   std::unique_lock lock(mutex_);
-  const auto first = reserve(impl_->next_id);
+  file_pending_locked();
+  // Under the pending lock: no other entry may take an id of the block meanwhile.
+  std::lock_guard pending(pending_mutex_);
+  const auto first = reserve(next_id_);
   if (!first) return false;
-  impl_->next_id = std::max(impl_->next_id, *first);
-  for (auto* e : entries) e->id = impl_->add(*e);
+  next_id_ = std::max(next_id_, *first);
+  for (auto* e : entries) {
+    e->id = next_id_++;
+    impl_->add_as(e->id, *e);
+  }
   return true;
 }
 
 std::uint64_t Journal::next_id() const {
-  std::shared_lock lock(mutex_);
-  return impl_->next_id;
+  std::lock_guard lock(pending_mutex_);
+  return next_id_;
 }
 
 std::uint64_t Journal::oldest_id() const {
+  file_pending();
   std::shared_lock lock(mutex_);
   return impl_->slots.empty() ? impl_->next_id : impl_->slots.front().id;
 }
 
 std::size_t Journal::size() const {
+  file_pending();
   std::shared_lock lock(mutex_);
   return impl_->slots.size();
 }
 
 std::size_t Journal::distinct_strings() const {
+  file_pending();
   std::shared_lock lock(mutex_);
   return impl_->strings.size();
 }

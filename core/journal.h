@@ -7,11 +7,20 @@
 // Cost: appending is O(1); a page or a count is O(page) for one filter (each
 // filter has an index), whatever the journal's size. Bounded: past max_entries
 // the oldest entries are dropped.
+//
+// Concurrency: an API call appends its entry (and settles an earlier one)
+// into a short pending list, under a lock held only for the push; the
+// entries are filed into the journal proper (interned, indexed) by whoever
+// reads it next, or by the append that fills the list. So a request thread
+// preempted mid-append holds up the others for a push, never for the filing,
+// and a read still sees every entry appended before it began.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -122,8 +131,23 @@ class Journal {
 
  private:
   struct Impl;
-  mutable std::shared_mutex mutex_;
+  // An append or a settlement not filed yet.
+  struct Pending {
+    std::uint64_t id = 0;
+    std::optional<JournalEntry> entry;  // an append; none: settles entry `id`
+    Millis settled_at = 0;
+    bool failed = false;
+  };
+  std::uint64_t push(Pending op);  // returns the id an append was given
+  void file_pending() const;         // files what is pending (takes mutex_)
+  void file_pending_locked() const;  // the same, mutex_ held for writing
+
+  mutable std::shared_mutex mutex_;  // the filed journal
   std::unique_ptr<Impl> impl_;
+  mutable std::mutex pending_mutex_;  // after mutex_ when both are held
+  mutable std::vector<Pending> pending_;
+  std::uint64_t next_id_ = 1;  // the next id to give, under pending_mutex_
+  mutable std::atomic<bool> has_pending_{false};
 };
 
 }  // namespace core

@@ -90,9 +90,14 @@ RequestKind classify(const httplib::Request& req) {
 }
 
 void Metrics::record(const RequestKind& kind, int status, double seconds) {
-  std::lock_guard lock(mutex_);
-  ++requests_[{kind.api, kind.operation, status}];
-  auto& h = latency_[kind.api];
+  static std::atomic<std::size_t> threads{0};
+  thread_local const std::size_t mine = threads++ % kShards;
+  auto& shard = shards_[mine];
+  std::lock_guard lock(shard.mutex);
+  ++shard.requests[{kind.api, kind.operation, status}];
+  auto found = shard.latency.find(kind.api);
+  if (found == shard.latency.end()) found = shard.latency.emplace(kind.api, Histogram{}).first;
+  auto& h = found->second;
   const auto bucket = std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin();
   ++h.counts[bucket];
   h.sum += seconds;
@@ -104,15 +109,26 @@ std::string Metrics::render(core::Fleet& fleet, const core::LoginCounts& logins)
   out += "# HELP lifecycle_requests_total Requests answered, by api, operation and status.\n";
   out += "# TYPE lifecycle_requests_total counter\n";
   {
-    std::lock_guard lock(mutex_);
-    for (const auto& [key, n] : requests_) {
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
+    std::map<std::string, Histogram> latency;
+    for (auto& shard : shards_) {
+      std::lock_guard lock(shard.mutex);
+      for (const auto& [key, n] : shard.requests) requests[key] += n;
+      for (const auto& [api, h] : shard.latency) {
+        auto& sum = latency[api];
+        for (std::size_t i = 0; i < h.counts.size(); ++i) sum.counts[i] += h.counts[i];
+        sum.sum += h.sum;
+        sum.count += h.count;
+      }
+    }
+    for (const auto& [key, n] : requests) {
       const auto& [api, operation, status] = key;
       out += fmt::format("lifecycle_requests_total{{api=\"{}\",operation=\"{}\",status=\"{}\"}} {}\n", escape(api),
                          escape(operation), status, n);
     }
     out += "# HELP lifecycle_request_duration_seconds Time from routing to the answer, by api.\n";
     out += "# TYPE lifecycle_request_duration_seconds histogram\n";
-    for (const auto& [api, h] : latency_) {
+    for (const auto& [api, h] : latency) {
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         cumulative += h.counts[i];

@@ -47,9 +47,16 @@ class Metrics {
     double sum = 0;
     std::uint64_t count = 0;
   };
-  mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  // Counters in shards, one per request thread (threads beyond kShards
+  // share): a request takes only its shard's lock, which no other request
+  // holds, and a render adds the shards up.
+  struct Shard {
+    std::mutex mutex;
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
+    std::map<std::string, Histogram, std::less<>> latency;
+  };
+  static constexpr std::size_t kShards = 64;
+  mutable std::array<Shard, kShards> shards_;
 };
 
 }  // namespace gateway

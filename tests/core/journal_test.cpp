@@ -2,6 +2,10 @@
 // the bound drops the oldest, and a change's outcome can be rewritten.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "core/journal.h"
 
 namespace {
@@ -254,4 +258,44 @@ TEST_CASE("what clients sent is kept as UTF-8: every view of the journal is JSON
   REQUIRE(kept);
   CHECK(kept->operation == "GET /nowhere\xef\xbf\xbd");
   CHECK(kept->caller == "key\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+}
+
+TEST_CASE("appends from many threads at once: each entry kept once, in id order, settled, and seen by a read at once") {
+  // Entries wait in a short pending list until a read (or a full list) files them: a read must
+  // still see every entry appended before it, and the ids must come out ascending.
+  core::Journal j(1000000);
+  constexpr int kThreads = 8, kEach = 3000;
+  std::atomic<bool> wrong_read{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&j, &wrong_read, t] {
+      std::uint64_t previous = 0;
+      for (int i = 0; i < kEach; ++i) {
+        auto e = call("transfer", "StopServer", fmt_server(t));
+        e.action = core::Action::Stop;
+        const auto id = j.append(e);
+        if (previous) j.settle(previous, i, false);
+        previous = id;
+        // Every 100th: read it back at once, as a test asserting on its own call does.
+        if (i % 100 == 0 && !j.find(id)) wrong_read = true;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK_FALSE(wrong_read.load());
+  CHECK(j.size() == kThreads * kEach);
+  core::JournalQuery all;
+  all.limit = kThreads * kEach;
+  const auto entries = j.read(all);
+  REQUIRE(entries.size() == kThreads * kEach);
+  std::size_t settled = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    CHECK(entries[i].id == i + 1);
+    settled += entries[i].settled_ms.has_value();
+  }
+  CHECK(settled == kThreads * (kEach - 1));  // each thread's last is not settled
+  core::JournalQuery one;
+  one.server = fmt_server(3);
+  CHECK(j.count(one) == kEach);
+  CHECK(j.next_id() == kThreads * kEach + 1);
 }
