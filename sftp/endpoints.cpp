@@ -3,10 +3,11 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
@@ -52,6 +53,7 @@ std::optional<int> parse_port(std::string_view text) {
 
 struct Endpoints::Endpoint {
   std::string transfer_id;
+  std::uint64_t serial = 0;  // names it to epoll (never 0: the wake pipe's)
   int port = 0;
   int fd = -1;  // bound (reserving the port), or listening; -1: none yet
   bool listening = false;
@@ -75,12 +77,34 @@ Endpoints::Endpoints(core::Fleet& fleet, core::Logins& logins, Settings settings
   fleet_.add_keeper(*this);
   ssh_init();
   if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) wake_[0] = wake_[1] = -1;
+  // epoll, not poll: a port opened or shut is one epoll_ctl, with no walk of
+  // every endpoint and no wake of the acceptor (a stop or start per request).
+  epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_ >= 0 && wake_[0] >= 0) {
+    epoll_event e{};
+    e.events = EPOLLIN;
+    e.data.u64 = 0;
+    ::epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_[0], &e);
+  }
 }
 
 Endpoints::~Endpoints() {
   stop();
   for (const int fd : wake_)
     if (fd >= 0) ::close(fd);
+  if (epoll_ >= 0) ::close(epoll_);
+}
+
+Endpoints::EndpointMap::iterator Endpoints::insert_locked(std::unique_ptr<Endpoint> ep) {
+  ep->serial = ++serials_;
+  by_serial_[ep->serial] = ep.get();
+  auto id = ep->transfer_id;
+  return endpoints_.emplace(std::move(id), std::move(ep)).first;
+}
+
+void Endpoints::erase_locked(EndpointMap::iterator it) {
+  by_serial_.erase(it->second->serial);
+  endpoints_.erase(it);
 }
 
 bool Endpoints::owns(std::string_view kind) const { return kind == kPortKind; }
@@ -101,7 +125,7 @@ void Endpoints::load(const std::vector<core::Document>& documents) {
     auto ep = std::make_unique<Endpoint>();
     ep->transfer_id = d.key;
     ep->port = *port;
-    endpoints_.emplace(d.key, std::move(ep));
+    insert_locked(std::move(ep));
   }
 }
 
@@ -159,13 +183,13 @@ core::Staged Endpoints::stage_create(const core::ServerInfo& server, const core:
   ep->port = reserve(0, ep->fd);
   if (ep->port < 0) return {};
   staged.documents.push_back(core::Document{std::string(kPortKind), server.transfer_id, std::to_string(ep->port)});
-  endpoints_.emplace(server.transfer_id, std::move(ep));
+  insert_locked(std::move(ep));
   staged.finish = [this, id = server.transfer_id](bool kept) {
     if (kept) return;
     std::lock_guard relock(mutex_);
     if (auto it = endpoints_.find(id); it != endpoints_.end()) {
       close_locked(*it->second, true);
-      endpoints_.erase(it);
+      erase_locked(it);
     }
   };
   return staged;
@@ -183,7 +207,7 @@ core::Staged Endpoints::stage_delete(const core::ServerInfo& server, core::Milli
     std::lock_guard lock(mutex_);
     if (auto it = endpoints_.find(id); it != endpoints_.end()) {
       close_locked(*it->second, true);
-      endpoints_.erase(it);
+      erase_locked(it);
     }
   };
   return staged;
@@ -199,27 +223,32 @@ void Endpoints::wake() {
 void Endpoints::open_locked(Endpoint& ep) {
   if (ep.listening || !running_ || !ep.serves) return;
   if (ep.fd < 0 && reserve(ep.port, ep.fd) < 0) return;  // the acceptor tries again
-  // Woken only when it listens: a port another socket listens on (a second
-  // gateway on this machine) fails here every time, and a wake would make the
-  // acceptor spin on it; it tries again at its next poll timeout.
+  // A port another socket listens on (a second gateway on this machine) fails
+  // here every time; the acceptor tries again once a second.
   if (::listen(ep.fd, kBacklog) != 0) return;
+  epoll_event e{};
+  e.events = EPOLLIN;
+  e.data.u64 = ep.serial;
+  ::epoll_ctl(epoll_, EPOLL_CTL_ADD, ep.fd, &e);
   ep.listening = true;
-  wake();
 }
 
 void Endpoints::close_locked(Endpoint& ep, bool for_good) {
   if (ep.fd >= 0) {
-    // A shut listening socket refuses at once; the acceptor closes it once
-    // it is out of its poll set.
+    // Shut, a listening socket refuses at once. Closed at once too: epoll
+    // forgets it, and the acceptor takes a socket by its endpoint's serial
+    // under this lock, never by a number it kept.
+    if (ep.listening) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, ep.fd, nullptr);
     ::shutdown(ep.fd, SHUT_RDWR);
-    graveyard_.push_back(ep.fd);
+    ::close(ep.fd);
     ep.fd = -1;
   }
   ep.listening = false;
   for (const auto& s : sessions_)
     if (s->transfer_id == ep.transfer_id && s->fd >= 0) ::shutdown(s->fd, SHUT_RDWR);
-  if (!for_good) reserve(ep.port, ep.fd);  // keeps the port ours (bound, not listening)
-  wake();
+  // A listening socket once shut cannot listen again: a new one keeps the
+  // port ours (bound, not listening).
+  if (!for_good) reserve(ep.port, ep.fd);
 }
 
 void Endpoints::on_event(const core::Event& e) {
@@ -252,7 +281,7 @@ void Endpoints::on_event(const core::Event& e) {
   }
   if (e.kind == core::EventKind::Deleted) {
     close_locked(ep, true);
-    endpoints_.erase(it);
+    erase_locked(it);
     return;
   }
   if (e.kind == core::EventKind::LockChanged) return;
@@ -293,14 +322,14 @@ core::Staged Endpoints::stage_update(const core::ServerInfo& before, const core:
   if (ep->port < 0) return {};
   ep->serves = false;  // until the commit is kept
   staged.documents.push_back(core::Document{std::string(kPortKind), after.transfer_id, std::to_string(ep->port)});
-  endpoints_.emplace(after.transfer_id, std::move(ep));
+  insert_locked(std::move(ep));
   staged.finish = [this, id = after.transfer_id, running](bool kept) {
     std::lock_guard relock(mutex_);
     auto found = endpoints_.find(id);
     if (found == endpoints_.end()) return;
     if (!kept) {
       close_locked(*found->second, true);
-      endpoints_.erase(found);
+      erase_locked(found);
       return;
     }
     found->second->serves = true;
@@ -333,7 +362,7 @@ void Endpoints::adopt(const std::vector<core::ServerInfo>& servers, const std::v
         ep->port = reserve(0, ep->fd);
         if (ep->port < 0) continue;
         changes.push_back(core::Document{std::string(kPortKind), s.transfer_id, std::to_string(ep->port)});
-        it = endpoints_.emplace(s.transfer_id, std::move(ep)).first;
+        it = insert_locked(std::move(ep));
       }
       auto& ep = *it->second;
       ep.serves = settings_.enabled && serves_sftp(s.attributes);
@@ -385,32 +414,24 @@ void Endpoints::reap_locked() {
 }
 
 void Endpoints::accept_loop() {
-  std::vector<pollfd> polled;
-  std::vector<std::string> ids;
+  std::array<epoll_event, 64> events{};
   // Ports that could not be had (another socket listens: a second gateway on
   // this machine) are tried again once a second, not at every wake.
   auto next_retry = std::chrono::steady_clock::now();
   while (true) {
     std::vector<std::string> pending;
     std::vector<std::uint64_t> read_at;  // each pending server's version before it is read
-    polled.clear();
-    ids.clear();
     {
       std::lock_guard lock(mutex_);
       if (!running_) break;
-      for (const int fd : graveyard_) ::close(fd);
-      graveyard_.clear();
       reap_locked();
       const auto now = std::chrono::steady_clock::now();
-      const bool retry = now >= next_retry;
-      if (retry) next_retry = now + kRetryEvery;
-      for (auto& [id, ep] : endpoints_) {
-        if (ep->fd < 0 && retry) reserve(ep->port, ep->fd);
-        // Not opened when the port could not be bound just now (open_locked would bind again).
-        if (ep->wanted && !ep->listening && ep->fd >= 0 && retry) open_locked(*ep);
-        if (ep->listening) {
-          polled.push_back(pollfd{ep->fd, POLLIN, 0});
-          ids.push_back(id);
+      if (now >= next_retry) {
+        next_retry = now + kRetryEvery;
+        for (auto& [id, ep] : endpoints_) {
+          if (ep->fd < 0) reserve(ep->port, ep->fd);
+          // Not opened when the port could not be bound just now (open_locked would bind again).
+          if (ep->wanted && !ep->listening && ep->fd >= 0) open_locked(*ep);
         }
       }
       pending.swap(pending_);
@@ -432,25 +453,29 @@ void Endpoints::accept_loop() {
       adopt(servers, versions);
       continue;
     }
-    polled.push_back(pollfd{wake_[0], POLLIN, 0});
-    if (::poll(polled.data(), polled.size(), kPollMs) <= 0) continue;
-    if (polled.back().revents) {
-      char drain[64];
-      while (::read(wake_[0], drain, sizeof drain) > 0) {
+    const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), kPollMs);
+    for (int i = 0; i < n; ++i) {
+      if (events[i].data.u64 == 0) {
+        char drain[64];
+        while (::read(wake_[0], drain, sizeof drain) > 0) {
+        }
+        continue;
       }
+      accept_one(events[i].data.u64);
     }
-    for (std::size_t i = 0; i + 1 < polled.size(); ++i)
-      if (polled[i].revents & POLLIN) accept_one(ids[i], polled[i].fd);
   }
 }
 
-void Endpoints::accept_one(const std::string& transfer_id, int listen_fd) {
+void Endpoints::accept_one(std::uint64_t serial) {
   for (int burst = 0; burst < 64; ++burst) {
     sockaddr_in peer{};
     socklen_t length = sizeof peer;
     std::lock_guard lock(mutex_);
-    auto it = endpoints_.find(transfer_id);
-    if (it == endpoints_.end() || it->second->fd != listen_fd || !it->second->listening) return;
+    auto found = by_serial_.find(serial);
+    if (found == by_serial_.end() || !found->second->listening) return;
+    auto& ep = *found->second;
+    const std::string& transfer_id = ep.transfer_id;
+    const int listen_fd = ep.fd;
     const int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
     if (fd < 0) return;
     std::size_t of_server = 0;
@@ -465,7 +490,7 @@ void Endpoints::accept_one(const std::string& transfer_id, int listen_fd) {
     ::inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
     auto session = std::make_shared<Session>();
     session->transfer_id = transfer_id;
-    session->usage = it->second->usage;
+    session->usage = ep.usage;
     session->remote = fmt::format("{}:{}", text, ntohs(peer.sin_port));
     session->fd = fd;
     counters_.sessions_total++;
@@ -501,8 +526,6 @@ void Endpoints::stop() {
     if (s->thread.joinable()) s->thread.join();
   std::lock_guard lock(mutex_);
   sessions_.clear();
-  for (const int fd : graveyard_) ::close(fd);
-  graveyard_.clear();
 }
 
 std::optional<int> Endpoints::port_of(std::string_view transfer_id) const {

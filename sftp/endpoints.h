@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/document.h"
@@ -115,7 +116,7 @@ class Endpoints final : public core::Keeper {
   void open_locked(Endpoint& ep);
   void close_locked(Endpoint& ep, bool for_good);
   void accept_loop();
-  void accept_one(const std::string& transfer_id, int listen_fd);
+  void accept_one(std::uint64_t serial);
   // Lists the fleet and adopts every server (at start).
   void resync();
   // Gives each server with SFTP an endpoint if it has none, and its port the server's state.
@@ -129,9 +130,14 @@ class Endpoints final : public core::Keeper {
   core::Logins& logins_;
   Settings settings_;
   mutable std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<Endpoint>, std::less<>> endpoints_;  // by Transfer identity
+  using EndpointMap = std::map<std::string, std::unique_ptr<Endpoint>, std::less<>>;
+  EndpointMap::iterator insert_locked(std::unique_ptr<Endpoint> ep);  // gives it its serial
+  void erase_locked(EndpointMap::iterator it);
+  EndpointMap endpoints_;  // by Transfer identity
+  std::unordered_map<std::uint64_t, Endpoint*> by_serial_;  // what epoll names
+  std::uint64_t serials_ = 0;
+  int epoll_ = -1;
   std::list<std::shared_ptr<Session>> sessions_;
-  std::vector<int> graveyard_;  // listening sockets shut down, closed by the acceptor
   std::vector<std::string> pending_;  // servers loaded without a create, for the acceptor to adopt
   bool running_ = false;
   int wake_[2] = {-1, -1};
