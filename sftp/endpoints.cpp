@@ -147,8 +147,9 @@ int Endpoints::reserve(int port, int& fd) {
     address.sin_port = htons(static_cast<std::uint16_t>(p));
     ::inet_pton(AF_INET, settings_.host.c_str(), &address.sin_addr);  // checked at construction
     socklen_t length = sizeof address;
+    // The number asked for needs no getsockname (a stop binds its port again: one call fewer).
     if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        (p == 0 && ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0)) {
       ::close(s);
       return -1;
     }
@@ -235,11 +236,9 @@ void Endpoints::open_locked(Endpoint& ep) {
 
 void Endpoints::close_locked(Endpoint& ep, bool for_good) {
   if (ep.fd >= 0) {
-    // Shut, a listening socket refuses at once. Closed at once too: epoll
-    // forgets it, and the acceptor takes a socket by its endpoint's serial
-    // under this lock, never by a number it kept.
-    if (ep.listening) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, ep.fd, nullptr);
-    ::shutdown(ep.fd, SHUT_RDWR);
+    // Closed, a listening socket refuses at once. The acceptor takes a
+    // socket by its endpoint's serial under this lock, never by a number it kept.
+    // (Its last descriptor closed, a socket leaves the epoll set by itself: SOCK_CLOEXEC, never dup'ed.)
     ::close(ep.fd);
     ep.fd = -1;
   }
