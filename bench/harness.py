@@ -219,3 +219,55 @@ def row(name, got, ref, unit, target, ratio, ok):
     """One result line: the medians of the rounds and the median of the rounds' ratios (the figure judged)."""
     verdict = "" if ok is None else ("met" if ok else "MISSED")
     log(f"  {name:<38} {got:>11.1f} {unit:<5} ref {ref:>10.1f}  ratio {ratio:7.2f}  target {target:<9} {verdict}")
+
+
+class Nginx:
+    """Debian's nginx answering a fixed 200 on 127.0.0.1 (issue 25: the machine's HTTP
+    ceiling): its own config and prefix in a temporary directory, never the system's
+    nginx; one worker per core, keep-alive as the gateway keeps it, no access log."""
+
+    CONFIG = """worker_processes auto;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log error;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  keepalive_requests 1000;
+  client_body_temp_path {dir}/body;
+  server {{
+    listen 127.0.0.1:{port} reuseport;
+    location / {{ return 200; }}
+  }}
+}}
+"""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="bench-nginx-")
+        self.port = free_port()
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(self.CONFIG.format(dir=self.dir, port=self.port))
+        self.proc = subprocess.Popen(["nginx", "-p", self.dir, "-c", conf, "-g", "daemon off;"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.pid = None  # master and workers: no one pid's CPU to read
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.proc.kill()
+        raise RuntimeError("nginx did not start")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def nginx_available():
+    return shutil.which("nginx") is not None
