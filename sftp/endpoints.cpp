@@ -1,3 +1,6 @@
+// The SFTP endpoints' ports: one per server whose Protocols include SFTP,
+// listening while the server runs (fleet events and staged commits), kept
+// as documents so a port survives restarts. The acceptor thread is acceptor.cpp.
 #include "sftp/endpoints.h"
 
 #include <arpa/inet.h>
@@ -15,17 +18,17 @@
 #include <fmt/format.h>
 #include <libssh/libssh.h>
 
+#include "sftp/endpoint.h"
 #include "sftp/session.h"
 
 namespace sftp {
+
+using endpoint_limits::kMaxPending;
+
 namespace {
 
 constexpr std::string_view kPortKind = "sftp-port";
 constexpr int kBacklog = 128;
-constexpr std::size_t kMaxSessionsPerServer = 32;
-constexpr int kPollMs = 200;
-constexpr auto kRetryEvery = std::chrono::seconds(1);
-constexpr std::size_t kMaxPending = 4096;
 
 bool has_sftp(std::string_view protocols) {
   for (std::size_t start = 0; start <= protocols.size();) {
@@ -50,24 +53,6 @@ std::optional<int> parse_port(std::string_view text) {
 }
 
 }  // namespace
-
-struct Endpoints::Endpoint {
-  std::string transfer_id;
-  std::uint64_t serial = 0;  // names it to epoll (never 0: the wake pipe's)
-  int port = 0;
-  int fd = -1;  // bound (reserving the port), or listening; -1: none yet
-  bool listening = false;
-  bool wanted = false;  // the server is Running
-  // Its Protocols include SFTP: an UpdateServer that takes SFTP away keeps
-  // the port (bound, not listening) for the server's life, and gives it
-  // back if SFTP returns, as an AWS server keeps its host name.
-  bool serves = true;
-  // Bumped by every event and commit that sets wanted or serves: the acceptor
-  // adopts a server it read from the fleet only if nothing changed it since
-  // the read (else it would put back what an update just took away).
-  std::uint64_t version = 1;
-  std::shared_ptr<TreeUsage> usage = std::make_shared<TreeUsage>();
-};
 
 Endpoints::Endpoints(core::Fleet& fleet, core::Logins& logins, Settings settings)
     : fleet_(fleet), logins_(logins), settings_(std::move(settings)) {
@@ -399,107 +384,6 @@ void Endpoints::resync() {
     if (!page.more) break;
   }
   adopt(servers);
-}
-
-void Endpoints::reap_locked() {
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    if ((*it)->done) {
-      if ((*it)->thread.joinable()) (*it)->thread.join();
-      it = sessions_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-}
-
-void Endpoints::accept_loop() {
-  std::array<epoll_event, 64> events{};
-  // Ports that could not be had (another socket listens: a second gateway on
-  // this machine) are tried again once a second, not at every wake.
-  auto next_retry = std::chrono::steady_clock::now();
-  while (true) {
-    std::vector<std::string> pending;
-    std::vector<std::uint64_t> read_at;  // each pending server's version before it is read
-    {
-      std::lock_guard lock(mutex_);
-      if (!running_) break;
-      reap_locked();
-      const auto now = std::chrono::steady_clock::now();
-      if (now >= next_retry) {
-        next_retry = now + kRetryEvery;
-        for (auto& [id, ep] : endpoints_) {
-          if (ep->fd < 0) reserve(ep->port, ep->fd);
-          // Not opened when the port could not be bound just now (open_locked would bind again).
-          if (ep->wanted && !ep->listening && ep->fd >= 0) open_locked(*ep);
-        }
-      }
-      pending.swap(pending_);
-      for (const auto& id : pending) {
-        auto found = endpoints_.find(id);
-        read_at.push_back(found == endpoints_.end() ? 0 : found->second->version);
-      }
-    }
-    if (!pending.empty()) {
-      const core::Caller anyone{0, true, false, true};
-      std::vector<core::ServerInfo> servers;
-      std::vector<std::uint64_t> versions;
-      for (std::size_t i = 0; i < pending.size(); ++i) {
-        if (auto found = fleet_.get(anyone, pending[i])) {
-          servers.push_back(std::move(found).value());
-          versions.push_back(read_at[i]);
-        }
-      }
-      adopt(servers, versions);
-      continue;
-    }
-    const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), kPollMs);
-    for (int i = 0; i < n; ++i) {
-      if (events[i].data.u64 == 0) {
-        char drain[64];
-        while (::read(wake_[0], drain, sizeof drain) > 0) {
-        }
-        continue;
-      }
-      accept_one(events[i].data.u64);
-    }
-  }
-}
-
-void Endpoints::accept_one(std::uint64_t serial) {
-  for (int burst = 0; burst < 64; ++burst) {
-    sockaddr_in peer{};
-    socklen_t length = sizeof peer;
-    std::lock_guard lock(mutex_);
-    auto found = by_serial_.find(serial);
-    if (found == by_serial_.end() || !found->second->listening) return;
-    auto& ep = *found->second;
-    const std::string& transfer_id = ep.transfer_id;
-    const int listen_fd = ep.fd;
-    const int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
-    if (fd < 0) return;
-    std::size_t of_server = 0;
-    for (const auto& s : sessions_) of_server += s->transfer_id == transfer_id && !s->done;
-    reap_locked();
-    if (sessions_.size() >= kMaxSessions || of_server >= kMaxSessionsPerServer) {
-      ::close(fd);  // bounded: the gateway keeps serving the rest
-      counters_.connections_refused++;
-      continue;
-    }
-    char text[INET_ADDRSTRLEN] = "";
-    ::inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
-    auto session = std::make_shared<Session>();
-    session->transfer_id = transfer_id;
-    session->usage = ep.usage;
-    session->remote = fmt::format("{}:{}", text, ntohs(peer.sin_port));
-    session->fd = fd;
-    counters_.sessions_total++;
-    SessionContext context{fleet_, logins_, counters_, settings_.data_dir, settings_.quota, mutex_};
-    session->thread = std::thread([context, session]() mutable {
-      run_session(context, *session);
-      session->done = true;
-    });
-    sessions_.push_back(std::move(session));
-  }
 }
 
 void Endpoints::stop() {
