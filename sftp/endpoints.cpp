@@ -373,17 +373,34 @@ void Endpoints::start() {
 }
 
 void Endpoints::resync() {
-  std::vector<core::ServerInfo> servers;
+  // The servers that have a port already (their documents were loaded) are
+  // looked up one by one, then the rest are listed only while ports remain:
+  // a restart on a million servers lists none of them for the kMaxEndpoints
+  // that can have a port (listing them all was a fifth of that restart).
+  const core::Caller anyone{0, true, false, true};
+  std::vector<std::string> ids;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, ep] : endpoints_) ids.push_back(id);
+  }
+  std::vector<core::ServerInfo> known;
+  for (const auto& id : ids)
+    if (auto found = fleet_.get(anyone, id)) known.push_back(std::move(found).value());
+  adopt(known);
   core::ListQuery query;
   query.limit = 1000;
   while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (endpoints_.size() >= kMaxEndpoints) return;
+    }
     auto page = fleet_.list(query);
-    if (page.servers.empty()) break;
+    if (page.servers.empty()) return;
     query.after_seq = page.servers.back().seq;
-    for (auto& s : page.servers) servers.push_back(std::move(s));
-    if (!page.more) break;
+    const bool more = page.more;
+    adopt(page.servers);
+    if (!more) return;
   }
-  adopt(servers);
 }
 
 void Endpoints::stop() {
