@@ -1,5 +1,7 @@
 #include "core/group_commit.h"
 
+#include <algorithm>
+#include <atomic>
 #include <vector>
 
 namespace core {
@@ -8,6 +10,14 @@ namespace {
 constexpr std::size_t kMaxBatch = 256;
 constexpr int kUnavailableStatus = 503;  // the journal shows a refused change as its adapters would
 
+// A small number per thread, given on first use: threads fall on distinct
+// wake slots until there are more of them than slots.
+std::size_t thread_number() {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed);
+  return mine;
+}
+
 }  // namespace
 
 struct GroupCommit::Writer {
@@ -15,8 +25,18 @@ struct GroupCommit::Writer {
   const StoredState* state = nullptr;  // ...or a replace
   bool done = false;
   std::optional<Error> error;
-  std::condition_variable wake;
+  std::size_t slot = thread_number() % kWakeSlots;
 };
+
+std::condition_variable& GroupCommit::wake_of(const Writer& writer) { return wakes_[writer.slot]; }
+
+// Called without the lock: a thread woken while the leader still held it
+// would only go back to sleep on the mutex (two switches for one wake).
+void GroupCommit::wake(std::vector<std::size_t>& slots) {
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  for (auto slot : slots) wakes_[slot].notify_all();
+}
 
 GroupCommit::GroupCommit(Store& store, Journal& journal) : store_(store), journal_(journal) {}
 
@@ -61,7 +81,7 @@ Result<Done> GroupCommit::replace(const StoredState& state) {
 Result<Done> GroupCommit::enqueue(Writer& writer) {
   std::unique_lock lock(mutex_);
   queue_.push_back(&writer);
-  writer.wake.wait(lock, [&] { return writer.done || queue_.front() == &writer; });
+  wake_of(writer).wait(lock, [&] { return writer.done || queue_.front() == &writer; });
   if (writer.done) return writer.error ? Result<Done>(*writer.error) : Result<Done>(Done{});
 
   // The leader: gather the commits queued behind it (a replace goes alone).
@@ -87,6 +107,8 @@ Result<Done> GroupCommit::enqueue(Writer& writer) {
   lock.lock();
   ++batches_;
 
+  std::vector<std::size_t> to_wake;
+  to_wake.reserve(group.size() + 1);
   for (auto* w : group) {
     if (!written) {
       w->error = written.error();
@@ -99,10 +121,13 @@ Result<Done> GroupCommit::enqueue(Writer& writer) {
     }
     w->done = true;
     queue_.pop_front();
-    if (w != &writer) w->wake.notify_one();
+    if (w != &writer) to_wake.push_back(w->slot);
   }
-  if (!queue_.empty()) queue_.front()->wake.notify_one();
-  return writer.error ? Result<Done>(*writer.error) : Result<Done>(Done{});
+  if (!queue_.empty()) to_wake.push_back(queue_.front()->slot);  // the next leader
+  auto result = writer.error ? Result<Done>(*writer.error) : Result<Done>(Done{});
+  lock.unlock();
+  wake(to_wake);
+  return result;
 }
 
 std::uint64_t GroupCommit::batches() const {

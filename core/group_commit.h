@@ -5,6 +5,7 @@
 // the cost of one write.
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -39,10 +40,19 @@ class GroupCommit {
   // A shared store's batch: ids from the store for every entry of the batch; false if it has none to give.
   bool give_shared_journal_ids(const std::vector<Writer*>& group);
 
+  // Wakes a waiting writer; shared by the threads whose ids fall on it (a
+  // wake meant for another is a spurious one, checked by the waiter). They
+  // live here, not in the waiter's frame, so that the leader can wake after
+  // unlocking: a waiter that saw itself done may return at once.
+  static constexpr std::size_t kWakeSlots = 256;
+  std::condition_variable& wake_of(const Writer& writer);
+  void wake(std::vector<std::size_t>& slots);
+
   Store& store_;
   Journal& journal_;
   mutable std::mutex mutex_;
   std::deque<Writer*> queue_;
+  std::array<std::condition_variable, kWakeSlots> wakes_;
   std::uint64_t batches_ = 0;
 };
 
