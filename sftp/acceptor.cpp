@@ -60,12 +60,11 @@ void Endpoints::accept_loop() {
       }
     }
     if (!pending.empty()) {
-      const core::Caller anyone{0, true, false, true};
       std::vector<core::ServerInfo> servers;
       std::vector<std::uint64_t> versions;
       for (std::size_t i = 0; i < pending.size(); ++i) {
-        if (auto found = fleet_.get(anyone, pending[i])) {
-          servers.push_back(std::move(found).value());
+        if (auto found = server_named(pending[i])) {
+          servers.push_back(std::move(*found));
           versions.push_back(read_at[i]);
         }
       }

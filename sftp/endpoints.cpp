@@ -372,12 +372,18 @@ void Endpoints::start() {
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
+std::optional<core::ServerInfo> Endpoints::server_named(std::string_view id) {
+  const core::Caller anyone{0, /*admin=*/true, /*may_act=*/false, /*all_tenants=*/true};
+  auto found = fleet_.get(anyone, id);
+  if (!found) return std::nullopt;
+  return std::move(found).value();
+}
+
 void Endpoints::resync() {
   // The servers that have a port already (their documents were loaded) are
   // looked up one by one, then the rest are listed only while ports remain:
   // a restart on a million servers lists none of them for the kMaxEndpoints
   // that can have a port (listing them all was a fifth of that restart).
-  const core::Caller anyone{0, true, false, true};
   std::vector<std::string> ids;
   {
     std::lock_guard lock(mutex_);
@@ -385,7 +391,7 @@ void Endpoints::resync() {
   }
   std::vector<core::ServerInfo> known;
   for (const auto& id : ids)
-    if (auto found = fleet_.get(anyone, id)) known.push_back(std::move(found).value());
+    if (auto found = server_named(id)) known.push_back(std::move(*found));
   adopt(known);
   core::ListQuery query;
   query.limit = 1000;

@@ -119,6 +119,9 @@ class Endpoints final : public core::Keeper {
   void accept_one(std::uint64_t serial);
   // Lists the fleet and adopts every server (at start).
   void resync();
+  // The server one of whose identities is `id`, whoever's it is (the
+  // endpoints follow every tenant's servers); none if there is none.
+  std::optional<core::ServerInfo> server_named(std::string_view id);
   // Gives each server with SFTP an endpoint if it has none, and its port the server's state.
   // With read_at (each server's Endpoint::version when it was read, 0: none), a server that
   // changed since its read is queued to be read again instead.
