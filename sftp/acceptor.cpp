@@ -39,7 +39,8 @@ void Endpoints::accept_loop() {
   auto next_retry = std::chrono::steady_clock::now();
   while (true) {
     std::vector<std::string> pending;
-    std::vector<std::uint64_t> read_at;  // each pending server's version before it is read
+    std::vector<EndpointPtr> pending_endpoints;  // each pending server's, if it has one
+    bool retry = false;
     {
       std::lock_guard lock(mutex_);
       if (!running_) break;
@@ -47,17 +48,31 @@ void Endpoints::accept_loop() {
       const auto now = std::chrono::steady_clock::now();
       if (now >= next_retry) {
         next_retry = now + kRetryEvery;
-        for (auto& [id, ep] : endpoints_) {
-          if (ep->fd < 0) reserve(ep->port, ep->fd);
-          // Not opened when the port could not be bound just now (open_locked would bind again).
-          if (ep->wanted && !ep->listening && ep->fd >= 0) open_locked(*ep);
-        }
+        retry = true;
       }
       pending.swap(pending_);
       for (const auto& id : pending) {
         auto found = endpoints_.find(id);
-        read_at.push_back(found == endpoints_.end() ? 0 : found->second->version);
+        pending_endpoints.push_back(found == endpoints_.end() ? nullptr : found->second);
       }
+    }
+    if (retry) {
+      for (const auto& ep : all()) {
+        std::lock_guard held(ep->mutex);
+        if (ep->gone) continue;
+        if (ep->fd < 0) reserve(ep->port, ep->fd);
+        // Not opened when the port could not be bound just now (open_held would bind again).
+        if (ep->wanted && !ep->listening && ep->fd >= 0) open_held(*ep);
+      }
+    }
+    std::vector<std::uint64_t> read_at;  // each pending server's version before it is read (0: none)
+    for (const auto& ep : pending_endpoints) {
+      if (!ep) {
+        read_at.push_back(0);
+        continue;
+      }
+      std::lock_guard held(ep->mutex);
+      read_at.push_back(ep->gone ? 0 : ep->version);
     }
     if (!pending.empty()) {
       std::vector<core::ServerInfo> servers;
@@ -86,18 +101,25 @@ void Endpoints::accept_loop() {
 
 void Endpoints::accept_one(std::uint64_t serial) {
   for (int burst = 0; burst < 64; ++burst) {
+    EndpointPtr found;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = by_serial_.find(serial);
+      if (it == by_serial_.end()) return;
+      found = it->second;
+    }
+    auto& ep = *found;
+    // Under the endpoint's lock: a stop cannot shut the socket meanwhile,
+    // nor miss the session accepted here when it closes the server's sessions.
+    std::lock_guard held(ep.mutex);
+    if (!ep.listening) return;
     sockaddr_in peer{};
     socklen_t length = sizeof peer;
-    std::lock_guard lock(mutex_);
-    auto found = by_serial_.find(serial);
-    if (found == by_serial_.end() || !found->second->listening) return;
-    auto& ep = *found->second;
-    const std::string& transfer_id = ep.transfer_id;
-    const int listen_fd = ep.fd;
-    const int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
+    const int fd = ::accept4(ep.fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
     if (fd < 0) return;
+    std::lock_guard lock(mutex_);
     std::size_t of_server = 0;
-    for (const auto& s : sessions_) of_server += s->transfer_id == transfer_id && !s->done;
+    for (const auto& s : sessions_) of_server += s->transfer_id == ep.transfer_id && !s->done;
     reap_locked();
     if (sessions_.size() >= kMaxSessions || of_server >= kMaxSessionsPerServer) {
       ::close(fd);  // bounded: the gateway keeps serving the rest
@@ -107,7 +129,7 @@ void Endpoints::accept_one(std::uint64_t serial) {
     char text[INET_ADDRSTRLEN] = "";
     ::inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
     auto session = std::make_shared<Session>();
-    session->transfer_id = transfer_id;
+    session->transfer_id = ep.transfer_id;
     session->usage = ep.usage;
     session->remote = fmt::format("{}:{}", text, ntohs(peer.sin_port));
     session->fd = fd;

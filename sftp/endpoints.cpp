@@ -1,6 +1,7 @@
-// The SFTP endpoints' ports: one per server whose Protocols include SFTP,
-// listening while the server runs (fleet events and staged commits), kept
-// as documents so a port survives restarts. The acceptor thread is acceptor.cpp.
+// The SFTP endpoints: one per server whose Protocols include SFTP, following
+// the server (fleet events and staged commits), its port kept as a document
+// so it survives restarts. A port's system calls are ports.cpp; the
+// acceptor thread is acceptor.cpp.
 #include "sftp/endpoints.h"
 
 #include <arpa/inet.h>
@@ -28,7 +29,6 @@ using endpoint_limits::kMaxPending;
 namespace {
 
 constexpr std::string_view kPortKind = "sftp-port";
-constexpr int kBacklog = 128;
 
 bool has_sftp(std::string_view protocols) {
   for (std::size_t start = 0; start <= protocols.size();) {
@@ -80,16 +80,43 @@ Endpoints::~Endpoints() {
   if (epoll_ >= 0) ::close(epoll_);
 }
 
-Endpoints::EndpointMap::iterator Endpoints::insert_locked(std::unique_ptr<Endpoint> ep) {
+Endpoints::EndpointPtr Endpoints::insert_locked(EndpointPtr ep) {
   ep->serial = ++serials_;
-  by_serial_[ep->serial] = ep.get();
+  by_serial_[ep->serial] = ep;
   auto id = ep->transfer_id;
-  return endpoints_.emplace(std::move(id), std::move(ep)).first;
+  endpoints_.emplace(std::move(id), ep);
+  return ep;
 }
 
-void Endpoints::erase_locked(EndpointMap::iterator it) {
-  by_serial_.erase(it->second->serial);
+Endpoints::EndpointPtr Endpoints::remove_locked(std::string_view transfer_id) {
+  auto it = endpoints_.find(transfer_id);
+  if (it == endpoints_.end()) return nullptr;
+  auto ep = std::move(it->second);
+  by_serial_.erase(ep->serial);
   endpoints_.erase(it);
+  return ep;
+}
+
+void Endpoints::shut_for_good(const EndpointPtr& ep) {
+  if (!ep) return;
+  std::lock_guard held(ep->mutex);
+  ep->gone = true;
+  ep->wanted = false;
+  close_held(*ep, true);
+}
+
+Endpoints::EndpointPtr Endpoints::find(std::string_view transfer_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = endpoints_.find(transfer_id);
+  return it == endpoints_.end() ? nullptr : it->second;
+}
+
+std::vector<Endpoints::EndpointPtr> Endpoints::all() const {
+  std::lock_guard lock(mutex_);
+  std::vector<EndpointPtr> out;
+  out.reserve(endpoints_.size());
+  for (const auto& [id, ep] : endpoints_) out.push_back(ep);
+  return out;
 }
 
 bool Endpoints::owns(std::string_view kind) const { return kind == kPortKind; }
@@ -107,7 +134,7 @@ void Endpoints::load(const std::vector<core::Document>& documents) {
     if (d.kind != kPortKind || d.removed) continue;
     const auto port = parse_port(d.value);
     if (!port || endpoints_.count(d.key)) continue;
-    auto ep = std::make_unique<Endpoint>();
+    auto ep = std::make_shared<Endpoint>();
     ep->transfer_id = d.key;
     ep->port = *port;
     insert_locked(std::move(ep));
@@ -121,38 +148,6 @@ std::vector<core::Document> Endpoints::documents() const {
   return out;
 }
 
-int Endpoints::reserve(int port, int& fd) {
-  const auto try_port = [this, &fd](int p) {
-    const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (s < 0) return -1;
-    int yes = 1;
-    ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(p));
-    ::inet_pton(AF_INET, settings_.host.c_str(), &address.sin_addr);  // checked at construction
-    socklen_t length = sizeof address;
-    // The number asked for needs no getsockname (a stop binds its port again: one call fewer).
-    if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        (p == 0 && ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0)) {
-      ::close(s);
-      return -1;
-    }
-    fd = s;
-    return static_cast<int>(ntohs(address.sin_port));
-  };
-  if (port > 0) return try_port(port);
-  if (settings_.first_port > 0) {
-    for (int p = settings_.first_port; p <= settings_.last_port; ++p) {
-      bool taken = false;
-      for (const auto& [id, ep] : endpoints_) taken = taken || ep->port == p;
-      if (!taken && try_port(p) > 0) return p;
-    }
-    return -1;
-  }
-  return try_port(0);
-}
-
 core::Staged Endpoints::stage_create(const core::ServerInfo& server, const core::CreateSpec& spec, core::Millis) {
   if (!settings_.enabled) return {};
   if (!serves_sftp(core::find_pair(server.attributes, kProtocolsAttribute) ? server.attributes : spec.attributes))
@@ -164,7 +159,7 @@ core::Staged Endpoints::stage_create(const core::ServerInfo& server, const core:
     return staged;
   }
   if (endpoints_.size() >= kMaxEndpoints) return {};
-  auto ep = std::make_unique<Endpoint>();
+  auto ep = std::make_shared<Endpoint>();
   ep->transfer_id = server.transfer_id;
   ep->port = reserve(0, ep->fd);
   if (ep->port < 0) return {};
@@ -172,29 +167,28 @@ core::Staged Endpoints::stage_create(const core::ServerInfo& server, const core:
   insert_locked(std::move(ep));
   staged.finish = [this, id = server.transfer_id](bool kept) {
     if (kept) return;
-    std::lock_guard relock(mutex_);
-    if (auto it = endpoints_.find(id); it != endpoints_.end()) {
-      close_locked(*it->second, true);
-      erase_locked(it);
+    EndpointPtr removed;
+    {
+      std::lock_guard relock(mutex_);
+      removed = remove_locked(id);
     }
+    shut_for_good(removed);
   };
   return staged;
 }
 
 core::Staged Endpoints::stage_delete(const core::ServerInfo& server, core::Millis) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!endpoints_.count(server.transfer_id)) return {};
-  }
+  if (!find(server.transfer_id)) return {};
   core::Staged staged;
   staged.documents.push_back(core::removal(std::string(kPortKind), server.transfer_id));
   staged.finish = [this, id = server.transfer_id](bool kept) {
     if (!kept) return;
-    std::lock_guard lock(mutex_);
-    if (auto it = endpoints_.find(id); it != endpoints_.end()) {
-      close_locked(*it->second, true);
-      erase_locked(it);
+    EndpointPtr removed;
+    {
+      std::lock_guard lock(mutex_);
+      removed = remove_locked(id);
     }
+    shut_for_good(removed);
   };
   return staged;
 }
@@ -206,101 +200,61 @@ void Endpoints::wake() {
   }
 }
 
-void Endpoints::open_locked(Endpoint& ep) {
-  if (ep.listening || !running_ || !ep.serves) return;
-  if (ep.fd < 0 && reserve(ep.port, ep.fd) < 0) return;  // the acceptor tries again
-  // A port another socket listens on (a second gateway on this machine) fails
-  // here every time; the acceptor tries again once a second.
-  if (::listen(ep.fd, kBacklog) != 0) return;
-  epoll_event e{};
-  e.events = EPOLLIN;
-  e.data.u64 = ep.serial;
-  ::epoll_ctl(epoll_, EPOLL_CTL_ADD, ep.fd, &e);
-  ep.listening = true;
-}
-
-void Endpoints::close_locked(Endpoint& ep, bool for_good) {
-  if (ep.fd >= 0) {
-    // Closed, a listening socket refuses at once. The acceptor takes a
-    // socket by its endpoint's serial under this lock, never by a number it kept.
-    // (Its last descriptor closed, a socket leaves the epoll set by itself: SOCK_CLOEXEC, never dup'ed.)
-    ::close(ep.fd);
-    ep.fd = -1;
-  }
-  ep.listening = false;
-  for (const auto& s : sessions_)
-    if (s->transfer_id == ep.transfer_id && s->fd >= 0) ::shutdown(s->fd, SHUT_RDWR);
-  // A listening socket once shut cannot listen again: a new one keeps the
-  // port ours (bound, not listening).
-  if (!for_good) reserve(ep.port, ep.fd);
-}
-
 void Endpoints::on_event(const core::Event& e) {
-  std::lock_guard lock(mutex_);
   if (e.kind == core::EventKind::Reset) {
     // Everything starts over: each server that is loaded again comes with
     // its Created event, which opens its port if it is Running.
-    for (auto& [id, ep] : endpoints_) {
+    for (const auto& ep : all()) {
+      std::lock_guard held(ep->mutex);
       ep->wanted = false;
       ep->version++;
-      if (ep->listening) close_locked(*ep, false);
+      if (ep->listening) close_held(*ep, false);
     }
     return;
   }
-  auto it = endpoints_.find(e.transfer_id);
-  if (it == endpoints_.end()) {
-    // A server loaded without a create of its own (a snapshot's): the
-    // acceptor looks at it (its Protocols are not in the event).
+  EndpointPtr ep;
+  {
+    std::lock_guard lock(mutex_);
+    // A server loaded without a create of its own (a snapshot's), or loaded
+    // again (a reset: its Protocols may not be the ones it had): the acceptor
+    // looks at it (its Protocols are not in the event).
     if (e.kind == core::EventKind::Created && pending_.size() < kMaxPending) {
       pending_.push_back(e.transfer_id);
       wake();
     }
-    return;
+    if (e.kind == core::EventKind::Deleted) ep = remove_locked(e.transfer_id);
+    else if (auto it = endpoints_.find(e.transfer_id); it != endpoints_.end()) ep = it->second;
   }
-  auto& ep = *it->second;
-  if (e.kind == core::EventKind::Created && pending_.size() < kMaxPending) {
-    // Loaded again (a reset): its Protocols may not be the ones it had.
-    pending_.push_back(e.transfer_id);
-    wake();
-  }
-  if (e.kind == core::EventKind::Deleted) {
-    close_locked(ep, true);
-    erase_locked(it);
-    return;
-  }
+  if (!ep) return;
+  if (e.kind == core::EventKind::Deleted) return shut_for_good(ep);
   if (e.kind == core::EventKind::LockChanged) return;
-  ep.wanted = e.new_state == core::State::Running;
-  ep.version++;
-  if (ep.wanted) open_locked(ep);
-  else if (ep.listening) close_locked(ep, false);
+  // The port's system calls are made under this endpoint's lock only: the
+  // fleet orders one server's events, and no other server waits for them.
+  std::lock_guard held(ep->mutex);
+  follow_held(*ep, e.new_state == core::State::Running, ep->serves);
 }
 
 core::Staged Endpoints::stage_update(const core::ServerInfo& before, const core::ServerInfo& after, core::Millis) {
   if (!settings_.enabled) return {};
   const bool was = serves_sftp(before.attributes), is = serves_sftp(after.attributes);
   if (was == is) return {};
-  std::lock_guard lock(mutex_);
   core::Staged staged;
   const auto running = after.state == core::State::Running;
-  if (auto it = endpoints_.find(after.transfer_id); it != endpoints_.end()) {
-    // Its port stays; it listens or not from the commit on.
+  if (find(after.transfer_id)) {
+    // Its port stays; it listens or not from the commit on (its sessions close with it).
     staged.finish = [this, id = after.transfer_id, is, running](bool kept) {
       if (!kept) return;
-      std::lock_guard relock(mutex_);
-      auto found = endpoints_.find(id);
-      if (found == endpoints_.end()) return;
-      auto& ep = *found->second;
-      ep.serves = is;
-      ep.wanted = running;
-      ep.version++;
-      if (ep.serves && ep.wanted) open_locked(ep);
-      else if (ep.listening) close_locked(ep, false);  // its sessions too
+      if (auto ep = find(id)) {
+        std::lock_guard held(ep->mutex);
+        if (!ep->gone) follow_held(*ep, running, is);
+      }
     };
     return staged;
   }
-  if (!is || endpoints_.size() >= kMaxEndpoints) return {};
+  std::lock_guard lock(mutex_);
+  if (!is || endpoints_.size() >= kMaxEndpoints || endpoints_.count(after.transfer_id)) return {};
   // SFTP added to a server that never had it: a port from now on, as at a create.
-  auto ep = std::make_unique<Endpoint>();
+  auto ep = std::make_shared<Endpoint>();
   ep->transfer_id = after.transfer_id;
   ep->port = reserve(0, ep->fd);
   if (ep->port < 0) return {};
@@ -308,53 +262,58 @@ core::Staged Endpoints::stage_update(const core::ServerInfo& before, const core:
   staged.documents.push_back(core::Document{std::string(kPortKind), after.transfer_id, std::to_string(ep->port)});
   insert_locked(std::move(ep));
   staged.finish = [this, id = after.transfer_id, running](bool kept) {
-    std::lock_guard relock(mutex_);
-    auto found = endpoints_.find(id);
-    if (found == endpoints_.end()) return;
     if (!kept) {
-      close_locked(*found->second, true);
-      erase_locked(found);
-      return;
+      EndpointPtr removed;
+      {
+        std::lock_guard relock(mutex_);
+        removed = remove_locked(id);
+      }
+      return shut_for_good(removed);
     }
-    found->second->serves = true;
-    found->second->wanted = running;
-    found->second->version++;
-    if (running) open_locked(*found->second);
+    if (auto ep = find(id)) {
+      std::lock_guard held(ep->mutex);
+      if (!ep->gone) follow_held(*ep, running, true);
+    }
   };
   return staged;
 }
 
 void Endpoints::adopt(const std::vector<core::ServerInfo>& servers, const std::vector<std::uint64_t>& read_at) {
   std::vector<core::Document> changes;
-  {
-    std::lock_guard lock(mutex_);
-    for (std::size_t i = 0; i < servers.size(); ++i) {
-      const auto& s = servers[i];
-      auto it = endpoints_.find(s.transfer_id);
-      if (!read_at.empty()) {
-        // Read before an event or a commit changed it: read it again.
-        const std::uint64_t now = it == endpoints_.end() ? 0 : it->second->version;
-        if (now != read_at[i]) {
-          if (now != 0 && pending_.size() < kMaxPending) pending_.push_back(s.transfer_id);
-          continue;  // (now 0: removed since the read)
-        }
-      }
-      if (it == endpoints_.end()) {
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    const auto& s = servers[i];
+    const bool checked = !read_at.empty();
+    EndpointPtr ep;
+    std::unique_lock<std::mutex> held;
+    bool made = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = endpoints_.find(s.transfer_id); it != endpoints_.end()) {
+        ep = it->second;
+      } else {
+        if (checked && read_at[i] != 0) continue;  // removed since the read
         if (!settings_.enabled || !serves_sftp(s.attributes) || endpoints_.size() >= kMaxEndpoints) continue;
-        auto ep = std::make_unique<Endpoint>();
+        ep = std::make_shared<Endpoint>();
         ep->transfer_id = s.transfer_id;
         ep->port = reserve(0, ep->fd);
         if (ep->port < 0) continue;
         changes.push_back(core::Document{std::string(kPortKind), s.transfer_id, std::to_string(ep->port)});
-        it = insert_locked(std::move(ep));
+        // Locked before anyone can find it (so taking it under mutex_ waits
+        // for no one): no event comes between its making and its state.
+        held = std::unique_lock(ep->mutex);
+        insert_locked(ep);
+        made = true;
       }
-      auto& ep = *it->second;
-      ep.serves = settings_.enabled && serves_sftp(s.attributes);
-      ep.wanted = s.state == core::State::Running;
-      ep.version++;
-      if (ep.wanted && ep.serves) open_locked(ep);
-      else if (ep.listening) close_locked(ep, false);
     }
+    if (!held) held = std::unique_lock(ep->mutex);
+    if (ep->gone) continue;
+    if (checked && !made && ep->version != read_at[i]) {
+      // Read before an event or a commit changed it: read it again.
+      std::lock_guard lock(mutex_);
+      if (pending_.size() < kMaxPending) pending_.push_back(s.transfer_id);
+      continue;
+    }
+    follow_held(*ep, s.state == core::State::Running, settings_.enabled && serves_sftp(s.attributes));
   }
   if (!changes.empty()) (void)fleet_.keep(std::move(changes));
 }
@@ -413,19 +372,20 @@ void Endpoints::stop() {
   {
     std::lock_guard lock(mutex_);
     if (!running_ && !acceptor_.joinable()) return;
-    running_ = false;
+    running_ = false;  // from here no port opens (open_held reads it)
   }
   if (subscription_) fleet_.events().unsubscribe(subscription_);
   subscription_ = 0;
   wake();
   if (acceptor_.joinable()) acceptor_.join();
+  for (const auto& ep : all()) {
+    std::lock_guard held(ep->mutex);
+    close_held(*ep, true);
+    ep->wanted = false;
+  }
   std::list<std::shared_ptr<Session>> sessions;
   {
     std::lock_guard lock(mutex_);
-    for (auto& [id, ep] : endpoints_) {
-      close_locked(*ep, true);
-      ep->wanted = false;
-    }
     sessions = sessions_;
   }
   for (auto& s : sessions)

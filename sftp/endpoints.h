@@ -108,16 +108,26 @@ class Endpoints final : public core::Keeper {
   };
 
  private:
-  // A port for a new endpoint, bound (not listening) so no one else takes
-  // it; -1 when none is free. Called with mutex_ held.
+  using EndpointPtr = std::shared_ptr<Endpoint>;
+  // A socket bound to `port` (not listening) so no one else takes it; port
+  // 0: a new endpoint's, any free one (or the next free one of the range:
+  // then called with mutex_ held). The port, or -1 when none could be had.
   int reserve(int port, int& fd);
   void on_event(const core::Event& e);
-  // Called with mutex_ held.
-  void open_locked(Endpoint& ep);
-  void close_locked(Endpoint& ep, bool for_good);
+  // The endpoint's port as its fields say (listening or bound); called with
+  // the endpoint's lock held, never with mutex_ (close_held takes it for the sessions).
+  void open_held(Endpoint& ep);
+  void close_held(Endpoint& ep, bool for_good);
+  // Sets what the server wants of its port and makes it so (the endpoint's lock held).
+  void follow_held(Endpoint& ep, bool wanted, bool serves);
+  // Takes the endpoint out of the maps (mutex_ held); the caller then shuts it for good.
+  EndpointPtr remove_locked(std::string_view transfer_id);
+  void shut_for_good(const EndpointPtr& ep);
+  EndpointPtr find(std::string_view transfer_id) const;
+  std::vector<EndpointPtr> all() const;
   void accept_loop();
   void accept_one(std::uint64_t serial);
-  // Lists the fleet and adopts every server (at start).
+  // Looks up every server with a port, then lists the fleet while ports remain, and adopts them (at start).
   void resync();
   // The server one of whose identities is `id`, whoever's it is (the
   // endpoints follow every tenant's servers); none if there is none.
@@ -133,16 +143,15 @@ class Endpoints final : public core::Keeper {
   core::Logins& logins_;
   Settings settings_;
   mutable std::mutex mutex_;
-  using EndpointMap = std::map<std::string, std::unique_ptr<Endpoint>, std::less<>>;
-  EndpointMap::iterator insert_locked(std::unique_ptr<Endpoint> ep);  // gives it its serial
-  void erase_locked(EndpointMap::iterator it);
+  using EndpointMap = std::map<std::string, EndpointPtr, std::less<>>;
+  EndpointPtr insert_locked(EndpointPtr ep);  // gives it its serial
   EndpointMap endpoints_;  // by Transfer identity
-  std::unordered_map<std::uint64_t, Endpoint*> by_serial_;  // what epoll names
+  std::unordered_map<std::uint64_t, EndpointPtr> by_serial_;  // what epoll names
   std::uint64_t serials_ = 0;
   int epoll_ = -1;
   std::list<std::shared_ptr<Session>> sessions_;
   std::vector<std::string> pending_;  // servers loaded without a create, for the acceptor to adopt
-  bool running_ = false;
+  std::atomic<bool> running_{false};  // written under mutex_; read by open_held
   int wake_[2] = {-1, -1};
   std::thread acceptor_;
   std::uint64_t subscription_ = 0;
