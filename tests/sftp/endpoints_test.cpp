@@ -10,11 +10,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/fleet.h"
@@ -158,6 +160,57 @@ TEST_CASE("an update that takes SFTP out of Protocols shuts the port, and one th
   REQUIRE(w.fleet.start(w.caller, other->transfer_id));
   CHECK(accepts(*other_port));
   CHECK(w.endpoints.documents().size() == 2);
+}
+
+TEST_CASE("stops and starts of many servers at once, with clients connecting, leave each port as its server is") {
+  // Each port's system calls run under its own endpoint's lock, and the
+  // acceptor accepts under it: threads that stop and start different servers
+  // while connections arrive must neither deadlock nor leave a port that
+  // disagrees with its server's state.
+  World w;
+  constexpr int kThreads = 4, kPerThread = 4, kRounds = 150;
+  std::vector<std::string> ids;
+  std::vector<int> ports;
+  for (int i = 0; i < kThreads * kPerThread; ++i) {
+    auto created = w.fleet.create(w.caller, core::CreateSpec{});
+    REQUIRE(created);
+    ids.push_back(created->transfer_id);
+    const auto port = w.endpoints.port_of(created->transfer_id);
+    REQUIRE(port.has_value());
+    ports.push_back(*port);
+  }
+  std::atomic<bool> done{false};
+  std::thread client([&] {  // connections to every port, accepted or refused as they come
+    for (std::size_t i = 0; !done; ++i) accepts(ports[i % ports.size()]);
+  });
+  std::vector<std::thread> workers;
+  std::atomic<int> refused{0};
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&, t] {
+      for (int round = 0; round < kRounds; ++round)
+        for (int k = 0; k < kPerThread; ++k) {
+          const auto& id = ids[static_cast<std::size_t>(t * kPerThread + k)];
+          if (!w.fleet.stop(w.caller, id)) ++refused;
+          if (round + 1 < kRounds || k % 2 == 0)  // the odd ones end the test stopped
+            if (!w.fleet.start(w.caller, id)) ++refused;
+        }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  done = true;
+  client.join();
+  CHECK(refused == 0);
+  std::size_t running = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto server = w.fleet.get(w.caller, ids[i]);
+    REQUIRE(server);
+    const bool is_running = server->state == core::State::Running;
+    running += is_running;
+    CHECK_MESSAGE(accepts(ports[i]) == is_running, ids[i], " on port ", ports[i]);
+    CHECK(w.endpoints.port_of(ids[i]) == ports[i]);  // the same port through every stop
+  }
+  CHECK(running == ids.size() / 2);
+  CHECK(w.endpoints.stats().listening == running);
 }
 
 TEST_CASE("a port another socket listens on is tried again later, without spinning, and served once it is free") {
