@@ -222,6 +222,7 @@ class SystemdUnit(unittest.TestCase):
         self.assertEqual(settings["DynamicUser"], "yes")
         self.assertEqual(settings["StateDirectory"], "lifecycle-gateway")
         self.assertEqual(settings["EnvironmentFile"], "-/etc/default/lifecycle-gateway")
+        self.assertIn("Environment=GLIBC_TUNABLES=glibc.malloc.tcache_count=100", unit.splitlines())
         for key, value in {"ProtectSystem": "strict", "ProtectHome": "yes", "PrivateTmp": "yes",
                            "PrivateDevices": "yes", "NoNewPrivileges": "yes", "CapabilityBoundingSet": "",
                            "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX", "MemoryDenyWriteExecute": "yes",
