@@ -1,6 +1,5 @@
 #include "core/group_commit.h"
 
-#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -31,10 +30,9 @@ struct GroupCommit::Writer {
 std::condition_variable& GroupCommit::wake_of(const Writer& writer) { return wakes_[writer.slot]; }
 
 // Called without the lock: a thread woken while the leader still held it
-// would only go back to sleep on the mutex (two switches for one wake).
-void GroupCommit::wake(std::vector<std::size_t>& slots) {
-  std::sort(slots.begin(), slots.end());
-  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+// would only go back to sleep on the mutex (two switches for one wake). A
+// slot named twice is notified twice; the second finds no one waiting.
+void GroupCommit::wake(const std::vector<std::size_t>& slots) {
   for (auto slot : slots) wakes_[slot].notify_all();
 }
 

@@ -46,7 +46,7 @@ class GroupCommit {
   // unlocking: a waiter that saw itself done may return at once.
   static constexpr std::size_t kWakeSlots = 256;
   std::condition_variable& wake_of(const Writer& writer);
-  void wake(std::vector<std::size_t>& slots);
+  void wake(const std::vector<std::size_t>& slots);
 
   Store& store_;
   Journal& journal_;

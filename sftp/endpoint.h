@@ -1,5 +1,6 @@
-// Endpoints::Endpoint, and the limits endpoints.cpp (ports, events) and
-// acceptor.cpp (connections, sessions) share. Private to those two files.
+// Endpoints::Endpoint, and the limits endpoints.cpp (events, commits),
+// ports.cpp (a port's system calls) and acceptor.cpp (connections, sessions)
+// share. Private to those three files.
 #pragma once
 
 #include <atomic>

@@ -206,9 +206,7 @@ void Endpoints::on_event(const core::Event& e) {
     // its Created event, which opens its port if it is Running.
     for (const auto& ep : all()) {
       std::lock_guard held(ep->mutex);
-      ep->wanted = false;
-      ep->version++;
-      if (ep->listening) close_held(*ep, false);
+      follow_held(*ep, false, ep->serves);
     }
     return;
   }
@@ -246,7 +244,7 @@ core::Staged Endpoints::stage_update(const core::ServerInfo& before, const core:
       if (!kept) return;
       if (auto ep = find(id)) {
         std::lock_guard held(ep->mutex);
-        if (!ep->gone) follow_held(*ep, running, is);
+        follow_held(*ep, running, is);
       }
     };
     return staged;
@@ -272,7 +270,7 @@ core::Staged Endpoints::stage_update(const core::ServerInfo& before, const core:
     }
     if (auto ep = find(id)) {
       std::lock_guard held(ep->mutex);
-      if (!ep->gone) follow_held(*ep, running, true);
+      follow_held(*ep, running, true);
     }
   };
   return staged;
